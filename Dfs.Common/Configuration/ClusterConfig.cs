@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Dfs.Common.Configuration;
+
+/// <summary>A whole cluster as described by <c>config.json</c>. Every field has a default.</summary>
+public sealed record ClusterConfig
+{
+    /// <summary>How many replicas each chunk gets. Default 3.</summary>
+    public int ReplicationFactor { get; init; } = 3;
+
+    /// <summary>Largest chunk a file is split into. Default 64 MiB.</summary>
+    public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Folder under which each node keeps <c>{dataDir}/{id}</c>; relative to the config file. Default <c>data</c>.</summary>
+    public string DataDir { get; init; } = "data";
+
+    /// <summary>Lower bound of the randomized Raft election timeout; the upper bound is twice this. Default 300 ms.</summary>
+    public int ElectionTimeoutMs { get; init; } = 300;
+
+    /// <summary>How often a Raft leader heartbeats its followers. Default 50 ms.</summary>
+    public int HeartbeatIntervalMs { get; init; } = 50;
+
+    public IReadOnlyList<MasterNodeConfig> Masters { get; init; } = [];
+
+    public IReadOnlyList<ChunkServerNodeConfig> ChunkServers { get; init; } = [];
+
+    public GatewayConfig Gateway { get; init; } = new();
+
+    /// <summary>The folder holding the config file; relative paths resolve against it.</summary>
+    [JsonIgnore]
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
+    /// <summary>The absolute data folder of the node with <paramref name="nodeId"/>.</summary>
+    public string DataDirectoryFor(string nodeId) =>
+        Path.GetFullPath(Path.Combine(BaseDirectory, DataDir, nodeId));
+
+    public MasterNodeConfig Master(string id) =>
+        Masters.FirstOrDefault(m => m.Id == id)
+        ?? throw new ConfigurationException($"No master with id '{id}' in the config; it has: {string.Join(", ", Masters.Select(m => m.Id))}.");
+
+    public ChunkServerNodeConfig ChunkServer(string id) =>
+        ChunkServers.FirstOrDefault(c => c.Id == id)
+        ?? throw new ConfigurationException($"No chunk server with id '{id}' in the config; it has: {string.Join(", ", ChunkServers.Select(c => c.Id))}.");
+
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+    };
+
+    /// <summary>Reads and validates a config file.</summary>
+    /// <exception cref="ConfigurationException">The file is missing, malformed or inconsistent.</exception>
+    public static ClusterConfig Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new ConfigurationException($"Config file '{fullPath}' does not exist.");
+        }
+        ClusterConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ClusterConfig>(File.ReadAllText(fullPath), JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigurationException($"Config file '{fullPath}' is not valid JSON: {e.Message}");
+        }
+        if (config is null)
+        {
+            throw new ConfigurationException($"Config file '{fullPath}' is empty.");
+        }
+        config = config with { BaseDirectory = Path.GetDirectoryName(fullPath)! };
+        config.Validate();
+        return config;
+    }
+
+    /// <summary>Writes this config as JSON (used by tests and the launcher to describe clusters they start).</summary>
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+
+    /// <summary>Checks the config for mistakes a person can fix, naming each one.</summary>
+    /// <exception cref="ConfigurationException">With every problem found, one per line.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (ReplicationFactor < 1)
+        {
+            problems.Add($"replicationFactor must be at least 1 (is {ReplicationFactor}).");
+        }
+        if (ChunkSizeBytes < 64 * 1024 || ChunkSizeBytes > 1L << 32)
+        {
+            problems.Add($"chunkSizeBytes must be between 64 KiB and 4 GiB (is {ChunkSizeBytes}).");
+        }
+        if (HeartbeatIntervalMs < 1 || ElectionTimeoutMs < 3 * HeartbeatIntervalMs)
+        {
+            problems.Add($"electionTimeoutMs ({ElectionTimeoutMs}) must be at least three heartbeats (heartbeatIntervalMs {HeartbeatIntervalMs}).");
+        }
+        if (string.IsNullOrWhiteSpace(DataDir))
+        {
+            problems.Add("dataDir must not be empty.");
+        }
+        var ids = Masters.Select(m => m.Id).Concat(ChunkServers.Select(c => c.Id)).ToList();
+        foreach (var dup in ids.GroupBy(i => i).Where(g => g.Count() > 1))
+        {
+            problems.Add($"id '{dup.Key}' is used by more than one node.");
+        }
+        foreach (var id in ids.Where(i => string.IsNullOrWhiteSpace(i) || i.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')))
+        {
+            problems.Add($"node id '{id}' must be non-empty ASCII letters, digits, '-' or '_'.");
+        }
+        var endpoints = Masters.SelectMany(m => new[] { (Owner: m.Id, m.Host, Port: m.RaftPort), (Owner: m.Id, m.Host, Port: m.ApiPort) })
+            .Concat(ChunkServers.Select(c => (Owner: c.Id, c.Host, c.Port)))
+            .Append((Owner: "gateway", Gateway.Host, Gateway.Port))
+            .Where(e => e.Port != 0)
+            .ToList();
+        foreach (var clash in endpoints.GroupBy(e => (e.Host, e.Port)).Where(g => g.Count() > 1))
+        {
+            problems.Add($"{clash.Key.Host}:{clash.Key.Port} is used by {string.Join(" and ", clash.Select(e => e.Owner))}.");
+        }
+        foreach (var endpoint in endpoints.Where(e => e.Port is < 0 or > 65535))
+        {
+            problems.Add($"{endpoint.Owner}: port {endpoint.Port} is out of range.");
+        }
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException("The cluster config has problems:" + Environment.NewLine + "  " +
+                string.Join(Environment.NewLine + "  ", problems));
+        }
+    }
+}
+
+/// <summary>One master: its Raft (internal) port and its HTTP API port.</summary>
+public sealed record MasterNodeConfig
+{
+    public string Id { get; init; } = "";
+    public string Host { get; init; } = "127.0.0.1";
+    public int RaftPort { get; init; }
+    public int ApiPort { get; init; }
+}
+
+/// <summary>One chunk server. <see cref="CapacityBytes"/> 0 means the free space of its disk.</summary>
+public sealed record ChunkServerNodeConfig
+{
+    public string Id { get; init; } = "";
+    public string Host { get; init; } = "127.0.0.1";
+    public int Port { get; init; }
+    public long CapacityBytes { get; init; }
+}
+
+/// <summary>The gateway's HTTP endpoint.</summary>
+public sealed record GatewayConfig
+{
+    public string Host { get; init; } = "127.0.0.1";
+    public int Port { get; init; } = 8080;
+}
+
+/// <summary>A config problem that stops a process from starting.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);

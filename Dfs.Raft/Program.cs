@@ -1,0 +1,10 @@
+namespace Dfs.Raft;
+
+internal static class Program
+{
+    public static int Main()
+    {
+        Console.Error.WriteLine("This process is not built yet; see README.md for what runs.");
+        return 1;
+    }
+}
