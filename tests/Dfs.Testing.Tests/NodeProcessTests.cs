@@ -42,6 +42,17 @@ public sealed class NodeProcessTests
     }
 
     [Fact]
+    public async Task OnLine_ReceivesEveryLine_InOrder()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var node = NodeProcess.StartDotnetApp(BuiltApp.PathOf("Dfs.Testing.TestApp"), ["lines", "20"], onLine: seen.Enqueue);
+
+        Assert.Equal(0, await node.WaitForExitAsync(Bounded));
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"line {i}"), seen);
+    }
+
+    [Fact]
     public async Task Kill_EndsProcessWithSigkill()
     {
         await using var node = StartTestApp("serve");

@@ -122,6 +122,27 @@ public sealed class LinearizabilityRandomizedTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SmallRandomHistories_WithManyIndeterminateOperations_AgreeWithBruteForce()
+    {
+        var illegal = 0;
+        var legal = 0;
+        for (var seed = 0; seed < 2000; seed++)
+        {
+            var random = new Random(seed);
+            var history = KvHistories.Random(random, count: random.Next(2, 8), keyCount: 1, indeterminateOneIn: 3);
+
+            var expected = BruteForceLinearizability.IsLinearizable(history);
+            var result = LinearizabilityChecker.Check(KvModel.Instance, history, Budget);
+
+            Assert.True(expected == result.IsOk, $"seed {seed}: brute force says {(expected ? "linearizable" : "not linearizable")}; checker: {result}\n{string.Join('\n', history)}");
+            _ = expected ? legal++ : illegal++;
+        }
+
+        output.WriteLine($"random histories with many indeterminate operations: {legal} linearizable, {illegal} not");
+        Assert.True(illegal > 200 && legal > 200, $"both verdicts are exercised: {legal} linearizable, {illegal} not");
+    }
+
+    [Fact]
     public void TenThousandOperationsOverOneHundredKeys_CheckInWellUnderASecondOrTwo()
     {
         var random = new Random(2026);
