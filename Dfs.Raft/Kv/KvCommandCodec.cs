@@ -30,6 +30,10 @@ public static class KvCommandCodec
         command.Validate();
         var writer = KvWireWriter.Measuring();
         Write(ref writer, command);
+        if (writer.Position > KvLimits.MaxCommandBytes)
+        {
+            throw new KvValidationException($"The command encodes to {writer.Position} bytes; the limit is {KvLimits.MaxCommandBytes} bytes.");
+        }
         return writer.Position;
     }
 
@@ -58,7 +62,7 @@ public static class KvCommandCodec
     /// <summary>Validates and encodes <paramref name="command"/> into a new array of exactly its length.</summary>
     public static byte[] Encode(KvCommand command)
     {
-        var bytes = new byte[GetEncodedLength(command)];
+        var bytes = GC.AllocateUninitializedArray<byte>(GetEncodedLength(command));
         var writer = new KvWireWriter(bytes);
         Write(ref writer, command);
         return bytes;

@@ -13,6 +13,9 @@ internal sealed class KvIndex
     private const int MergeBelow = LeafCapacity / 4;
 
     private Leaf[] _leaves = [];
+
+    // The first record of each leaf, beside the leaves so the leaf search touches one object per probe.
+    private byte[][] _firsts = [];
     private int _leafCount;
 
     /// <summary>Keys held.</summary>
@@ -30,24 +33,56 @@ internal sealed class KvIndex
         return slot >= 0 ? leaf.Items[slot] : null;
     }
 
+    /// <summary>Where <paramref name="key"/> is, or would be inserted; valid until the next change.</summary>
+    public KvIndexPosition Locate(ReadOnlySpan<byte> key)
+    {
+        if (_leafCount == 0)
+        {
+            return new KvIndexPosition(0, 0, false);
+        }
+        var leafIndex = FindLeaf(key);
+        var slot = Search(_leaves[leafIndex], key);
+        return slot >= 0 ? new KvIndexPosition(leafIndex, slot, true) : new KvIndexPosition(leafIndex, ~slot, false);
+    }
+
+    /// <summary>The record at a found position.</summary>
+    public byte[] At(KvIndexPosition position) => _leaves[position.Leaf].Items[position.Slot];
+
     /// <summary>Inserts <paramref name="record"/>, or replaces the record of the same key; returns the replaced record or null.</summary>
     public byte[]? Set(byte[] record)
     {
-        var key = KvRecord.Key(record);
+        var position = Locate(KvRecord.Key(record));
+        if (position.Found)
+        {
+            var previous = At(position);
+            Replace(position, record);
+            return previous;
+        }
+        Insert(position, record);
+        return null;
+    }
+
+    /// <summary>Puts <paramref name="record"/> (same key) in place of the record at a found position.</summary>
+    public void Replace(KvIndexPosition position, byte[] record)
+    {
+        _leaves[position.Leaf].Items[position.Slot] = record;
+        if (position.Slot == 0)
+        {
+            _firsts[position.Leaf] = record;
+        }
+    }
+
+    /// <summary>Inserts <paramref name="record"/> at a position <see cref="Locate"/> returned as not found.</summary>
+    public void Insert(KvIndexPosition position, byte[] record)
+    {
         if (_leafCount == 0)
         {
             InsertLeaf(0, new Leaf());
         }
-        var leafIndex = FindLeaf(key);
+        var leafIndex = position.Leaf;
+        var slot = position.Slot;
         var leaf = _leaves[leafIndex];
-        var slot = Search(leaf, key);
-        if (slot >= 0)
-        {
-            var previous = leaf.Items[slot];
-            leaf.Items[slot] = record;
-            return previous;
-        }
-        slot = ~slot;
+        Count++;
         if (leaf.Count == LeafCapacity)
         {
             if (leafIndex == _leafCount - 1 && slot == leaf.Count)
@@ -57,21 +92,23 @@ internal sealed class KvIndex
                 next.Items[0] = record;
                 next.Count = 1;
                 InsertLeaf(leafIndex + 1, next);
-                Count++;
-                return null;
+                return;
             }
-            var right = Split(leafIndex);
+            Split(leafIndex);
             if (slot > leaf.Count)
             {
                 slot -= leaf.Count;
-                leaf = right;
+                leafIndex++;
+                leaf = _leaves[leafIndex];
             }
         }
         Array.Copy(leaf.Items, slot, leaf.Items, slot + 1, leaf.Count - slot);
         leaf.Items[slot] = record;
         leaf.Count++;
-        Count++;
-        return null;
+        if (slot == 0)
+        {
+            _firsts[leafIndex] = record;
+        }
     }
 
     /// <summary>Removes the record for <paramref name="key"/>; returns it, or null when absent.</summary>
@@ -184,6 +221,10 @@ internal sealed class KvIndex
             InsertLeaf(_leafCount, new Leaf());
         }
         var leaf = _leaves[_leafCount - 1];
+        if (leaf.Count == 0)
+        {
+            _firsts[_leafCount - 1] = record;
+        }
         leaf.Items[leaf.Count++] = record;
         Count++;
     }
@@ -210,7 +251,7 @@ internal sealed class KvIndex
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (KvRecord.Key(_leaves[mid].Items[0]).SequenceCompareTo(key) <= 0)
+            if (KvRecord.Key(_firsts[mid]).SequenceCompareTo(key) <= 0)
             {
                 found = mid;
                 lo = mid + 1;
@@ -246,7 +287,7 @@ internal sealed class KvIndex
         return ~lo;
     }
 
-    private Leaf Split(int leafIndex)
+    private void Split(int leafIndex)
     {
         var leaf = _leaves[leafIndex];
         var right = new Leaf();
@@ -256,7 +297,6 @@ internal sealed class KvIndex
         Array.Clear(leaf.Items, half, right.Count);
         leaf.Count = half;
         InsertLeaf(leafIndex + 1, right);
-        return right;
     }
 
     // Returns true when the leaf became empty and was dropped.
@@ -271,6 +311,7 @@ internal sealed class KvIndex
             RemoveLeaf(leafIndex);
             return true;
         }
+        _firsts[leafIndex] = leaf.Items[0];
         return false;
     }
 
@@ -302,9 +343,12 @@ internal sealed class KvIndex
         if (_leafCount == _leaves.Length)
         {
             Array.Resize(ref _leaves, Math.Max(4, _leaves.Length * 2));
+            Array.Resize(ref _firsts, _leaves.Length);
         }
         Array.Copy(_leaves, index, _leaves, index + 1, _leafCount - index);
+        Array.Copy(_firsts, index, _firsts, index + 1, _leafCount - index);
         _leaves[index] = leaf;
+        _firsts[index] = leaf.Count > 0 ? leaf.Items[0] : null!;
         _leafCount++;
     }
 
@@ -312,7 +356,9 @@ internal sealed class KvIndex
     {
         _leafCount--;
         Array.Copy(_leaves, index + 1, _leaves, index, _leafCount - index);
+        Array.Copy(_firsts, index + 1, _firsts, index, _leafCount - index);
         _leaves[_leafCount] = null!;
+        _firsts[_leafCount] = null!;
     }
 
     private sealed class Leaf
@@ -321,3 +367,6 @@ internal sealed class KvIndex
         public int Count;
     }
 }
+
+/// <summary>A place in <see cref="KvIndex"/>: a leaf, a slot in it, and whether the key sought is there.</summary>
+internal readonly record struct KvIndexPosition(int Leaf, int Slot, bool Found);

@@ -9,6 +9,9 @@ public static class KvLimits
     /// <summary>Largest value, in bytes (1 MiB).</summary>
     public const int MaxValueBytes = 1024 * 1024;
 
+    /// <summary>Largest encoded command (4 MiB): bounds what one log entry carries, whatever a transaction holds.</summary>
+    public const int MaxCommandBytes = 4 * 1024 * 1024;
+
     /// <summary>Throws <see cref="KvValidationException"/> unless <paramref name="key"/> is a non-empty key of at most <see cref="MaxKeyBytes"/>.</summary>
     public static void ValidateKey(ReadOnlySpan<byte> key, string what = "key")
     {

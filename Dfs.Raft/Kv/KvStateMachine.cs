@@ -84,15 +84,18 @@ public sealed class KvStateMachine : IStateMachine, IDisposable
         KvCommand decoded;
         try
         {
-            decoded = KvCommandCodec.Decode(command);
+            decoded = command.Length <= KvLimits.MaxCommandBytes
+                ? KvCommandCodec.Decode(command)
+                : throw new KvValidationException($"The command is {command.Length} bytes; the limit is {KvLimits.MaxCommandBytes} bytes.");
         }
-        catch (KvFormatException e)
+        catch (Exception e) when (e is KvFormatException or KvValidationException)
         {
             _lock.EnterWriteLock();
             try
             {
                 _appliedIndex = Math.Max(_appliedIndex, index);
-                return KvResult.Failure(KvStatus.MalformedCommand, e.Message, _store.Revision);
+                var status = e is KvFormatException ? KvStatus.MalformedCommand : KvStatus.InvalidArgument;
+                return KvResult.Failure(status, e.Message, _store.Revision);
             }
             finally
             {

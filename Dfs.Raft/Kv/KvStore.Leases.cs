@@ -77,7 +77,7 @@ internal sealed partial class KvStore
         var leaseId = KvRecord.LeaseId(record);
         if (leaseId != 0)
         {
-            _leases[leaseId].Keys.Remove(KvRecord.Key(record).ToArray());
+            _leases[leaseId].KeysBySpan.Remove(KvRecord.Key(record));
         }
     }
 }

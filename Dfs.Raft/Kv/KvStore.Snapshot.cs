@@ -100,7 +100,7 @@ internal sealed partial class KvStore
                 {
                     throw new InvalidDataException($"Key-value snapshot record {i} names lease {leaseId}, which the snapshot does not hold.");
                 }
-                lease.Keys.Add(KvRecord.Key(record).ToArray());
+                lease.KeysBySpan.Add(KvRecord.Key(record));
             }
             store._index.AppendInOrder(record);
         }

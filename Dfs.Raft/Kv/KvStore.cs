@@ -161,21 +161,29 @@ internal sealed partial class KvStore
     // Writes a key at newRevision; returns the record it replaced, if any.
     private byte[]? PutRecord(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long leaseId, long newRevision)
     {
-        var previous = _index.Get(key);
+        var position = _index.Locate(key);
+        var previous = position.Found ? _index.At(position) : null;
         var createRevision = previous is null ? newRevision : KvRecord.CreateRevision(previous);
         var version = previous is null ? 1 : KvRecord.Version(previous) + 1;
         var record = KvRecord.Create(key, value, createRevision, newRevision, version, leaseId);
-        _index.Set(record);
+        if (position.Found)
+        {
+            _index.Replace(position, record);
+        }
+        else
+        {
+            _index.Insert(position, record);
+        }
         var previousLease = previous is null ? 0 : KvRecord.LeaseId(previous);
         if (previousLease != leaseId)
         {
             if (previousLease != 0)
             {
-                _leases[previousLease].Keys.Remove(key.ToArray());
+                _leases[previousLease].KeysBySpan.Remove(key);
             }
             if (leaseId != 0)
             {
-                _leases[leaseId].Keys.Add(key.ToArray());
+                _leases[leaseId].KeysBySpan.Add(key);
             }
         }
         return previous;

@@ -85,6 +85,23 @@ public sealed class KvValidationTests : IDisposable
     }
 
     [Fact]
+    public void ATxnEncodingPastTheCommandLimit_IsRefusedWhenEncoded_AndWhenApplied()
+    {
+        var big = new byte[KvLimits.MaxValueBytes];
+        var ops = Enumerable.Range(0, 5).Select(i => KvOp.Put(B($"k{i}"), big)).ToArray();
+        var txn = KvCommand.Txn(0, [], ops);
+
+        var error = Assert.Throws<KvValidationException>(() => KvCommandCodec.Encode(txn));
+        Assert.Contains("limit is 4194304 bytes", error.Message, StringComparison.Ordinal);
+
+        var oversized = new byte[KvLimits.MaxCommandBytes + 1];
+        oversized[0] = KvCommandCodec.FormatVersion;
+        var result = _kv.ApplyRaw(oversized);
+        Assert.Equal(KvStatus.InvalidArgument, result.Status);
+        Assert.Equal(0, _kv.Machine.Revision);
+    }
+
+    [Fact]
     public void ReadApi_WithAnEmptyKey_ThrowsAValidationError()
     {
         Assert.Throws<KvValidationException>(() => _kv.Machine.Get([]));
