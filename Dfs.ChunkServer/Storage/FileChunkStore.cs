@@ -203,8 +203,12 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
             {
                 handle = File.OpenHandle(replica.DataPath, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
             }
-            catch (FileNotFoundException) when (attempt < 3)
+            catch (FileNotFoundException)
             {
+                if (attempt >= 3)
+                {
+                    throw ChunkLayout.NotFound(id);
+                }
                 continue;
             }
             return new Reader(this, replica, handle, offset, length);
@@ -213,7 +217,8 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
 
     public async ValueTask<bool> VerifyAsync(ChunkId id, CancellationToken cancellationToken)
     {
-        await using var reader = (Reader)OpenRead(id, 0, 0, TryGet(id)?.Length ?? 0);
+        // An empty range is valid for any replica; verification walks every block regardless.
+        await using var reader = (Reader)OpenRead(id, 0, 0, 0);
         try
         {
             return await reader.VerifyAllAsync(cancellationToken);
