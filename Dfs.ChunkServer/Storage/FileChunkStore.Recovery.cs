@@ -97,23 +97,20 @@ public sealed partial class FileChunkStore
                 PendingSidecar.DeleteSlots(stem);
                 continue;
             }
-            // Bytes past the durable prefix were never acknowledged: they are dropped, not trusted.
-            using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite))
-            {
-                RandomAccess.SetLength(handle, sidecar!.Length);
-                RandomAccess.FlushToDisk(handle);
-            }
+            var fileLength = new FileInfo(path).Length;
             var pending = new PendingFile(id, version, stem)
             {
-                Length = sidecar.Length,
-                FlushedLength = sidecar.Length,
+                Length = fileLength,
+                RecordedLength = sidecar!.Length,
+                FlushedLength = fileLength,
+                SidecarLength = sidecar.Length,
                 FullBlockCrcs = [.. sidecar.BlockCrcs],
                 TailState = ~sidecar.TailCrc,
                 Sequence = sidecar.Sequence,
-                DirectorySynced = true,
+                HasSidecar = true,
             };
             _pending[id] = pending;
-            _usedBytes += sidecar.Length;
+            _usedBytes += fileLength;
             kept.Add(stem);
         }
 

@@ -11,7 +11,8 @@ namespace Dfs.ChunkServer.Storage;
 /// <c>pending/</c>, replicas that failed a check moved aside to <c>corrupt/</c>.
 /// </summary>
 /// <remarks>
-/// Durability: <see cref="IChunkWriter.FlushAsync"/> fsyncs the pending data and its CRC sidecar; a commit
+/// Durability: <see cref="IChunkWriter.FlushAsync"/> fsyncs the pending data (and, every 1 MiB, a sidecar of
+/// its block CRCs so a write resumed after a restart can check what it holds); a commit
 /// fsyncs the data, moves it into <c>chunks/</c>, writes the meta to a temporary file, fsyncs it, renames it
 /// over the old meta and fsyncs the folder. A crash at any point leaves the old replica, the new one, or none
 /// of that version; never a replica whose data disagrees with its meta (checked at open). The data file is
@@ -33,7 +34,13 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
     private readonly Dictionary<ChunkId, Replica> _replicas = [];
     private readonly Dictionary<ChunkId, PendingFile> _pending = [];
     private readonly object[] _stripes = Enumerable.Range(0, 64).Select(_ => new object()).ToArray();
+    private const long DiskRecheckBytes = 8L << 20;
+    private const long SidecarSyncBytes = 1L << 20;
+
+    private readonly object _diskGate = new();
     private long _usedBytes;
+    private long _diskFreeAtCheck;
+    private long _reservedSinceCheck;
 
     /// <summary>Opens (creating if needed) the store under <see cref="FileChunkStoreOptions.RootPath"/>, recovering from any crash.</summary>
     public FileChunkStore(FileChunkStoreOptions options, ILogger<FileChunkStore>? logger = null, TimeProvider? timeProvider = null)
@@ -128,7 +135,7 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
                 {
                     throw new ChunkStoreException(
                         ChunkError.BadRange,
-                        $"Cannot resume chunk {id} at offset {offset}: the pending write holds {pending.Length} durable or written bytes.");
+                        $"Cannot resume chunk {id} at offset {offset}: the pending write holds {pending.Length} bytes.");
                 }
                 // Fence the earlier writer before touching the file it may still hold.
                 pending.Owner = null;
@@ -328,10 +335,21 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
                 }
             }
         }
-        var free = new DriveInfo(_root).AvailableFreeSpace;
-        if (free - _reservedDiskBytes < bytes)
+        lock (_diskGate)
         {
-            return $"{bytes} more bytes do not fit in the {free} bytes free on the disk of {_root} (keeping {_reservedDiskBytes} in reserve)";
+            // The disk is asked again after every DiskRecheckBytes of writes, and whenever the estimate says no.
+            var estimate = _diskFreeAtCheck - _reservedSinceCheck;
+            if (_reservedSinceCheck >= DiskRecheckBytes || estimate - _reservedDiskBytes < bytes)
+            {
+                _diskFreeAtCheck = new DriveInfo(_root).AvailableFreeSpace;
+                _reservedSinceCheck = 0;
+                estimate = _diskFreeAtCheck;
+            }
+            if (estimate - _reservedDiskBytes < bytes)
+            {
+                return $"{bytes} more bytes do not fit in the {estimate} bytes free on the disk of {_root} (keeping {_reservedDiskBytes} in reserve)";
+            }
+            _reservedSinceCheck += bytes;
         }
         Interlocked.Add(ref _usedBytes, bytes);
         return null;
@@ -363,7 +381,15 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
     private void WriteSidecarLocked(PendingFile pending, string stem, long version)
     {
         var tailCrc = pending.Length % ChunkLayout.BlockSize == 0 ? 0u : ~pending.TailState;
+        var created = !File.Exists(PendingSidecar.SlotPath(stem, pending.Sequence));
         PendingSidecar.Write(stem, pending.Id, version, pending.Sequence, pending.Length, tailCrc, pending.FullBlockCrcs, pending.FullBlockCrcs.Count);
+        if (created)
+        {
+            // A new slot's directory entry (and the data file's, on the first flush) must survive a crash too.
+            DirectorySync.Flush(_pendingDir);
+        }
+        pending.HasSidecar = true;
+        pending.SidecarLength = pending.Length;
     }
 
     /// <summary>Moves a replica's files to <c>corrupt/</c> so it is no longer listed or served, and reports it.</summary>
@@ -442,11 +468,18 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
         /// <summary>Running CRC state of every byte; valid while a writer owns the write.</summary>
         public uint WholeState { get; set; } = uint.MaxValue;
 
+        /// <summary>Bytes covered by <see cref="FullBlockCrcs"/> and <see cref="TailState"/>: all of them while written here, the sidecar's after a restart.</summary>
+        public long RecordedLength { get; set; }
+
         public long FlushedLength { get; set; }
+
+        /// <summary>Bytes described by the last fsynced sidecar.</summary>
+        public long SidecarLength { get; set; }
 
         public long Sequence { get; set; }
 
-        public bool DirectorySynced { get; set; }
+        /// <summary>A sidecar describes a durable prefix of this write.</summary>
+        public bool HasSidecar { get; set; }
 
         public SafeFileHandle? Handle { get; set; }
 

@@ -9,8 +9,8 @@ namespace Dfs.ChunkServer.Storage;
 /// and <c>.crc1</c> so a write resumed after a restart can verify what it holds.
 /// </summary>
 /// <remarks>
-/// Each flush overwrites the older of the two slots and fsyncs it: a torn slot fails its CRC and the other one,
-/// one flush older, still describes a prefix the data file holds. Little-endian: u32 magic "DFSP", u16 format,
+/// A refresh overwrites the older of the two slots and fsyncs it: a torn slot fails its CRC and the other one,
+/// one refresh older, still describes a prefix the data file holds. Little-endian: u32 magic "DFSP", u16 format,
 /// u16 reserved, u64 chunk id, i64 version, i64 sequence, i64 length, u32 CRC of the partial last block,
 /// i32 full block count, u32[count] block CRCs, u32 CRC-32C of every preceding byte.
 /// </remarks>
