@@ -288,6 +288,42 @@ public abstract class ChunkStoreContractTests : IAsyncDisposable
         Assert.Equal(Block + 8, store.GetUsage().UsedBytes);
     }
 
+    [Fact]
+    public async Task ReaderOpenedBeforeReplacement_KeepsReadingTheVersionItOpened()
+    {
+        var store = CreateStore();
+        var id = new ChunkId(22);
+        var older = Bytes((2 * Block) + 9, 1);
+        await WriteChunkAsync(store, id, 1, older, split: Block);
+        await using var reader = store.OpenRead(id, 1, 0, older.Length);
+        var buffer = new byte[older.Length];
+        var read = await reader.ReadAsync(buffer.AsMemory(0, 10), default);
+
+        await WriteChunkAsync(store, id, 2, Bytes(50, 2), split: 50);
+        while (read < buffer.Length)
+        {
+            read += await reader.ReadAsync(buffer.AsMemory(read), default);
+        }
+
+        Assert.Equal(older, buffer);
+        Assert.Equal(2, store.TryGet(id)!.Version);
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersOfDifferentChunks_EachCommitTheirOwnBytes()
+    {
+        var store = CreateStore();
+        var chunks = Enumerable.Range(0, 8).Select(i => (Id: new ChunkId((ulong)(100 + i)), Data: Bytes((Block * 2) + (i * 1000), 100 + i))).ToArray();
+
+        await Task.WhenAll(chunks.Select(c => Task.Run(() => WriteChunkAsync(store, c.Id, 1, c.Data, split: 5000))));
+
+        Assert.Equal(chunks.Select(c => c.Id), store.List().Select(i => i.Id));
+        foreach (var (id, data) in chunks)
+        {
+            Assert.Equal(data, await ReadAllAsync(store, id, 1, 0, data.Length));
+        }
+    }
+
     protected static byte[] Bytes(int length, int seed)
     {
         var data = new byte[length];
