@@ -8,7 +8,7 @@ public sealed class ChunkScrubberTests : IDisposable
     private const int Block = 64 * 1024;
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
 
-    private readonly TempFolder _folder = new();
+    private readonly TestDirectory _folder = TestDirectory.Create("chunk-store");
     private readonly FileChunkStore _store;
     private readonly FakeTimeProvider _time = new();
 

@@ -1,4 +1,5 @@
 using Dfs.ChunkServer.Storage;
+using Dfs.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,7 +10,7 @@ public sealed class ChunkStorageServiceCollectionExtensionsTests
     [Fact]
     public async Task AddChunkStorage_ResolvesOneFileStoreUnderEveryContractAndHostsTheScrubber()
     {
-        using var folder = new TempFolder();
+        using var folder = TestDirectory.Create("chunk-store");
         var services = new ServiceCollection()
             .AddLogging()
             .AddChunkStorage(new FileChunkStoreOptions { RootPath = folder.Path }, new ChunkScrubberOptions());

@@ -1,10 +1,11 @@
 using Dfs.ChunkServer.Storage;
+using Dfs.Testing;
 
 namespace Dfs.ChunkServer.Tests.Storage;
 
 public sealed class FaultInjectingChunkStoreTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TestDirectory _folder = TestDirectory.Create("chunk-store");
     private readonly FileChunkStore _inner;
     private readonly FaultInjectingChunkStore _store;
 

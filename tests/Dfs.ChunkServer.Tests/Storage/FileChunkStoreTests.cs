@@ -1,11 +1,12 @@
 using Dfs.ChunkServer.Storage;
+using Dfs.Testing;
 
 namespace Dfs.ChunkServer.Tests.Storage;
 
 /// <summary>The contract and the on-disk promises of <see cref="FileChunkStore"/>, on real files in a temp folder.</summary>
 public sealed class FileChunkStoreTests : ChunkStoreContractTests
 {
-    private readonly TempFolder _folder = new();
+    private readonly TestDirectory _folder = TestDirectory.Create("chunk-store");
     private readonly List<FileChunkStore> _stores = [];
 
     protected override IChunkStore CreateStore(long capacityBytes = 0) => Open(capacityBytes);
@@ -34,7 +35,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         await base.DisposeAsync();
     }
 
-    private string ChunkFile(string name) => _folder[Path.Combine("chunks", name)];
+    private string ChunkFile(string name) => _folder.Combine("chunks", name);
 
     private static void FlipBit(string path, long offset)
     {
@@ -56,8 +57,8 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
 
         await WriteChunkAsync(store, new ChunkId(0xab), 7, Bytes(10, 1), split: 10);
 
-        Assert.Equal(["00000000000000ab.7.data", "00000000000000ab.meta"], FilesUnder(_folder["chunks"]));
-        Assert.Empty(FilesUnder(_folder["pending"]));
+        Assert.Equal(["00000000000000ab.7.data", "00000000000000ab.meta"], FilesUnder(_folder.Combine("chunks")));
+        Assert.Empty(FilesUnder(_folder.Combine("pending")));
     }
 
     [Fact]
@@ -81,8 +82,8 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         Assert.All(buffer.AsSpan(Block).ToArray(), b => Assert.Equal(0, b));
         Assert.Equal(info, Assert.Single(reported).Chunk);
         Assert.Null(store.TryGet(id));
-        Assert.Empty(FilesUnder(_folder["chunks"]));
-        Assert.Equal(2, FilesUnder(_folder["corrupt"]).Length);
+        Assert.Empty(FilesUnder(_folder.Combine("chunks")));
+        Assert.Equal(2, FilesUnder(_folder.Combine("corrupt")).Length);
         Assert.Equal(ChunkError.NotFound, Assert.Throws<ChunkStoreException>(() => store.OpenRead(id, 1, 0, 1)).Error);
         Assert.Empty(Restart(store).List());
     }
@@ -119,7 +120,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
 
         Assert.Equal([new ChunkId(4)], reopened.List().Select(c => c.Id));
         Assert.Equal(ChunkError.NotFound, Assert.Throws<ChunkStoreException>(() => reopened.OpenRead(id, 0, 0, 1)).Error);
-        Assert.Contains(FilesUnder(_folder["corrupt"]), f => f.StartsWith($"{id}.meta", StringComparison.Ordinal));
+        Assert.Contains(FilesUnder(_folder.Combine("corrupt")), f => f.StartsWith($"{id}.meta", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -135,7 +136,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         Assert.Empty(reopened.List());
         Assert.Equal(ChunkError.NotFound, Assert.Throws<ChunkStoreException>(() => reopened.OpenRead(id, 0, 0, 0)).Error);
         // Never flushed: nothing of it was acknowledged, so nothing of it is kept.
-        Assert.Empty(FilesUnder(_folder["pending"]));
+        Assert.Empty(FilesUnder(_folder.Combine("pending")));
         Assert.Equal(ChunkError.NotFound, Assert.Throws<ChunkStoreException>(() => reopened.ResumeWrite(id, 2, 0)).Error);
     }
 
@@ -155,7 +156,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         var reopened = Restart(store);
 
         Assert.Empty(reopened.List());
-        Assert.Empty(FilesUnder(_folder["chunks"]));
+        Assert.Empty(FilesUnder(_folder.Combine("chunks")));
         Assert.Equal(ChunkError.NotFound, Assert.Throws<ChunkStoreException>(() => reopened.OpenRead(id, 0, 0, 1)).Error);
     }
 
@@ -174,7 +175,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
 
         Assert.Equal(1, reopened.TryGet(id)!.Version);
         Assert.Equal(older, await ReadAllAsync(reopened, id, 1, 0, 100));
-        Assert.Equal([$"{id}.1.data", $"{id}.meta"], FilesUnder(_folder["chunks"]));
+        Assert.Equal([$"{id}.1.data", $"{id}.meta"], FilesUnder(_folder.Combine("chunks")));
     }
 
     [Fact]
@@ -188,7 +189,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
 
         var reopened = Restart(store);
 
-        Assert.Equal([$"{id}.3.data", $"{id}.meta"], FilesUnder(_folder["chunks"]));
+        Assert.Equal([$"{id}.3.data", $"{id}.meta"], FilesUnder(_folder.Combine("chunks")));
         Assert.Equal(3, reopened.TryGet(id)!.Version);
         Assert.Equal(newer, await ReadAllAsync(reopened, id, 3, 0, newer.Length));
         Assert.Equal(ChunkError.StaleVersion, Assert.Throws<ChunkStoreException>(() => reopened.OpenRead(id, 4, 0, 1)).Error);
@@ -250,7 +251,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         var again = Restart(reopened);
         Assert.Equal(expected, await ReadAllAsync(again, id, 2, 0, expected.Length));
         Assert.True(await again.VerifyAsync(id, default));
-        Assert.Empty(FilesUnder(_folder["pending"]));
+        Assert.Empty(FilesUnder(_folder.Combine("pending")));
     }
 
     [Fact]
@@ -264,7 +265,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         var reopened = Restart(store);
 
         Assert.Equal(ChunkError.NotFound, Assert.Throws<ChunkStoreException>(() => reopened.ResumeWrite(id, 2, 0)).Error);
-        Assert.Empty(FilesUnder(_folder["pending"]));
+        Assert.Empty(FilesUnder(_folder.Combine("pending")));
         Assert.Equal(0, reopened.GetUsage().UsedBytes);
     }
 
@@ -277,12 +278,12 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         await writer.WriteAsync(Bytes((2 * Block) + 10, 15), default);
         await writer.FlushAsync(default);
         var reopened = Restart(store);
-        FlipBit(_folder[Path.Combine("pending", $"{id}.1.data")], Block + 3);
+        FlipBit(_folder.Combine("pending", $"{id}.1.data"), Block + 3);
 
         var error = Assert.Throws<ChunkStoreException>(() => reopened.ResumeWrite(id, 2, 2 * Block));
 
         Assert.Equal(ChunkError.Corrupt, error.Error);
-        Assert.Empty(FilesUnder(_folder["pending"]));
+        Assert.Empty(FilesUnder(_folder.Combine("pending")));
         Assert.Equal(ChunkError.NotFound, Assert.Throws<ChunkStoreException>(() => reopened.ResumeWrite(id, 2, 0)).Error);
     }
 
@@ -300,8 +301,8 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         await using var resumed = store.ResumeWrite(id, 2, 60);
 
         // Version 1's files are gone: a restart now finds only the write at version 2, with its CRC record.
-        Assert.Equal([$"{id}.2.crc0", $"{id}.2.data"], FilesUnder(_folder["pending"]));
-        Assert.Equal(60, new FileInfo(_folder[Path.Combine("pending", $"{id}.2.data")]).Length);
+        Assert.Equal([$"{id}.2.crc0", $"{id}.2.data"], FilesUnder(_folder.Combine("pending")));
+        Assert.Equal(60, new FileInfo(_folder.Combine("pending", $"{id}.2.data")).Length);
     }
 
     [Fact]
@@ -319,8 +320,8 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
             Assert.Equal(ChunkError.DiskFull, (await Assert.ThrowsAsync<ChunkStoreException>(async () => await writer.CommitAsync(default))).Error);
         }
 
-        Assert.Empty(FilesUnder(_folder["pending"]));
-        Assert.Empty(FilesUnder(_folder["chunks"]));
+        Assert.Empty(FilesUnder(_folder.Combine("pending")));
+        Assert.Empty(FilesUnder(_folder.Combine("chunks")));
         Assert.Equal(0, store.GetUsage().UsedBytes);
         Assert.Empty(Restart(store).List());
     }
@@ -338,7 +339,7 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
             Assert.Contains("free on the disk", error.Message, StringComparison.Ordinal);
         }
 
-        Assert.Empty(FilesUnder(_folder["pending"]));
+        Assert.Empty(FilesUnder(_folder.Combine("pending")));
         Assert.Equal(0, store.GetUsage().FreeBytes);
     }
 }
