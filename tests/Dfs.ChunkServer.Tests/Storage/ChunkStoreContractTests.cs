@@ -4,11 +4,9 @@ using Dfs.Common.Hashing;
 namespace Dfs.ChunkServer.Tests.Storage;
 
 /// <summary>The <see cref="IChunkStore"/> contract, run against every store.</summary>
-public abstract class ChunkStoreContractTests : IAsyncDisposable
+public abstract class ChunkStoreContractTests : IDisposable
 {
     protected const int Block = 64 * 1024;
-
-    private readonly List<IAsyncDisposable> _owned = [];
 
     /// <summary>A fresh, empty store; capacity 0 means no limit beyond the medium's.</summary>
     protected abstract IChunkStore CreateStore(long capacityBytes = 0);
@@ -361,9 +359,13 @@ public abstract class ChunkStoreContractTests : IAsyncDisposable
         return [.. result];
     }
 
-    public virtual ValueTask DisposeAsync()
+    public void Dispose()
     {
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
     }
 }

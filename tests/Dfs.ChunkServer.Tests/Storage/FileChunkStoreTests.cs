@@ -25,14 +25,14 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
         return Open();
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override void Dispose(bool disposing)
     {
         foreach (var store in _stores)
         {
             store.Dispose();
         }
         _folder.Dispose();
-        await base.DisposeAsync();
+        base.Dispose(disposing);
     }
 
     private string ChunkFile(string name) => _folder.Combine("chunks", name);
