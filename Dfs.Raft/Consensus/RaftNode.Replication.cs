@@ -209,6 +209,22 @@ public sealed partial class RaftNode
         _messages.Add(new AppendEntries(Id, peer, _term, prevIndex, prevTerm.Value, [], _commit, _readContext));
     }
 
+    private void SendEmptyAppendAtNext(string peer, FollowerProgress progress)
+    {
+        var prevIndex = progress.Next - 1;
+        if (prevIndex <= progress.Match)
+        {
+            return;
+        }
+        var prevTerm = _log.TryTerm(prevIndex);
+        if (prevTerm is null)
+        {
+            SendSnapshot(peer, progress);
+            return;
+        }
+        _messages.Add(new AppendEntries(Id, peer, _term, prevIndex, prevTerm.Value, [], _commit, _readContext));
+    }
+
     /// <summary>Leader: sends everything pending since the last flush (batching all proposals into as few messages as the limits allow).</summary>
     private void FlushLeader()
     {
@@ -347,9 +363,15 @@ public sealed partial class RaftNode
                     progress.ProbeSent = false;
                     _replicationPending = true;
                 }
-                else if (progress.State == ProgressState.Replicate && progress.IsPaused)
+                else if (progress.State == ProgressState.Replicate && progress.Match < _log.LastIndex)
                 {
-                    progress.FreeFirst();
+                    if (progress.IsPaused)
+                    {
+                        progress.FreeFirst();
+                    }
+                    // Ask whether what is in flight arrived: an empty AppendEntries at the optimistic position
+                    // succeeds if it did and is rejected (sending the follower back to probing) if it was lost.
+                    SendEmptyAppendAtNext(response.From, progress);
                     _replicationPending = true;
                 }
             }

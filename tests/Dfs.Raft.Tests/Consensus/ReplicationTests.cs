@@ -27,9 +27,12 @@ public sealed class ReplicationTests
 
         // n1 now leads term 4, and the term-2 entry reaches n3 (a majority holds it) while the no-op does not.
         cluster.Drop = m => m.From == "n1" && m.To is "n4" or "n5" && m is AppendEntries;
-        cluster.Intercept = m => m is AppendEntries append
-            ? append with { Entries = append.Entries.Where(e => e.Index <= 2).ToList() }
-            : m;
+        cluster.Intercept = m => m switch
+        {
+            AppendEntries { Entries.Count: 0, PrevLogIndex: >= 3 } => null,
+            AppendEntries append => append with { Entries = append.Entries.Where(e => e.Index <= 2).ToList() },
+            _ => m,
+        };
         var leader = cluster.Elect("n1");
         Assert.Equal(4, leader.Term);
         Assert.Equal(2, cluster.Members["n3"].Disk.Log.Count);
