@@ -176,6 +176,14 @@ public sealed partial class RaftNode
     private bool SendAppends(string peer, FollowerProgress progress)
     {
         var sent = false;
+        if (progress.State == ProgressState.Probe && !progress.ProbeSent && progress.Next > _log.LastIndex &&
+            progress.Match < _log.LastIndex)
+        {
+            // Nothing new to carry, but the follower's position is unknown: probe with an empty message.
+            SendEmptyAppendAtNext(peer, progress);
+            progress.ProbeSent = true;
+            return true;
+        }
         while (!progress.IsPaused && progress.Next <= _log.LastIndex)
         {
             var prevIndex = progress.Next - 1;
