@@ -282,6 +282,46 @@ public sealed class ReplicationTests
     }
 
     [Fact]
+    public void Leader_AfterUnreachableReport_ProbesOneMessageAtATime()
+    {
+        var cluster = TestCluster.Of(3);
+        var leader = cluster.Elect("n1");
+        leader.ReportUnreachable("n2");
+
+        for (var i = 0; i < 3; i++)
+        {
+            leader.Propose(TestCluster.Command($"c{i}"));
+            var ready = cluster.HandleReady("n1")!;
+            Assert.Equal(i == 0 ? 1 : 0, ready.Messages.OfType<AppendEntries>().Count(a => a.To == "n2"));
+            Assert.Single(ready.Messages.OfType<AppendEntries>(), a => a.To == "n3");
+        }
+        cluster.Stabilize();
+        Assert.Equal(leader.LastLogIndex, cluster["n2"].LastLogIndex);
+    }
+
+    [Fact]
+    public void Ready_HandsOutEachEntryOnceAndHardStateOnlyWhenChanged()
+    {
+        var cluster = TestCluster.Of(3);
+        var leader = cluster.Elect("n1");
+        var term = leader.Term;
+
+        leader.Propose(TestCluster.Command("a"));
+        var first = cluster.HandleReady("n1")!;
+        Assert.Equal([leader.LastLogIndex], first.Entries.Select(e => e.Index));
+        Assert.Null(first.HardState);
+
+        cluster.DeliverInFlight();
+        cluster.HandleReady("n2");
+        cluster.HandleReady("n3");
+        cluster.DeliverInFlight();
+        var second = cluster.HandleReady("n1")!;
+        Assert.Empty(second.Entries);
+        Assert.Equal(new HardState(term, "n1", leader.LastLogIndex), second.HardState);
+        Assert.Equal(["a"], second.CommittedEntries.Select(e => System.Text.Encoding.UTF8.GetString(e.Payload.Span)));
+    }
+
+    [Fact]
     public void Leader_BacksUpQuicklyOverConflictingFollowerLog()
     {
         var leaderLog = Enumerable.Repeat(1L, 10).Concat(Enumerable.Repeat(3L, 50)).ToArray();
