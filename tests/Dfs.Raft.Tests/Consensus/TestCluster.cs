@@ -107,12 +107,37 @@ internal sealed class TestCluster
     {
         var batch = _network.ToArray();
         _network.Clear();
+        if (Chaos is { } random)
+        {
+            // Reorder, duplicate and delay: what AppendEntries and votes must survive.
+            random.Shuffle(batch);
+            var delivered = 0;
+            foreach (var original in batch)
+            {
+                var roll = random.NextDouble();
+                if (roll < 0.1)
+                {
+                    _network.Add(original);
+                    continue;
+                }
+                Deliver(original);
+                delivered++;
+                if (roll > 0.95)
+                {
+                    Deliver(original);
+                }
+            }
+            return delivered;
+        }
         foreach (var original in batch)
         {
             Deliver(original);
         }
         return batch.Length;
     }
+
+    /// <summary>When set, deliveries are shuffled, some duplicated and some held back for a later round.</summary>
+    public Random? Chaos { get; set; }
 
     public void Deliver(RaftMessage original)
     {
