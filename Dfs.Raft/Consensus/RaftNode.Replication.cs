@@ -137,7 +137,7 @@ public sealed partial class RaftNode
     {
         switch (progress.State)
         {
-            case ProgressState.Replicate when progress.InflightCount > 0:
+            case ProgressState.Replicate when progress.Next - 1 > progress.Match:
                 // A lost message would otherwise stall the pipeline forever: restart from the last match.
                 if (++progress.StalledTicks >= _options.ElectionTicks)
                 {
@@ -376,11 +376,15 @@ public sealed partial class RaftNode
                     if (progress.IsPaused)
                     {
                         progress.FreeFirst();
+                        _replicationPending = true;
                     }
-                    // Ask whether what is in flight arrived: an empty AppendEntries at the optimistic position
-                    // succeeds if it did and is rejected (sending the follower back to probing) if it was lost.
-                    SendEmptyAppendAtNext(response.From, progress);
-                    _replicationPending = true;
+                    if (progress.StalledTicks > _options.HeartbeatTicks)
+                    {
+                        // Alive but not acknowledging what was sent: ask whether it arrived. An empty
+                        // AppendEntries at the optimistic position succeeds if it did, and is rejected
+                        // (sending the follower back to probing) if it was lost.
+                        SendEmptyAppendAtNext(response.From, progress);
+                    }
                 }
             }
             if (response.From == _leadTransferee && progress.Match == _log.LastIndex)

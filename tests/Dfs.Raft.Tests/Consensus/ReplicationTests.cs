@@ -21,7 +21,11 @@ public sealed class ReplicationTests
         var five = new ClusterConfiguration(ids);
         var logs = new Dictionary<string, long[]>
         {
-            ["n1"] = [1, 2], ["n2"] = [1, 2], ["n3"] = [1], ["n4"] = [1], ["n5"] = [1, 3],
+            ["n1"] = [1, 2],
+            ["n2"] = [1, 2],
+            ["n3"] = [1],
+            ["n4"] = [1],
+            ["n5"] = [1, 3],
         };
         var cluster = new TestCluster(ids, boot: id => new RaftBootState(new HardState(3, null, 1), null, LogOfTerms(logs[id]), five));
 
