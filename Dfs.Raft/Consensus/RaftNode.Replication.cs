@@ -266,9 +266,9 @@ public sealed partial class RaftNode
 
     private void HandleAppendEntries(AppendEntries append)
     {
-        if (_role == RaftRole.Leader)
+        if (_role == RaftRole.Leader || !IsWellFormed(append))
         {
-            // Two leaders in one term cannot exist; a message claiming so is ignored.
+            // Two leaders in one term cannot exist, and entries must follow PrevLogIndex one by one.
             return;
         }
         if (_role != RaftRole.Follower || _leaderId != append.From)
@@ -321,6 +321,18 @@ public sealed partial class RaftNode
         // The acknowledgement promises the entries are durable: it leaves after this Ready is persisted.
         _messagesAfterPersist.Add(new AppendEntriesResponse(Id, append.From, _term, true, lastNewIndex, 0, 0, 0,
             append.ReadContext));
+    }
+
+    private static bool IsWellFormed(AppendEntries append)
+    {
+        for (var i = 0; i < append.Entries.Count; i++)
+        {
+            if (append.Entries[i].Index != append.PrevLogIndex + 1 + i)
+            {
+                return false;
+            }
+        }
+        return append.PrevLogIndex >= 0;
     }
 
     private void Reject(AppendEntries append, long hintIndex, long hintTerm) =>

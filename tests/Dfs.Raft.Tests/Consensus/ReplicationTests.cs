@@ -107,6 +107,21 @@ public sealed class ReplicationTests
     }
 
     [Fact]
+    public void Follower_WithMalformedAppendEntries_ChangesNothing()
+    {
+        var follower = Follower("n2", 1, LogOfTerms(1, 1));
+
+        // Entries that do not follow the previous index, and a configuration entry that does not decode.
+        follower.Step(new AppendEntries("n1", "n2", 1, 2, 1, [Entry(1, 4)], 2, 0));
+        var garbage = new LogEntry(1, 3, EntryKind.Configuration, new byte[] { 1, 2 });
+        Assert.Throws<InvalidDataException>(() => follower.Step(new AppendEntries("n1", "n2", 1, 2, 1, [garbage], 2, 0)));
+
+        Assert.Equal(2, follower.LastLogIndex);
+        Assert.Equal(new ClusterConfiguration(["n1", "n2", "n3"]), follower.Configuration);
+        Assert.Empty(follower.GetReady().Entries);
+    }
+
+    [Fact]
     public void Follower_CommitIndex_IsBoundedByLastNewEntry()
     {
         // Entries 4 and 5 may be stale leftovers: the leader's commit of 5 does not vouch for them.
