@@ -378,6 +378,12 @@ public sealed partial class RaftNode
             {
                 // A heartbeat's (or a duplicate's) acknowledgement: the follower is alive. Let a stuck
                 // probe go again, and give a full pipeline room (as etcd does).
+                if (response.From == _leadTransferee)
+                {
+                    // Still answering in this term: the TimeoutNow was lost (a late copy is harmless, its
+                    // term being stale once the target campaigns).
+                    _timeoutNowSent = false;
+                }
                 if (progress.State == ProgressState.Probe && progress.ProbeSent)
                 {
                     progress.ProbeSent = false;
