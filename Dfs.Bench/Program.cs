@@ -1,10 +1,23 @@
 using BenchmarkDotNet.Running;
+using Dfs.Bench.Load;
 
 namespace Dfs.Bench;
 
-/// <summary>Runs the BenchmarkDotNet suites (pick with --filter), or the whole-cluster load generators.</summary>
+/// <summary>
+/// Runs a whole-cluster load generator when the first argument names one (<c>kv-compare</c>), otherwise the
+/// BenchmarkDotNet suites (pick with --filter).
+/// </summary>
 public static class BenchProgram
 {
-    public static void Main(string[] args) =>
-        BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "kv-compare":
+                return await KvCompareCommand.RunAsync(args[1..]);
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+                return 0;
+        }
+    }
 }
