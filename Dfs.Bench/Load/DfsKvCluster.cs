@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dfs.Common.Configuration;
+using Dfs.Common.Processes;
 
 namespace Dfs.Bench.Load;
 
@@ -119,7 +120,7 @@ public sealed class DfsKvCluster : IKvCluster
         foreach (var process in _processes.Where(p => p is not null))
         {
             // SIGTERM first: a master hands leadership over and exits; SIGKILL whatever is left.
-            Posix.Terminate(process!.Id);
+            ProcessSignals.Terminate(process!.Id);
         }
         foreach (var process in _processes.Where(p => p is not null))
         {
