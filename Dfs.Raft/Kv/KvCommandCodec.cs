@@ -1,0 +1,243 @@
+using System.Buffers;
+
+namespace Dfs.Raft.Kv;
+
+/// <summary>
+/// The compact binary form of <see cref="KvCommand"/>: a format byte, a command tag, the command time and the body,
+/// with varint numbers and length-prefixed bytes. The leader encodes; every replica decodes in Apply.
+/// </summary>
+/// <remarks>
+/// Encoding validates the command first, so an invalid command is never proposed. Decoding rejects malformed bytes
+/// with <see cref="KvFormatException"/> but leaves limits (key and value sizes) to <see cref="KvCommand.Validate"/>,
+/// so an oversized field is reported as such.
+/// </remarks>
+public static class KvCommandCodec
+{
+    /// <summary>The format byte every encoded command starts with.</summary>
+    public const byte FormatVersion = 1;
+
+    private const byte TagOp = 1;
+    private const byte TagTxn = 2;
+    private const byte TagLeaseGrant = 3;
+    private const byte TagLeaseRevoke = 4;
+    private const byte TagLeaseKeepAlive = 5;
+    private const byte TagClock = 6;
+    private const string What = "key-value command";
+
+    /// <summary>Bytes <paramref name="command"/> takes encoded (after validating it).</summary>
+    public static int GetEncodedLength(KvCommand command)
+    {
+        command.Validate();
+        var writer = KvWireWriter.Measuring();
+        Write(ref writer, command);
+        return writer.Position;
+    }
+
+    /// <summary>Validates and encodes <paramref name="command"/> into <paramref name="destination"/>; returns the bytes written.</summary>
+    public static int Encode(KvCommand command, Span<byte> destination)
+    {
+        var length = GetEncodedLength(command);
+        if (destination.Length < length)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; the command needs {length}.", nameof(destination));
+        }
+        var writer = new KvWireWriter(destination);
+        Write(ref writer, command);
+        return writer.Position;
+    }
+
+    /// <summary>Validates and encodes <paramref name="command"/> into <paramref name="output"/> (for example a pooled buffer writer).</summary>
+    public static void Encode(KvCommand command, IBufferWriter<byte> output)
+    {
+        var length = GetEncodedLength(command);
+        var writer = new KvWireWriter(output.GetSpan(length));
+        Write(ref writer, command);
+        output.Advance(length);
+    }
+
+    /// <summary>Validates and encodes <paramref name="command"/> into a new array of exactly its length.</summary>
+    public static byte[] Encode(KvCommand command)
+    {
+        var bytes = new byte[GetEncodedLength(command)];
+        var writer = new KvWireWriter(bytes);
+        Write(ref writer, command);
+        return bytes;
+    }
+
+    /// <summary>Decodes a command; its byte fields are slices of <paramref name="source"/>, which must not change afterwards.</summary>
+    /// <exception cref="KvFormatException">The bytes are not a well-formed command.</exception>
+    public static KvCommand Decode(ReadOnlyMemory<byte> source)
+    {
+        var reader = new KvWireReader(source, What);
+        var format = reader.ReadByte();
+        if (format != FormatVersion)
+        {
+            throw new KvFormatException($"Malformed {What}: format {format} is not the supported format {FormatVersion}.");
+        }
+        var tag = reader.ReadByte();
+        var nowMs = reader.ReadVarInt64();
+        KvCommand command = tag switch
+        {
+            TagOp => new KvOpCommand(nowMs, ReadOp(ref reader)),
+            TagTxn => ReadTxn(ref reader, nowMs),
+            TagLeaseGrant => new KvLeaseGrantCommand(nowMs, reader.ReadVarInt64(), reader.ReadVarInt64()),
+            TagLeaseRevoke => new KvLeaseRevokeCommand(nowMs, reader.ReadVarInt64()),
+            TagLeaseKeepAlive => new KvLeaseKeepAliveCommand(nowMs, reader.ReadVarInt64()),
+            TagClock => new KvClockCommand(nowMs),
+            _ => throw new KvFormatException($"Malformed {What}: unknown command tag {tag}."),
+        };
+        reader.ExpectEnd();
+        return command;
+    }
+
+    /// <summary>Decodes a command from a span, copying the bytes once so the command owns them.</summary>
+    public static KvCommand Decode(ReadOnlySpan<byte> source) => Decode((ReadOnlyMemory<byte>)source.ToArray());
+
+    private static void Write(ref KvWireWriter writer, KvCommand command)
+    {
+        writer.WriteByte(FormatVersion);
+        switch (command)
+        {
+            case KvOpCommand c:
+                writer.WriteByte(TagOp);
+                writer.WriteVarInt64(c.NowMs);
+                WriteOp(ref writer, c.Op);
+                break;
+            case KvTxnCommand c:
+                writer.WriteByte(TagTxn);
+                writer.WriteVarInt64(c.NowMs);
+                writer.WriteVarUInt64((ulong)c.Compares.Count);
+                foreach (var compare in c.Compares)
+                {
+                    WriteCompare(ref writer, compare);
+                }
+                WriteOps(ref writer, c.Success);
+                WriteOps(ref writer, c.Failure);
+                break;
+            case KvLeaseGrantCommand c:
+                writer.WriteByte(TagLeaseGrant);
+                writer.WriteVarInt64(c.NowMs);
+                writer.WriteVarInt64(c.LeaseId);
+                writer.WriteVarInt64(c.TtlMs);
+                break;
+            case KvLeaseRevokeCommand c:
+                writer.WriteByte(TagLeaseRevoke);
+                writer.WriteVarInt64(c.NowMs);
+                writer.WriteVarInt64(c.LeaseId);
+                break;
+            case KvLeaseKeepAliveCommand c:
+                writer.WriteByte(TagLeaseKeepAlive);
+                writer.WriteVarInt64(c.NowMs);
+                writer.WriteVarInt64(c.LeaseId);
+                break;
+            case KvClockCommand c:
+                writer.WriteByte(TagClock);
+                writer.WriteVarInt64(c.NowMs);
+                break;
+            default:
+                throw new ArgumentException($"Unknown command type {command.GetType().Name}.", nameof(command));
+        }
+    }
+
+    private static void WriteOps(ref KvWireWriter writer, IReadOnlyList<KvOp> ops)
+    {
+        writer.WriteVarUInt64((ulong)ops.Count);
+        foreach (var op in ops)
+        {
+            WriteOp(ref writer, op);
+        }
+    }
+
+    private static void WriteOp(ref KvWireWriter writer, KvOp op)
+    {
+        writer.WriteByte((byte)op.Kind);
+        writer.WriteBytes(op.Key.Span);
+        switch (op.Kind)
+        {
+            case KvOpKind.Put:
+                writer.WriteBytes(op.Value.Span);
+                writer.WriteVarInt64(op.LeaseId);
+                writer.WriteBool(op.PreviousValue);
+                break;
+            case KvOpKind.Range:
+                writer.WriteBytes(op.End.Span);
+                writer.WriteVarUInt64((ulong)op.Limit);
+                break;
+            case KvOpKind.DeleteRange:
+                writer.WriteBytes(op.End.Span);
+                break;
+        }
+    }
+
+    private static void WriteCompare(ref KvWireWriter writer, KvCompare compare)
+    {
+        writer.WriteBytes(compare.Key.Span);
+        writer.WriteByte((byte)compare.Target);
+        writer.WriteByte((byte)compare.Operator);
+        if (compare.Target == KvCompareTarget.Value)
+        {
+            writer.WriteBytes(compare.Value.Span);
+        }
+        else
+        {
+            writer.WriteVarInt64(compare.Number);
+        }
+    }
+
+    private static KvTxnCommand ReadTxn(ref KvWireReader reader, long nowMs)
+    {
+        var compareCount = reader.ReadLength(KvTxnCommand.MaxItems, "the compare count");
+        var compares = new KvCompare[compareCount];
+        for (var i = 0; i < compares.Length; i++)
+        {
+            compares[i] = ReadCompare(ref reader);
+        }
+        var success = ReadOps(ref reader);
+        var failure = ReadOps(ref reader);
+        return new KvTxnCommand(nowMs, compares, success, failure);
+    }
+
+    private static KvOp[] ReadOps(ref KvWireReader reader)
+    {
+        var ops = new KvOp[reader.ReadLength(KvTxnCommand.MaxItems, "the operation count")];
+        for (var i = 0; i < ops.Length; i++)
+        {
+            ops[i] = ReadOp(ref reader);
+        }
+        return ops;
+    }
+
+    private static KvOp ReadOp(ref KvWireReader reader)
+    {
+        var kind = (KvOpKind)reader.ReadByte();
+        var key = reader.ReadBytes(int.MaxValue, "a key length");
+        return kind switch
+        {
+            KvOpKind.Get or KvOpKind.Delete => new KvOp(kind, key, default, default, 0, 0, false),
+            KvOpKind.Put => new KvOp(
+                kind, key, default, reader.ReadBytes(int.MaxValue, "a value length"), reader.ReadVarInt64(), 0, reader.ReadBool()),
+            KvOpKind.Range => new KvOp(
+                kind, key, reader.ReadBytes(int.MaxValue, "a range end length"), default, 0, reader.ReadLength(int.MaxValue, "a range limit"), false),
+            KvOpKind.DeleteRange => new KvOp(kind, key, reader.ReadBytes(int.MaxValue, "a range end length"), default, 0, 0, false),
+            _ => throw new KvFormatException($"Malformed {What}: unknown operation kind {(int)kind}."),
+        };
+    }
+
+    private static KvCompare ReadCompare(ref KvWireReader reader)
+    {
+        var key = reader.ReadBytes(int.MaxValue, "a compare key length");
+        var target = (KvCompareTarget)reader.ReadByte();
+        var op = (KvCompareOperator)reader.ReadByte();
+        if (target is < KvCompareTarget.Value or > KvCompareTarget.Exists)
+        {
+            throw new KvFormatException($"Malformed {What}: unknown compare target {(int)target}.");
+        }
+        if (op is < KvCompareOperator.Equal or > KvCompareOperator.Greater)
+        {
+            throw new KvFormatException($"Malformed {What}: unknown compare operator {(int)op}.");
+        }
+        return target == KvCompareTarget.Value
+            ? new KvCompare(key, target, op, 0, reader.ReadBytes(int.MaxValue, "a compare value length"))
+            : new KvCompare(key, target, op, reader.ReadVarInt64(), default);
+    }
+}
