@@ -26,8 +26,8 @@ public interface IMasterKv
     Task<T> ReadAsync<T>(Func<KvStateMachine, T> read, bool linearizable, CancellationToken cancellationToken);
 }
 
-/// <summary>Identifies a retried command: a client's id and the command's sequence number.</summary>
-public readonly record struct ClientRequest(Guid ClientId, long Sequence);
+/// <summary>Identifies a retried command: a client's id, the command's sequence number, and the lowest sequence number the client has not yet seen answered.</summary>
+public readonly record struct ClientRequest(Guid ClientId, long Sequence, long LowestUnanswered);
 
 /// <summary>One master's Raft state, as <c>GET /raft/status</c> reports it.</summary>
 public sealed record MasterStatus(
@@ -48,3 +48,9 @@ public sealed class NotLeaderException(string? leaderId)
 {
     public string? LeaderId { get; } = leaderId;
 }
+
+/// <summary>The command may or may not have been applied: leadership changed before its result was known.</summary>
+public sealed class ProposalOutcomeUnknownException(string message) : Exception(message);
+
+/// <summary>This master cannot take the request now (overloaded or shutting down); another try, here or elsewhere, may succeed.</summary>
+public sealed class UnavailableException(string message) : Exception(message);

@@ -98,7 +98,8 @@ internal static class KvRequestParsing
         {
             throw new KvValidationException("X-Client-Id must be a GUID and X-Sequence a positive integer, and they go together.");
         }
-        return new ClientRequest(clientId, seq);
+        // An HTTP client retries one request at a time: every lower sequence number counts as answered.
+        return new ClientRequest(clientId, seq, seq);
     }
 
     /// <summary>Builds a transaction command from its JSON form, naming the offending item on error.</summary>
