@@ -86,8 +86,20 @@ public sealed partial class TcpRaftTransport
                 }
                 finally
                 {
-                    await connection.DisposeAsync();
+                    await CloseAsync(connection);
                 }
+            }
+        }
+
+        private static async Task CloseAsync(FrameConnection connection)
+        {
+            try
+            {
+                await connection.DisposeAsync();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                // Frames left unflushed on a broken connection cannot go anywhere; the socket is closed either way.
             }
         }
 
