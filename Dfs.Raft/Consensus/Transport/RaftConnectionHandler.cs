@@ -1,23 +1,27 @@
 using Dfs.Common.Framing;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.Raft.Consensus.Transport;
 
 /// <summary>Reads Raft frames from an inbound Kestrel connection and hands the messages to the local transport.</summary>
 /// <remarks>A connection that sends garbage is closed; the peer reconnects and Raft retries what was lost.</remarks>
-public sealed partial class RaftConnectionHandler(IRaftInboundSink sink, ILogger<RaftConnectionHandler> logger) : ConnectionHandler
+public sealed class RaftConnectionHandler(IRaftInboundSink sink, IHostApplicationLifetime lifetime, ILogger<RaftConnectionHandler> logger)
+    : ConnectionHandler
 {
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         var frames = new FrameConnection(connection.Transport);
+        // Peers never close their side, so the server's shutdown, not theirs, ends the connection.
+        using var closing = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
         SnapshotAssembly? assembly = null;
         ulong assemblyId = 0;
         try
         {
             while (true)
             {
-                var read = await frames.ReadAsync(connection.ConnectionClosed);
+                var read = await frames.ReadAsync(closing.Token);
                 if (read is not { } frame)
                 {
                     break;

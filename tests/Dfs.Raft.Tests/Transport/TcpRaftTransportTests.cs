@@ -3,7 +3,7 @@ using System.Net;
 using Dfs.Raft.Consensus;
 using Dfs.Raft.Consensus.Messages;
 using Dfs.Raft.Consensus.Transport;
-using Dfs.Raft.Tests.Support;
+using Dfs.Testing;
 
 namespace Dfs.Raft.Tests.Transport;
 
@@ -39,7 +39,7 @@ public sealed class TcpRaftTransportTests : IAsyncLifetime
             a.Send(new AppendEntries("a", "b", 1, i - 1, 1, [new LogEntry(1, i, EntryKind.Command, BitConverter.GetBytes(i))], i, 0));
         }
 
-        await Until.TrueAsync(() => bInbox.Count >= 500, Timeout, () => $"500 messages at b, saw {bInbox.Count}");
+        await Eventually.WaitUntilAsync(() => bInbox.Count >= 500, Timeout, () => $"500 messages at b, saw {bInbox.Count}");
         var indexes = bInbox.Cast<AppendEntries>().Select(m => m.Entries[0].Index).ToArray();
         Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), indexes);
         Assert.Equal(BitConverter.GetBytes(500), ((AppendEntries)bInbox.Last()).Entries[0].Payload.ToArray());
@@ -55,7 +55,7 @@ public sealed class TcpRaftTransportTests : IAsyncLifetime
 
         a.Send(new TimeoutNow("a", "b", 1));
 
-        await Until.TrueAsync(() => unreachable.Contains("b"), Timeout, () => "b reported unreachable, saw none");
+        await Eventually.WaitUntilAsync(() => unreachable.Contains("b"), Timeout, () => "b reported unreachable, saw none");
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class TcpRaftTransportTests : IAsyncLifetime
         var port = bListener.EndPoint.Port;
         a.SetPeer("b", Loopback(port));
         a.Send(new TimeoutNow("a", "b", 1));
-        await Until.TrueAsync(() => bInbox.Count == 1, Timeout, () => $"first message at b, saw {bInbox.Count}");
+        await Eventually.WaitUntilAsync(() => bInbox.Count == 1, Timeout, () => $"first message at b, saw {bInbox.Count}");
 
         await bListener.DisposeAsync();
         _cleanup.Remove(bListener);
@@ -79,7 +79,7 @@ public sealed class TcpRaftTransportTests : IAsyncLifetime
         _cleanup.Add(restartedListener);
 
         // The first sends may vanish into the dead connection; Raft resends, and so does this loop.
-        await Until.TrueAsync(() =>
+        await Eventually.WaitUntilAsync(() =>
         {
             a.Send(new TimeoutNow("a", "b", 2));
             return !restartedInbox.IsEmpty;
@@ -102,7 +102,7 @@ public sealed class TcpRaftTransportTests : IAsyncLifetime
         a.Send(new InstallSnapshot("a", "b", 3, metadata, new MemorySnapshotPayload(bytes)));
         a.Send(new TimeoutNow("a", "b", 3));
 
-        await Until.TrueAsync(() => bInbox.Count == 2, Timeout, () => $"snapshot and a message after it at b, saw {bInbox.Count}");
+        await Eventually.WaitUntilAsync(() => bInbox.Count == 2, Timeout, () => $"snapshot and a message after it at b, saw {bInbox.Count}");
         var received = Assert.IsType<InstallSnapshot>(bInbox.First());
         Assert.Equal(metadata, received.Metadata);
         Assert.IsType<TimeoutNow>(bInbox.Last());
