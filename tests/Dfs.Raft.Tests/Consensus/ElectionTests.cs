@@ -233,6 +233,21 @@ public sealed class ElectionTests
     }
 
     [Fact]
+    public void Follower_ElectionTimer_IsNotResetByAStaleLeader()
+    {
+        var follower = Node("n1", new HardState(4, null, 0), LogOfTerms(1, 1));
+        var timeout = follower.RandomizedElectionTimeout;
+        for (var i = 0; i < timeout - 1; i++)
+        {
+            follower.Tick();
+        }
+        follower.Step(new AppendEntries("n2", "n1", 3, 2, 1, [], 2, 0));
+        follower.Tick();
+        Assert.Equal(RaftRole.PreCandidate, follower.Role);
+        Assert.Null(follower.LeaderId);
+    }
+
+    [Fact]
     public void Follower_ElectionTimer_IsResetByGrantingAVote()
     {
         var follower = Node("n1");
@@ -299,5 +314,13 @@ public sealed class ElectionTests
         cluster.TickAll(10);
         Assert.Equal(leader, cluster.Leader);
         Assert.Equal(leader, cluster["n1"].LeaderId);
+    }
+
+    [Fact]
+    public void Node_WithNonContiguousBootLog_RefusesToStart()
+    {
+        var log = new[] { new LogEntry(1, 1, EntryKind.NoOp, ReadOnlyMemory<byte>.Empty), new LogEntry(1, 3, EntryKind.NoOp, ReadOnlyMemory<byte>.Empty) };
+        var error = Assert.Throws<InvalidDataException>(() => Node("n1", new HardState(1, null, 0), log));
+        Assert.Contains("entry 3 follows 1", error.Message);
     }
 }

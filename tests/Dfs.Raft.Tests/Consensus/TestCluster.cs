@@ -33,6 +33,15 @@ internal sealed class TestCluster
         }
     }
 
+    /// <summary>Adds a brand-new, empty node that knows the group as <paramref name="configuration"/> (not yet a member of it).</summary>
+    public RaftNode AddNode(string id, ClusterConfiguration configuration)
+    {
+        var member = new Member(id, configuration, 5000 + Members.Count);
+        member.Node = new RaftNode(_options(id), new RaftBootState(HardState.Empty, null, [], configuration), new Random(member.Seed));
+        Members[id] = member;
+        return member.Node;
+    }
+
     public static TestCluster Of(int count, Func<string, RaftOptions>? options = null, int seed = 1) =>
         new(Enumerable.Range(1, count).Select(i => $"n{i}"), options, null, seed);
 
