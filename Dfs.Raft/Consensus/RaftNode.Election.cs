@@ -1,0 +1,195 @@
+using Dfs.Raft.Consensus.Messages;
+
+namespace Dfs.Raft.Consensus;
+
+public sealed partial class RaftNode
+{
+    private void TickElection()
+    {
+        _electionElapsed++;
+        if (_electionElapsed < _randomizedElectionTimeout)
+        {
+            return;
+        }
+        if (!IsPromotable)
+        {
+            // A learner or a removed node never campaigns.
+            _electionElapsed = 0;
+            return;
+        }
+        Campaign(preVote: _options.PreVote, transfer: false);
+    }
+
+    /// <summary>Starts a pre-vote round, or a real election (term + 1, vote for self).</summary>
+    private void Campaign(bool preVote, bool transfer)
+    {
+        _votes.Clear();
+        _leaderId = null;
+        _electionElapsed = 0;
+        ResetRandomizedElectionTimeout();
+        _votes[Id] = true;
+
+        if (preVote)
+        {
+            _role = RaftRole.PreCandidate;
+            if (CountVotes() == VoteResult.Won)
+            {
+                Campaign(preVote: false, transfer: false);
+                return;
+            }
+            foreach (var voter in _configuration.Voters)
+            {
+                if (voter != Id)
+                {
+                    // A pre-vote promises nothing about local state: it may leave before any persist.
+                    _messages.Add(new RequestVote(Id, voter, _term + 1, _log.LastIndex, _log.LastTerm, PreVote: true,
+                        LeadershipTransfer: false));
+                }
+            }
+            return;
+        }
+
+        _role = RaftRole.Candidate;
+        _term++;
+        _votedFor = Id;
+        if (CountVotes() == VoteResult.Won)
+        {
+            BecomeLeader();
+            return;
+        }
+        foreach (var voter in _configuration.Voters)
+        {
+            if (voter != Id)
+            {
+                // After persist: the candidate's own vote must be durable before it can win with it.
+                _messagesAfterPersist.Add(new RequestVote(Id, voter, _term, _log.LastIndex, _log.LastTerm, PreVote: false,
+                    LeadershipTransfer: transfer));
+            }
+        }
+    }
+
+    private void HandleRequestVote(RequestVote request)
+    {
+        // Here request.Term >= _term; a real vote's higher term was already adopted.
+        var canVote = request.PreVote
+            ? request.Term > _term || (_votedFor == request.From) || (_votedFor is null && _leaderId is null)
+            : _votedFor == request.From || (_votedFor is null && _leaderId is null);
+        var granted = canVote && _log.IsUpToDate(request.LastLogIndex, request.LastLogTerm);
+
+        if (request.PreVote)
+        {
+            _messages.Add(new RequestVoteResponse(Id, request.From, granted ? request.Term : _term, PreVote: true, granted));
+            return;
+        }
+        if (granted)
+        {
+            _votedFor = request.From;
+            _electionElapsed = 0;
+        }
+        // Votes leave only after the vote (and term) are durable.
+        _messagesAfterPersist.Add(new RequestVoteResponse(Id, request.From, _term, PreVote: false, granted));
+    }
+
+    private void HandleRequestVoteResponse(RequestVoteResponse response)
+    {
+        var counts = _role switch
+        {
+            RaftRole.PreCandidate => response.PreVote && (response.Term == _term + 1 || (response.Term == _term && !response.Granted)),
+            RaftRole.Candidate => !response.PreVote && response.Term == _term,
+            _ => false,
+        };
+        if (!counts || !_configuration.IsVoter(response.From))
+        {
+            return;
+        }
+        _votes.TryAdd(response.From, response.Granted);
+        switch (CountVotes())
+        {
+            case VoteResult.Won when _role == RaftRole.PreCandidate:
+                Campaign(preVote: false, transfer: false);
+                break;
+            case VoteResult.Won:
+                BecomeLeader();
+                break;
+            case VoteResult.Lost:
+                BecomeFollower(_term, null);
+                break;
+        }
+    }
+
+    private VoteResult CountVotes()
+    {
+        int granted = 0, rejected = 0;
+        foreach (var voter in _configuration.Voters)
+        {
+            if (_votes.TryGetValue(voter, out var vote))
+            {
+                if (vote)
+                {
+                    granted++;
+                }
+                else
+                {
+                    rejected++;
+                }
+            }
+        }
+        var quorum = _configuration.Quorum;
+        if (granted >= quorum)
+        {
+            return VoteResult.Won;
+        }
+        return _configuration.Voters.Count - rejected < quorum ? VoteResult.Lost : VoteResult.Pending;
+    }
+
+    private void HandleTimeoutNow(TimeoutNow message)
+    {
+        if (_role == RaftRole.Leader || !IsPromotable)
+        {
+            return;
+        }
+        // The leader brought us up to date and asks us to take over: campaign at once, without pre-vote,
+        // and ask voters to ignore their leader lease (thesis §3.10).
+        Campaign(preVote: false, transfer: true);
+    }
+
+    private void BecomeLeader()
+    {
+        _role = RaftRole.Leader;
+        _leaderId = Id;
+        _votes.Clear();
+        _electionElapsed = 0;
+        _heartbeatElapsed = 0;
+        _uncommittedBytes = 0;
+        _leadTransferee = null;
+        _progress.Clear();
+        foreach (var peer in _configuration.PeersOf(Id))
+        {
+            _progress[peer] = new FollowerProgress(_log.LastIndex + 1, _options.MaxInflightMessages);
+        }
+        // Any configuration entry in the uncommitted tail counts as pending: no new change until it commits.
+        _pendingConfigurationIndex = _log.LastIndex;
+        // The no-op lets the leader commit (and learn the commit index of) everything before its term.
+        AppendToLog(new LogEntry(_term, _log.LastIndex + 1, EntryKind.NoOp, ReadOnlyMemory<byte>.Empty));
+        _replicationPending = true;
+    }
+
+    private void LeaveLeadership()
+    {
+        _progress.Clear();
+        _reads.Clear();
+        _leadTransferee = null;
+        _uncommittedBytes = 0;
+        _replicationPending = false;
+        _commitChanged = false;
+        _readRoundPending = false;
+        _stepDownPending = false;
+    }
+
+    private enum VoteResult
+    {
+        Pending,
+        Won,
+        Lost,
+    }
+}
