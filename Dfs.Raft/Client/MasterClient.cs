@@ -19,6 +19,7 @@ public sealed class MasterClient : IAsyncDisposable
     private readonly SortedSet<long> _outstanding = [];
     private long _nextSequence;
     private int _leaderGuess;
+    private volatile bool _sessionEstablished;
 
     public MasterClient(IReadOnlyList<MasterNodeConfig> masters, MasterClientOptions? options = null)
     {
@@ -52,11 +53,15 @@ public sealed class MasterClient : IAsyncDisposable
         {
             sequence = ++_nextSequence;
             _outstanding.Add(sequence);
-            lowestUnanswered = _outstanding.Min;
+            // Until one command is known to have reached the log, the session may not exist there yet, and a
+            // floor above 1 would read as an expired session: keep the floor at 1 until then.
+            lowestUnanswered = _sessionEstablished ? _outstanding.Min : 1;
         }
         try
         {
-            return await CallAsync(MasterRequestKind.Command, sequence, lowestUnanswered, encoded, cancellationToken);
+            var result = await CallAsync(MasterRequestKind.Command, sequence, lowestUnanswered, encoded, cancellationToken);
+            _sessionEstablished = true;
+            return result;
         }
         finally
         {

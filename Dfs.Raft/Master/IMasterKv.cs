@@ -1,3 +1,4 @@
+using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 
 namespace Dfs.Raft.Master;
@@ -42,15 +43,5 @@ public sealed record MasterStatus(
     IReadOnlyList<string> Members,
     int Pid);
 
-/// <summary>This master is not the leader; <see cref="LeaderId"/> names the leader when known.</summary>
-public sealed class NotLeaderException(string? leaderId)
-    : Exception(leaderId is null ? "No leader is known right now." : $"The leader is {leaderId}.")
-{
-    public string? LeaderId { get; } = leaderId;
-}
-
-/// <summary>The command may or may not have been applied: leadership changed before its result was known.</summary>
-public sealed class ProposalOutcomeUnknownException(string message) : Exception(message);
-
-/// <summary>This master cannot take the request now (overloaded or shutting down); another try, here or elsewhere, may succeed.</summary>
-public sealed class UnavailableException(string message) : Exception(message);
+/// <summary>The command was applied earlier, but the session table no longer holds its response (the client acknowledged past it, or too many were outstanding).</summary>
+public sealed class ResponseDiscardedException(string message) : Exception(message);

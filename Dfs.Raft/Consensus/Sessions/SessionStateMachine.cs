@@ -72,6 +72,11 @@ public sealed class SessionStateMachine : IStateMachine
         ArgumentNullException.ThrowIfNull(envelope);
         AdvanceClock(envelope.TimestampMs);
 
+        if (envelope.ClientId == Guid.Empty)
+        {
+            // A one-shot command outside any session: applied as it comes, with no duplicate detection.
+            return new SessionResult(SessionResultKind.Applied, _inner.Apply(index, envelope.Body.Span).ToArray());
+        }
         if (!_sessions.TryGetValue(envelope.ClientId, out var session))
         {
             if (envelope.LowestUnanswered != 1)

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Dfs.Raft.Kv;
 using Microsoft.AspNetCore.Mvc;
 
+using Dfs.Raft.Consensus.Hosting;
+
 namespace Dfs.Raft.Master.Http;
 
 /// <summary>The key-value routes of a master's HTTP API (<c>/kv/…</c>).</summary>
@@ -128,6 +130,21 @@ public static class KvEndpoints
         catch (NotLeaderException e)
         {
             return routing.NotLeader(context, e);
+        }
+        catch (ProposalOutcomeUnknownException e)
+        {
+            return Results.Problem(title: "Outcome unknown",
+                detail: $"{e.Message} The write may or may not have been applied; send it with X-Client-Id and X-Sequence to retry it safely.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (ProposalRejectedException e)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Results.Problem(title: "Busy", detail: e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (ResponseDiscardedException e)
+        {
+            return Results.Problem(title: "Already applied", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
         }
     }
 

@@ -1,6 +1,8 @@
 using Dfs.Common.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 
+using Dfs.Raft.Consensus.Hosting;
+
 namespace Dfs.Raft.Master.Http;
 
 /// <summary>

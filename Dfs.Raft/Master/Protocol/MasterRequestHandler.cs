@@ -1,4 +1,5 @@
 using Dfs.Raft.Client;
+using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 
 namespace Dfs.Raft.Master.Protocol;
@@ -32,9 +33,13 @@ public sealed class MasterRequestHandler(IMasterKv kv)
         {
             return (MasterResponseStatus.OutcomeUnknown, System.Text.Encoding.UTF8.GetBytes(e.Message));
         }
-        catch (UnavailableException e)
+        catch (ProposalRejectedException e)
         {
             return (MasterResponseStatus.Unavailable, System.Text.Encoding.UTF8.GetBytes(e.Message));
+        }
+        catch (ResponseDiscardedException e)
+        {
+            return (MasterResponseStatus.Invalid, System.Text.Encoding.UTF8.GetBytes(e.Message));
         }
     }
 

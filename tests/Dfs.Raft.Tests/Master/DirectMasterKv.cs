@@ -1,3 +1,4 @@
+using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
 
@@ -41,7 +42,7 @@ internal sealed class DirectMasterKv : IMasterKv, IDisposable
     {
         if (FollowerOf.IsFollower)
         {
-            throw new NotLeaderException(FollowerOf.LeaderId);
+            throw new NotLeaderException("m1", FollowerOf.LeaderId);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Dfs.Common.Configuration;
 using Dfs.Raft.Client;
+using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
 
@@ -116,7 +117,7 @@ public sealed class MasterClientTests
             var result = await inner.ExecuteAsync(command, request, cancellationToken);
             if (Interlocked.Increment(ref _calls) == 1)
             {
-                throw new ProposalOutcomeUnknownException("leadership changed");
+                throw new ProposalOutcomeUnknownException(1, "leadership changed");
             }
             return result;
         }

@@ -32,6 +32,19 @@ public sealed class SessionStateMachineTests
     }
 
     [Fact]
+    public void OneShotCommand_WithoutASession_IsAppliedEveryTime_AndOpensNoSession()
+    {
+        var inner = new KeyAppendStateMachine();
+        var machine = new SessionStateMachine(inner);
+
+        Assert.Equal(SessionResultKind.Applied, Apply(machine, 1, Append(Guid.Empty, 1, 1, 1000, "x")).Kind);
+        Assert.Equal(SessionResultKind.Applied, Apply(machine, 2, Append(Guid.Empty, 1, 1, 1001, "x")).Kind);
+
+        Assert.Equal(["x", "x"], inner.Read("k"));
+        Assert.Equal(0, machine.SessionCount);
+    }
+
+    [Fact]
     public void RetriedCommand_AnswersTheCachedResponse_WithoutApplyingAgain()
     {
         var inner = new KeyAppendStateMachine();
