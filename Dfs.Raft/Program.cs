@@ -55,7 +55,7 @@ internal static class Program
             Console.Error.WriteLine($"master {self.Id} could not start: {e.Message}");
             return 1;
         }
-        await app.Services.GetRequiredService<MasterNode>().DisposeAsync();
+        // The container disposes MasterNode (stores, transport) as the app shuts down.
         return 0;
     }
 

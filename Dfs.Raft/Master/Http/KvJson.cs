@@ -84,7 +84,7 @@ public sealed record TxnOpResultJson(string Op, IReadOnlyList<KvItemJson> Items,
 
 public sealed record TxnResponseJson(bool Succeeded, long Revision, IReadOnlyList<TxnOpResultJson> Results);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PutResponseJson))]
 [JsonSerializable(typeof(DeleteResponseJson))]
 [JsonSerializable(typeof(RangeResponseJson))]

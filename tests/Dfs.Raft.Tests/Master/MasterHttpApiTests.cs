@@ -201,6 +201,14 @@ public sealed class MasterHttpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RaftStatus_WithNoLeaderKnown_StillHasTheLeaderIdField()
+    {
+        _kv.FollowerOf = (true, null);
+        var status = await Http.GetFromJsonAsync<JsonElement>("/raft/status");
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("leaderId").ValueKind);
+    }
+
+    [Fact]
     public async Task RaftStatus_ReportsRoleTermAndPid()
     {
         var status = await Http.GetFromJsonAsync<JsonElement>("/raft/status");
