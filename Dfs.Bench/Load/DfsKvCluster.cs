@@ -22,6 +22,9 @@ public sealed class DfsKvCluster : IKvCluster
         _config = new ClusterConfig
         {
             DataDir = "data",
+            // The same timing as the repository's config.json for a local cluster.
+            ElectionTimeoutMs = 150,
+            HeartbeatIntervalMs = 30,
             Masters = Enumerable.Range(1, 3).Select(i => new MasterNodeConfig
             {
                 Id = $"m{i}",
