@@ -1,17 +1,25 @@
 using BenchmarkDotNet.Running;
+using Dfs.Bench.Load;
 
 namespace Dfs.Bench;
 
-/// <summary>Runs the BenchmarkDotNet suites (pick with --filter), or a named measurement (<c>kv-memory</c>).</summary>
+/// <summary>
+/// Runs a whole-cluster load generator or a named measurement when the first argument names one
+/// (<c>kv-compare</c>, <c>kv-memory</c>), otherwise the BenchmarkDotNet suites (pick with --filter).
+/// </summary>
 public static class BenchProgram
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "kv-memory")
+        switch (args.FirstOrDefault())
         {
-            return KvMemoryFootprint.Run(args[1..]);
+            case "kv-compare":
+                return await KvCompareCommand.RunAsync(args[1..]);
+            case "kv-memory":
+                return KvMemoryFootprint.Run(args[1..]);
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
+                return 0;
         }
-        BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
-        return 0;
     }
 }

@@ -1,10 +1,73 @@
+using System.Net;
+using Dfs.Common.Configuration;
+using Dfs.Raft.Master;
+using Dfs.Raft.Master.Http;
+using Dfs.Raft.Master.Protocol;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace Dfs.Raft;
 
+/// <summary>A master: <c>dotnet run --project Dfs.Raft -- --config config.json --id m1</c>.</summary>
 internal static class Program
 {
-    public static int Main()
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("This process is not built yet; see README.md for what runs.");
-        return 1;
+        ClusterConfig config;
+        MasterNodeConfig self;
+        try
+        {
+            var arguments = NodeArguments.Parse(args, idRequired: true);
+            config = ClusterConfig.Load(arguments.ConfigPath);
+            self = config.Master(arguments.Id!);
+        }
+        catch (ConfigurationException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new MasterNode(config, self.Id, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
+        builder.Services.AddHostedService<MasterNodeService>();
+        builder.Services.AddMasterHttpApi(config);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, self.Host, self.RaftPort, l => l.UseConnectionHandler<MasterConnectionHandler>());
+            Listen(kestrel, self.Host, self.ApiPort, l => l.Protocols = HttpProtocols.Http1);
+        });
+
+        var app = builder.Build();
+        app.MapMasterHttpApi();
+        app.Lifetime.ApplicationStarted.Register(() =>
+            Console.WriteLine($"master {self.Id} ready: raft {self.Host}:{self.RaftPort}, api http://{self.Host}:{self.ApiPort}, data {config.DataDirectoryFor(self.Id)}"));
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"master {self.Id} could not start: {e.Message}");
+            return 1;
+        }
+        // The container disposes MasterNode (stores, transport) as the app shuts down.
+        return 0;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string host, int port, Action<ListenOptions> configure)
+    {
+        if (IPAddress.TryParse(host, out var address))
+        {
+            kestrel.Listen(address, port, configure);
+        }
+        else
+        {
+            kestrel.ListenAnyIP(port, configure);
+        }
     }
 }

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+
+namespace Dfs.Bench.Load;
+
+/// <summary>
+/// <c>Dfs.Bench kv-compare</c>: the same key-value workload against three Dfs masters and a three-member
+/// etcd in one run — puts of fixed-size values to distinct keys, then linearizable gets, at several
+/// connection counts, each phase sent to the system's leader — then the leader-failover gap of each.
+/// </summary>
+public static class KvCompareCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options.Parse(args);
+        var results = new List<(string System, string Phase, int Connections, LatencySummary Summary)>();
+        var failovers = new Dictionary<string, IReadOnlyList<TimeSpan>>();
+        var memory = new Dictionary<string, IReadOnlyList<long>>();
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        var scratch = Path.Combine(Path.GetTempPath(), $"dfs-kv-compare-{Environment.ProcessId}");
+
+        foreach (var system in options.Systems)
+        {
+            await using IKvCluster cluster = system switch
+            {
+                "dfs" => new DfsKvCluster(Path.Combine(scratch, "dfs")),
+                "etcd" => new EtcdKvCluster(options.EtcdScript ?? throw new InvalidOperationException(
+                    "Cannot find peers/etcd-cluster.sh; pass --etcd-script PATH."), Path.Combine(scratch, "etcd")),
+                _ => throw new ArgumentException($"Unknown system '{system}'; use dfs or etcd."),
+            };
+            Console.WriteLine($"== {system}: starting");
+            await cluster.StartAsync(cancel.Token);
+            foreach (var connections in options.Connections)
+            {
+                var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30), cancel.Token);
+                var runner = new KvLoadRunner(cluster.NewProtocol, cluster.Endpoints[leader], options.ValueSize);
+                var runId = $"{system}{connections}";
+                var (puts, written) = await runner.RunPutsAsync(runId, connections, options.Duration, cancel.Token);
+                Report(system, "put", connections, puts);
+                results.Add((system, "put", connections, puts));
+                var gets = await runner.RunGetsAsync(runId, written, options.Duration, cancel.Token);
+                Report(system, "get", connections, gets);
+                results.Add((system, "get", connections, gets));
+            }
+            memory[system] = cluster.ResidentBytes();
+            if (options.FailoverRounds > 0)
+            {
+                var gaps = await new FailoverProbe(cluster).MeasureAsync(options.FailoverRounds, cancel.Token);
+                failovers[system] = gaps;
+                Console.WriteLine($"   {system} failover gaps (ms): {string.Join(", ", gaps.Select(g => g.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)))}");
+            }
+        }
+
+        var report = Summarize(options, results, failovers, memory);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        var reportPath = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts", $"kv-compare-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        await File.WriteAllTextAsync(reportPath, report);
+        Console.WriteLine($"Report written to {reportPath}");
+        return 0;
+    }
+
+    private static void Report(string system, string phase, int connections, LatencySummary s) =>
+        Console.WriteLine(FormattableString.Invariant(
+            $"   {system,-4} {phase} c={connections,-3} {s.OpsPerSecond,9:F0} ops/s  p50 {s.P50Ms,6:F2} ms  p99 {s.P99Ms,6:F2} ms  errors {s.Errors}  client CPU {s.ClientCpuPercent:F0}%"));
+
+    private static string Summarize(Options options, List<(string System, string Phase, int Connections, LatencySummary Summary)> results,
+        Dictionary<string, IReadOnlyList<TimeSpan>> failovers, Dictionary<string, IReadOnlyList<long>> memory)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# kv-compare: {options.ValueSize}-byte values, {options.Duration.TotalSeconds:F0} s per phase, HTTP/1.1 keep-alive, to each leader");
+        text.AppendLine();
+        text.AppendLine("| phase | conns | dfs ops/s | dfs p50 ms | dfs p99 ms | etcd ops/s | etcd p50 ms | etcd p99 ms | dfs/etcd | client CPU (dfs, etcd) |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var group in results.GroupBy(r => (r.Phase, r.Connections)))
+        {
+            var dfs = group.FirstOrDefault(r => r.System == "dfs").Summary;
+            var etcd = group.FirstOrDefault(r => r.System == "etcd").Summary;
+            string Cell(LatencySummary? s, Func<LatencySummary, double> f, string format) => s is null ? "-" : f(s).ToString(format, CultureInfo.InvariantCulture);
+            var ratio = dfs is not null && etcd is not null ? (dfs.OpsPerSecond / etcd.OpsPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {group.Key.Phase} | {group.Key.Connections} | {Cell(dfs, s => s.OpsPerSecond, "F0")} | {Cell(dfs, s => s.P50Ms, "F2")} | {Cell(dfs, s => s.P99Ms, "F2")} | {Cell(etcd, s => s.OpsPerSecond, "F0")} | {Cell(etcd, s => s.P50Ms, "F2")} | {Cell(etcd, s => s.P99Ms, "F2")} | {ratio} | {Cell(dfs, s => s.ClientCpuPercent, "F0")}%, {Cell(etcd, s => s.ClientCpuPercent, "F0")}% |");
+        }
+        if (failovers.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("| system | failover gaps, SIGKILL of leader → first acknowledged put (ms) | median |");
+            text.AppendLine("|---|---|---|");
+            foreach (var (system, gaps) in failovers)
+            {
+                var sorted = gaps.OrderBy(g => g).ToArray();
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {system} | {string.Join(", ", gaps.Select(g => g.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)))} | {sorted[sorted.Length / 2].TotalMilliseconds:F0} |");
+            }
+        }
+        text.AppendLine();
+        foreach (var (system, rss) in memory)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {system} resident memory after the load: {string.Join(", ", rss.Select(b => $"{b / (1024 * 1024)} MiB"))}");
+        }
+        return text.ToString();
+    }
+
+    private sealed record Options(string[] Systems, int[] Connections, TimeSpan Duration, int ValueSize, int FailoverRounds, string? EtcdScript)
+    {
+        public static Options Parse(string[] args)
+        {
+            string[] systems = ["etcd", "dfs"];
+            int[] connections = [1, 16, 64];
+            var seconds = 20;
+            var valueSize = 256;
+            var rounds = 5;
+            var script = ProcessTools.FindUpwards(Path.Combine("shared", "peers", "etcd-cluster.sh"))
+                ?? ProcessTools.FindUpwards(Path.Combine("..", "shared", "peers", "etcd-cluster.sh"));
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i])
+                {
+                    case "--systems": systems = Next().Split(','); break;
+                    case "--connections": connections = Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(); break;
+                    case "--seconds": seconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--value-size": valueSize = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--failover-rounds": rounds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--etcd-script": script = Path.GetFullPath(Next()); break;
+                    default: throw new ArgumentException($"Unknown option {args[i]}. Options: --systems dfs,etcd --connections 1,16,64 --seconds 20 --value-size 256 --failover-rounds 5 --etcd-script PATH");
+                }
+            }
+            return new Options(systems, connections, TimeSpan.FromSeconds(seconds), valueSize, rounds, script);
+        }
+    }
+}

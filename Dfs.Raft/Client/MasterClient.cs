@@ -1,0 +1,221 @@
+using System.Net.Sockets;
+using Dfs.Common.Configuration;
+using Dfs.Raft.Kv;
+
+namespace Dfs.Raft.Client;
+
+/// <summary>
+/// The client the gateway, chunk servers and tools use to reach the masters' replicated store: it finds the
+/// leader, follows it through failovers, and retries a command with the same client id and sequence number
+/// so that the command is applied once however often it is sent (Raft thesis §6.3).
+/// </summary>
+/// <remarks>Thread-safe; one instance serves many concurrent callers over one connection per master.</remarks>
+public sealed class MasterClient : IAsyncDisposable
+{
+    private readonly IReadOnlyList<MasterNodeConfig> _masters;
+    private readonly MasterClientOptions _options;
+    private readonly MasterConnection?[] _connections;
+    private readonly SemaphoreSlim[] _connecting;
+    private readonly SortedSet<long> _outstanding = [];
+    private long _nextSequence;
+    private int _leaderGuess;
+    private volatile bool _sessionEstablished;
+
+    public MasterClient(IReadOnlyList<MasterNodeConfig> masters, MasterClientOptions? options = null)
+    {
+        if (masters.Count == 0)
+        {
+            throw new ArgumentException("A master client needs at least one master.", nameof(masters));
+        }
+        _masters = masters;
+        _options = options ?? new MasterClientOptions();
+        _connections = new MasterConnection?[masters.Count];
+        _connecting = masters.Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    }
+
+    /// <summary>This client's session id in the masters' session table.</summary>
+    public Guid ClientId { get; } = Guid.NewGuid();
+
+    /// <summary>The master this client last found leading (a guess: it may have changed).</summary>
+    public string LeaderGuess => _masters[Volatile.Read(ref _leaderGuess)].Id;
+
+    public static MasterClient FromConfig(ClusterConfig config, MasterClientOptions? options = null) => new(config.Masters, options);
+
+    /// <summary>Replicates a command exactly once and returns its result.</summary>
+    /// <exception cref="MasterRequestException">The masters refused the command as invalid.</exception>
+    /// <exception cref="TimeoutException">No leader answered within <see cref="MasterClientOptions.CallTimeout"/>; the command may or may not have been applied.</exception>
+    public async Task<KvResult> ExecuteAsync(KvCommand command, CancellationToken cancellationToken = default)
+    {
+        var encoded = KvCommandCodec.Encode(command);
+        long sequence;
+        long lowestUnanswered;
+        lock (_outstanding)
+        {
+            sequence = ++_nextSequence;
+            _outstanding.Add(sequence);
+            // Until one command is known to have reached the log, the session may not exist there yet, and a
+            // floor above 1 would read as an expired session: keep the floor at 1 until then.
+            lowestUnanswered = _sessionEstablished ? _outstanding.Min : 1;
+        }
+        try
+        {
+            var result = await CallAsync(MasterRequestKind.Command, sequence, lowestUnanswered, encoded, cancellationToken);
+            _sessionEstablished = true;
+            return result;
+        }
+        finally
+        {
+            lock (_outstanding)
+            {
+                _outstanding.Remove(sequence);
+            }
+        }
+    }
+
+    /// <summary>A linearizable read: a get or a range, served by the leader after a ReadIndex round.</summary>
+    public Task<KvResult> ReadAsync(KvOp read, CancellationToken cancellationToken = default) =>
+        CallAsync(MasterRequestKind.Read, 0, 0, KvCommandCodec.Encode(new KvOpCommand(0, read)), cancellationToken);
+
+    public Task<KvResult> PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(KvCommand.Put(key, value, 0), cancellationToken);
+
+    public Task<KvResult> DeleteAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(KvCommand.Delete(key, 0), cancellationToken);
+
+    /// <summary>The key's current value and revisions, or null if absent (linearizable).</summary>
+    public async Task<KvKeyValue?> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        var result = await ReadAsync(KvOp.Get(key), cancellationToken);
+        return result.Responses[0].Items.FirstOrDefault();
+    }
+
+    /// <summary>Keys under a prefix, in order, at most <paramref name="limit"/> (0 = all) (linearizable).</summary>
+    public async Task<KvOpResult> RangeAsync(ReadOnlyMemory<byte> prefix, int limit = 0, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(KvOp.Prefix(prefix, limit), cancellationToken)).Responses[0];
+
+    private async Task<KvResult> CallAsync(MasterRequestKind kind, long sequence, long lowestUnanswered, byte[] command, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + _options.CallTimeout;
+        var backoff = _options.InitialBackoff;
+        var target = Volatile.Read(ref _leaderGuess);
+        var lastProblem = "no attempt made";
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var pause = false;
+            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                attempt.CancelAfter(_options.AttemptTimeout);
+                try
+                {
+                    var connection = await ConnectionAsync(target, attempt.Token);
+                    var response = await connection.SendAsync(kind, ClientId, sequence, lowestUnanswered, command, attempt.Token);
+                    switch (response.Status)
+                    {
+                        case MasterResponseStatus.Ok:
+                            Volatile.Write(ref _leaderGuess, target);
+                            return KvResultCodec.Decode(response.Body);
+                        case MasterResponseStatus.Invalid:
+                            throw new MasterRequestException(response.Text);
+                        case MasterResponseStatus.NotLeader:
+                            var named = IndexOf(response.Text);
+                            lastProblem = $"{_masters[target].Id} is not the leader" + (named >= 0 ? $"; it names {response.Text}" : "; no leader known");
+                            pause = named < 0 || named == target;
+                            target = named >= 0 ? named : Next(target);
+                            break;
+                        default:
+                            // Outcome unknown or unavailable: retrying with the same sequence number is safe.
+                            lastProblem = $"{_masters[target].Id}: {response.Status} ({response.Text})";
+                            pause = true;
+                            target = Next(target);
+                            break;
+                    }
+                }
+                catch (Exception e) when (e is IOException or SocketException ||
+                                          (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    lastProblem = $"{_masters[target].Id}: {(e is OperationCanceledException ? "no answer in time" : e.Message)}";
+                    await DropConnectionAsync(target);
+                    pause = true;
+                    target = Next(target);
+                }
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException(
+                    $"No master leader answered within {_options.CallTimeout.TotalSeconds:F0} s; last: {lastProblem}. " +
+                    (kind == MasterRequestKind.Command ? "The command may or may not have been applied." : ""));
+            }
+            if (pause)
+            {
+                await Task.Delay(backoff, cancellationToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private int Next(int index) => (index + 1) % _masters.Count;
+
+    private int IndexOf(string id)
+    {
+        for (var i = 0; i < _masters.Count; i++)
+        {
+            if (_masters[i].Id == id)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private async Task<MasterConnection> ConnectionAsync(int index, CancellationToken cancellationToken)
+    {
+        var existing = Volatile.Read(ref _connections[index]);
+        if (existing is { IsBroken: false })
+        {
+            return existing;
+        }
+        await _connecting[index].WaitAsync(cancellationToken);
+        try
+        {
+            existing = _connections[index];
+            if (existing is { IsBroken: false })
+            {
+                return existing;
+            }
+            if (existing is not null)
+            {
+                await existing.DisposeAsync();
+            }
+            var master = _masters[index];
+            var opened = await MasterConnection.OpenAsync(master.Host, master.RaftPort, cancellationToken);
+            Volatile.Write(ref _connections[index], opened);
+            return opened;
+        }
+        finally
+        {
+            _connecting[index].Release();
+        }
+    }
+
+    private async Task DropConnectionAsync(int index)
+    {
+        var connection = Interlocked.Exchange(ref _connections[index], null);
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = 0; i < _connections.Length; i++)
+        {
+            await DropConnectionAsync(i);
+            _connecting[i].Dispose();
+        }
+    }
+}
+
+/// <summary>The masters refused a request as invalid; the message says why. Retrying will not help.</summary>
+public sealed class MasterRequestException(string message) : Exception(message);

@@ -1,0 +1,17 @@
+namespace Dfs.Raft.Client;
+
+/// <summary>How a <see cref="MasterClient"/> retries.</summary>
+public sealed record MasterClientOptions
+{
+    /// <summary>How long one call keeps retrying (through elections and failovers) before it gives up. Default 15 s.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long one attempt at one master may take before the client tries another. Default 2 s.</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>First pause between attempts when no master can answer; doubles up to <see cref="MaxBackoff"/>. Default 10 ms.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Longest pause between attempts. Default 200 ms.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+}

@@ -1,0 +1,361 @@
+using Dfs.Raft.Consensus.Messages;
+
+namespace Dfs.Raft.Consensus.Hosting;
+
+public sealed partial class RaftHost
+{
+    // Everything below is touched by the event loop only.
+    private readonly Dictionary<long, PendingProposal> _proposals = [];
+    private readonly Dictionary<long, PendingRead> _unconfirmedReads = [];
+    private readonly List<(long ReadIndex, PendingRead Read)> _confirmedReads = [];
+    private readonly Dictionary<string, long> _followerMatch = [];
+    private long _nextReadId;
+    private long _appliedIndex;
+    private long _appliedTerm;
+    private ClusterConfiguration _appliedConfiguration = new([]);
+    private long _snapshotIndex;
+    private RaftRole _lastRole = RaftRole.Follower;
+    private string? _lastLeader;
+    private long _ticksWithoutLeadership = -1;
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var node = _node!;
+        var reader = _events.Reader;
+        try
+        {
+            while (true)
+            {
+                if (!node.HasReady && !await reader.WaitToReadAsync(cancellationToken))
+                {
+                    return;
+                }
+                // Everything queued while the last Ready was persisted goes into the next one together.
+                for (var handled = 0; handled < _options.MaxEventsPerReady && reader.TryRead(out var hostEvent); handled++)
+                {
+                    Handle(node, hostEvent);
+                }
+                if (node.HasReady)
+                {
+                    HandleReady(node, node.GetReady());
+                }
+                PublishStatus();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // Storage or the state machine failed: the node cannot keep its promises, so it stops taking part.
+            Log.Faulted(_logger, Id, e);
+            _events.Writer.TryComplete();
+            FailEverything(stopping: false);
+        }
+    }
+
+    private void Handle(RaftNode node, HostEvent hostEvent)
+    {
+        switch (hostEvent)
+        {
+            case MessageEvent { Message: var message }:
+                if (message is AppendEntriesResponse { Success: true } response)
+                {
+                    _followerMatch[response.From] = Math.Max(_followerMatch.GetValueOrDefault(response.From), response.MatchIndex);
+                }
+                node.Step(message);
+                break;
+            case UnreachableEvent { Peer: var peer }:
+                node.ReportUnreachable(peer);
+                break;
+            case TickEvent:
+                Volatile.Write(ref _tickQueued, 0);
+                node.Tick();
+                OnTick(node);
+                break;
+            case ProposeEvent propose:
+                Propose(node, propose);
+                break;
+            case ReadEvent { Read: var read }:
+                if (read.IsCompleted)
+                {
+                    break;
+                }
+                var id = ++_nextReadId;
+                if (node.RequestRead(id))
+                {
+                    _unconfirmedReads[id] = read;
+                }
+                else
+                {
+                    read.Fail(new NotLeaderException(Id, node.LeaderId));
+                }
+                break;
+            case ControlEvent control:
+                control.Execute(node);
+                break;
+        }
+    }
+
+    private void Propose(RaftNode node, ProposeEvent propose)
+    {
+        var proposal = propose.Proposal;
+        if (proposal.IsCompleted)
+        {
+            return;
+        }
+        var result = propose.Change is { } change ? node.ProposeConfigurationChange(change) : node.Propose(propose.Command);
+        if (result.Accepted)
+        {
+            proposal.Term = result.Term;
+            _proposals[result.Index] = proposal;
+            return;
+        }
+        proposal.Fail(result.Rejection switch
+        {
+            ProposeRejection.NotLeader => new NotLeaderException(Id, result.LeaderHint),
+            ProposeRejection.TransferInProgress => new NotLeaderException(Id, null, "It is handing leadership over; retry at the next leader."),
+            ProposeRejection.TooManyUncommitted => new ProposalRejectedException(result.Rejection,
+                $"Node {Id} has too many uncommitted proposals ({_options.MaxUncommittedBytes} bytes); retry after a short wait."),
+            ProposeRejection.ConfigurationChangePending => new ProposalRejectedException(result.Rejection,
+                "Another membership change is not committed yet, or the leader has not committed an entry of its term yet; retry shortly."),
+            ProposeRejection.LearnerNotCaughtUp => new ProposalRejectedException(result.Rejection,
+                $"Learner {propose.Change?.NodeId} has not caught up with the leader's log yet."),
+            _ => new ProposalRejectedException(result.Rejection,
+                $"The membership change {propose.Change} does not apply to the configuration in force ({node.Configuration})."),
+        });
+    }
+
+    private void OnTick(RaftNode node)
+    {
+        if (_ticksWithoutLeadership < 0 || node.Role == RaftRole.Leader)
+        {
+            return;
+        }
+        // Proposals this node accepted as leader are settled by applying their index; if that does not
+        // happen soon after leadership was lost, nobody can say here whether they will ever commit.
+        if (++_ticksWithoutLeadership > 2L * _options.ElectionTicks)
+        {
+            _ticksWithoutLeadership = -1;
+            FailProposals(long.MaxValue, "leadership was lost before the entry was known to be committed.");
+        }
+    }
+
+    private void HandleReady(RaftNode node, Ready ready)
+    {
+        if (ready.SoftState is { } soft)
+        {
+            OnSoftState(soft);
+        }
+        foreach (var message in ready.Messages)
+        {
+            Send(message);
+        }
+
+        var written = false;
+        if (ready.Snapshot is { } snapshot)
+        {
+            InstallReceivedSnapshot(snapshot);
+            written = true;
+        }
+        if (ready.Entries.Count > 0)
+        {
+            _logStore.Append(ready.Entries);
+            written = true;
+        }
+        if (ready.HardState is { } hardState)
+        {
+            _logStore.SetHardState(hardState);
+            written = true;
+        }
+        if (written)
+        {
+            _logStore.Sync();
+        }
+
+        foreach (var message in ready.MessagesAfterPersist)
+        {
+            Send(message);
+        }
+        Apply(node, ready.CommittedEntries);
+        foreach (var readState in ready.ReadStates)
+        {
+            if (_unconfirmedReads.Remove(readState.RequestId, out var read))
+            {
+                _confirmedReads.Add((readState.ReadIndex, read));
+            }
+        }
+        ServeReads();
+        node.Advance(ready);
+        MaybeTakeSnapshot(node);
+    }
+
+    private void OnSoftState(SoftState soft)
+    {
+        if (soft.Role != _lastRole || soft.LeaderId != _lastLeader)
+        {
+            Log.RoleChanged(_logger, Id, soft.Role, soft.Term, soft.LeaderId);
+        }
+        if (_lastRole == RaftRole.Leader && soft.Role != RaftRole.Leader)
+        {
+            _ticksWithoutLeadership = 0;
+            foreach (var read in _unconfirmedReads.Values)
+            {
+                read.Fail(new NotLeaderException(Id, soft.LeaderId, "It lost leadership before the read was confirmed."));
+            }
+            _unconfirmedReads.Clear();
+        }
+        if (soft.Role == RaftRole.Leader && _lastRole != RaftRole.Leader)
+        {
+            _ticksWithoutLeadership = -1;
+            _followerMatch.Clear();
+        }
+        var leaderChanged = soft.LeaderId != _lastLeader;
+        _lastRole = soft.Role;
+        _lastLeader = soft.LeaderId;
+        if (leaderChanged)
+        {
+            try
+            {
+                LeaderChanged?.Invoke(this, new LeaderChangedEventArgs(soft.LeaderId, soft.Term));
+            }
+            catch (Exception e)
+            {
+                Log.HandlerFailed(_logger, Id, e);
+            }
+        }
+    }
+
+    private void Send(RaftMessage message)
+    {
+        if (message is InstallSnapshot { Payload: null } install)
+        {
+            var latest = _snapshotStore.Latest;
+            if (latest is not { } stored || stored.Metadata.Index != install.Metadata.Index)
+            {
+                Log.SnapshotMissing(_logger, Id, install.Metadata.Index, install.To, latest?.Metadata.Index ?? 0);
+                return;
+            }
+            message = install with { Payload = stored.Payload };
+        }
+        _transport.Send(message);
+    }
+
+    private void Apply(RaftNode node, IReadOnlyList<LogEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.Index <= _appliedIndex)
+            {
+                continue;
+            }
+            ReadOnlyMemory<byte> result = default;
+            switch (entry.Kind)
+            {
+                case EntryKind.Command:
+                    result = _stateMachine.Apply(entry.Index, entry.Payload.Span);
+                    break;
+                case EntryKind.Configuration:
+                    _appliedConfiguration = ClusterConfiguration.Decode(entry.Payload.Span);
+                    break;
+            }
+            _appliedIndex = entry.Index;
+            _appliedTerm = entry.Term;
+            if (_proposals.Remove(entry.Index, out var proposal))
+            {
+                if (proposal.Term == entry.Term)
+                {
+                    proposal.Complete(result);
+                }
+                else
+                {
+                    // Log matching: another entry holds this index in the committed log, so ours never commits.
+                    proposal.Fail(new NotLeaderException(Id, node.LeaderId,
+                        $"Its proposal at index {entry.Index} was replaced by an entry of term {entry.Term} and was not applied."));
+                }
+            }
+        }
+    }
+
+    private void ServeReads()
+    {
+        if (_confirmedReads.Count == 0)
+        {
+            return;
+        }
+        var served = 0;
+        foreach (var (readIndex, read) in _confirmedReads)
+        {
+            if (readIndex > _appliedIndex)
+            {
+                continue;
+            }
+            read.Execute();
+            served++;
+        }
+        if (served > 0)
+        {
+            _confirmedReads.RemoveAll(r => r.ReadIndex <= _appliedIndex);
+        }
+    }
+
+    private string? BestTransferTarget(RaftNode node) =>
+        node.Configuration.Voters
+            .Where(id => id != Id)
+            .OrderByDescending(id => _followerMatch.GetValueOrDefault(id))
+            .FirstOrDefault();
+
+    private void FailProposals(long throughIndex, string reason)
+    {
+        foreach (var index in _proposals.Keys.Where(i => i <= throughIndex).ToArray())
+        {
+            _proposals.Remove(index, out var proposal);
+            proposal!.Fail(new ProposalOutcomeUnknownException(index, reason));
+        }
+    }
+
+    /// <summary>Fails everything waiting; runs on the loop's side once it has ended.</summary>
+    private void FailEverything(bool stopping)
+    {
+        var reason = stopping ? "the node stopped." : "the node failed and stopped.";
+        FailProposals(long.MaxValue, reason);
+        var notLeader = new NotLeaderException(Id, null, "It stopped before the read was served.");
+        foreach (var read in _unconfirmedReads.Values)
+        {
+            read.Fail(notLeader);
+        }
+        _unconfirmedReads.Clear();
+        foreach (var (_, read) in _confirmedReads)
+        {
+            read.Fail(notLeader);
+        }
+        _confirmedReads.Clear();
+        var stopped = new ObjectDisposedException(nameof(RaftHost), $"Raft host {Id} is stopped.");
+        while (_events.Reader.TryRead(out var hostEvent))
+        {
+            hostEvent.Fail(stopped);
+        }
+    }
+
+    private void PublishStatus()
+    {
+        var node = _node!;
+        var status = new RaftStatus(Id, node.Role, node.Term, node.LeaderId, node.CommitIndex, _appliedIndex, node.LastLogIndex,
+            _snapshotIndex, node.Configuration);
+        if (status == _status)
+        {
+            return;
+        }
+        _status = status;
+        lock (_statusWaiters)
+        {
+            foreach (var waiter in _statusWaiters)
+            {
+                if (waiter.Condition(status))
+                {
+                    waiter.Completion.TrySetResult();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Buffers.Binary;
+
+namespace Dfs.Raft.Consensus.Sessions;
+
+/// <summary>
+/// A client command as it travels through the log: who sent it, its place in the client's sequence, what
+/// the client has already seen answered, the proposing leader's clock, and the command itself (thesis §6.3).
+/// </summary>
+/// <param name="ClientId">The client's session id, chosen by the client and stable across its retries.</param>
+/// <param name="Sequence">The command's serial number within the session, from 1; a retry reuses it.</param>
+/// <param name="LowestUnanswered">
+/// The lowest sequence number the client has not yet seen answered: responses below it will never be
+/// asked for again and may be discarded. At most <paramref name="Sequence"/>.
+/// </param>
+/// <param name="TimestampMs">The leader's wall-clock time when it proposed the command, in Unix milliseconds; drives session expiry.</param>
+/// <param name="Body">The command for the wrapped state machine.</param>
+public sealed record CommandEnvelope(Guid ClientId, long Sequence, long LowestUnanswered, long TimestampMs, ReadOnlyMemory<byte> Body)
+{
+    /// <summary>Bytes before the body: format byte, client id, sequence, lowest unanswered, timestamp.</summary>
+    public const int HeaderSize = 1 + 16 + 8 + 8 + 8;
+
+    private const byte FormatVersion = 1;
+
+    /// <summary>Bytes <see cref="WriteTo"/> writes.</summary>
+    public int EncodedLength => HeaderSize + Body.Length;
+
+    /// <summary>Encodes into a new array (proposals are copied into the log anyway).</summary>
+    public byte[] Encode()
+    {
+        var bytes = new byte[EncodedLength];
+        WriteTo(bytes);
+        return bytes;
+    }
+
+    /// <summary>Encodes into <paramref name="destination"/>, which must hold <see cref="EncodedLength"/> bytes.</summary>
+    public void WriteTo(Span<byte> destination)
+    {
+        if (destination.Length < EncodedLength)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; the envelope needs {EncodedLength}.", nameof(destination));
+        }
+        destination[0] = FormatVersion;
+        if (!ClientId.TryWriteBytes(destination.Slice(1, 16)))
+        {
+            throw new InvalidOperationException("A Guid did not fit in 16 bytes.");
+        }
+        BinaryPrimitives.WriteInt64LittleEndian(destination[17..], Sequence);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[25..], LowestUnanswered);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[33..], TimestampMs);
+        Body.Span.CopyTo(destination[HeaderSize..]);
+    }
+
+    /// <summary>
+    /// Decodes an envelope, or explains why the bytes are not one: unknown format, too short, a sequence
+    /// below 1, or a lowest-unanswered number outside [1, sequence].
+    /// </summary>
+    /// <remarks>The body of the result copies <paramref name="source"/>: log payloads are not kept alive by it.</remarks>
+    public static bool TryDecode(ReadOnlySpan<byte> source, out CommandEnvelope? envelope, out string? error)
+    {
+        envelope = null;
+        if (source.Length < HeaderSize)
+        {
+            error = $"A command envelope needs at least {HeaderSize} bytes; got {source.Length}.";
+            return false;
+        }
+        if (source[0] != FormatVersion)
+        {
+            error = $"Unknown command envelope format {source[0]} (expected {FormatVersion}).";
+            return false;
+        }
+        var clientId = new Guid(source.Slice(1, 16));
+        var sequence = BinaryPrimitives.ReadInt64LittleEndian(source[17..]);
+        var lowest = BinaryPrimitives.ReadInt64LittleEndian(source[25..]);
+        var timestamp = BinaryPrimitives.ReadInt64LittleEndian(source[33..]);
+        if (sequence < 1)
+        {
+            error = $"Sequence numbers start at 1; got {sequence}.";
+            return false;
+        }
+        if (lowest < 1 || lowest > sequence)
+        {
+            error = $"The lowest unanswered sequence number ({lowest}) must lie in [1, {sequence}].";
+            return false;
+        }
+        envelope = new CommandEnvelope(clientId, sequence, lowest, timestamp, source[HeaderSize..].ToArray());
+        error = null;
+        return true;
+    }
+}

@@ -1,0 +1,19 @@
+using Dfs.Raft.Consensus.Messages;
+
+namespace Dfs.Raft.Consensus.Transport;
+
+/// <summary>Carries Raft messages between the members of a group.</summary>
+/// <remarks>
+/// Delivery is best effort: a message may be lost, duplicated or arrive after a later one, and Raft retries.
+/// <see cref="Send"/> never blocks. Handlers run on transport threads and must not block either; a host
+/// queues what they give it. A snapshot delivered to the inbound handler belongs to the receiver: its
+/// payload is a temporary file or memory that nothing else references.
+/// </remarks>
+public interface IRaftTransport : IAsyncDisposable
+{
+    /// <summary>Starts delivering inbound messages to <paramref name="onMessage"/> and reports peers a send could not reach to <paramref name="onUnreachable"/>.</summary>
+    void Start(Action<RaftMessage> onMessage, Action<string> onUnreachable);
+
+    /// <summary>Queues <paramref name="message"/> for its addressee, or drops it if the addressee is unknown or unreachable.</summary>
+    void Send(RaftMessage message);
+}

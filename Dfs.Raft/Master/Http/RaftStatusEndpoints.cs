@@ -1,0 +1,14 @@
+using System.Text.Json;
+
+namespace Dfs.Raft.Master.Http;
+
+/// <summary><c>GET /raft/status</c>: this master's Raft state, for operators, the gateway and tests.</summary>
+public static class RaftStatusEndpoints
+{
+    public static IEndpointRouteBuilder MapRaftStatus(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/raft/status", (IMasterKv kv) =>
+            Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(kv.Status, MasterJsonContext.Default.MasterStatus), "application/json"));
+        return routes;
+    }
+}

@@ -1,0 +1,47 @@
+using Dfs.Raft.Consensus.Hosting;
+using Dfs.Raft.Kv;
+
+namespace Dfs.Raft.Master;
+
+/// <summary>The replicated key-value store as one master offers it to its APIs.</summary>
+/// <remarks>
+/// Writes go through the Raft log; reads are linearizable (ReadIndex) unless asked otherwise. Both need the
+/// leader and throw <see cref="NotLeaderException"/> elsewhere.
+/// </remarks>
+public interface IMasterKv
+{
+    /// <summary>This master's Raft view, for <c>/raft/status</c> and for routing.</summary>
+    MasterStatus Status { get; }
+
+    /// <summary>The leader's clock in Unix milliseconds, stamped into commands (lease and session expiry use it).</summary>
+    long NowMs { get; }
+
+    /// <summary>Replicates <paramref name="command"/> and returns its result once applied.</summary>
+    /// <param name="request">
+    /// The caller's (client id, sequence number) when it retries safely: a command retried with the same pair
+    /// is applied once. Null for a one-shot command.
+    /// </param>
+    Task<KvResult> ExecuteAsync(KvCommand command, ClientRequest? request, CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="read"/> against the store: after a ReadIndex round if <paramref name="linearizable"/>, else on this replica's current state.</summary>
+    Task<T> ReadAsync<T>(Func<KvStateMachine, T> read, bool linearizable, CancellationToken cancellationToken);
+}
+
+/// <summary>Identifies a retried command: a client's id, the command's sequence number, and the lowest sequence number the client has not yet seen answered.</summary>
+public readonly record struct ClientRequest(Guid ClientId, long Sequence, long LowestUnanswered);
+
+/// <summary>One master's Raft state, as <c>GET /raft/status</c> reports it.</summary>
+public sealed record MasterStatus(
+    string Id,
+    string Role,
+    long Term,
+    string? LeaderId,
+    long CommitIndex,
+    long AppliedIndex,
+    long LastLogIndex,
+    long SnapshotIndex,
+    IReadOnlyList<string> Members,
+    int Pid);
+
+/// <summary>The command was applied earlier, but the session table no longer holds its response (the client acknowledged past it, or too many were outstanding).</summary>
+public sealed class ResponseDiscardedException(string message) : Exception(message);

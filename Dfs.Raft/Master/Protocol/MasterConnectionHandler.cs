@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Dfs.Common.Framing;
+using Dfs.Raft.Client;
+using Dfs.Raft.Consensus.Transport;
+using Microsoft.AspNetCore.Connections;
+
+namespace Dfs.Raft.Master.Protocol;
+
+/// <summary>
+/// Serves a master's internal port: the first frame's type tells a Raft peer's connection from a
+/// client's, and the connection is handed to the matching protocol for its whole life.
+/// </summary>
+public sealed partial class MasterConnectionHandler(MasterNode node, IHostApplicationLifetime lifetime, ILoggerFactory loggers,
+    ILogger<MasterConnectionHandler> logger)
+    : ConnectionHandler
+{
+    private readonly RaftConnectionHandler _raft = new(node.Transport, lifetime, loggers.CreateLogger<RaftConnectionHandler>());
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var type = await PeekFirstFrameTypeAsync(connection);
+        if (type is null)
+        {
+            return;
+        }
+        if (!MasterProtocol.IsClientFrame(type.Value))
+        {
+            await _raft.OnConnectedAsync(connection);
+            return;
+        }
+        var frames = new FrameConnection(connection.Transport);
+        try
+        {
+            await ClientConnectionServer.ServeAsync(frames, node.RequestHandler, connection.ConnectionClosed);
+        }
+        catch (FramingException e)
+        {
+            LogClientGarbage(logger, connection.RemoteEndPoint?.ToString(), e.Message);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await frames.DisposeAsync();
+        }
+    }
+
+    /// <summary>Waits for the first frame header's type field without consuming anything.</summary>
+    private static async Task<ushort?> PeekFirstFrameTypeAsync(ConnectionContext connection)
+    {
+        var input = connection.Transport.Input;
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(connection.ConnectionClosed);
+                var buffer = result.Buffer;
+                if (buffer.Length >= 6)
+                {
+                    Span<byte> head = stackalloc byte[6];
+                    buffer.Slice(0, 6).CopyTo(head);
+                    input.AdvanceTo(buffer.Start);
+                    return BinaryPrimitives.ReadUInt16LittleEndian(head[4..]);
+                }
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    input.AdvanceTo(buffer.End);
+                    return null;
+                }
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Closed a client connection from {Remote} that sent garbage: {Problem}")]
+    private static partial void LogClientGarbage(ILogger logger, string? remote, string problem);
+}

@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dfs.Common.Configuration;
+using Dfs.Testing;
+using Dfs.Testing.Processes;
+
+namespace Dfs.Raft.Tests.Processes;
+
+/// <summary>
+/// Three real master processes on loopback ports chosen by the OS, with their data in a test folder; members
+/// can be SIGKILLed and restarted from their files. Disposing kills whatever still runs.
+/// </summary>
+internal sealed class MasterProcessCluster : IAsyncDisposable
+{
+    private readonly TestDirectory _directory;
+    private readonly string _configPath;
+    private readonly Dictionary<string, NodeProcess> _running = [];
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
+
+    public MasterProcessCluster(string name)
+    {
+        _directory = TestDirectory.Create(name);
+        var ports = FreePorts.Get(6);
+        Config = new ClusterConfig
+        {
+            DataDir = "data",
+            Masters = Enumerable.Range(0, 3).Select(i => new MasterNodeConfig
+            {
+                Id = $"m{i + 1}", Host = "127.0.0.1", RaftPort = ports[2 * i], ApiPort = ports[2 * i + 1],
+            }).ToArray(),
+            Gateway = new GatewayConfig { Port = 0 },
+        };
+        _configPath = _directory.Combine("config.json");
+        Config.Save(_configPath);
+    }
+
+    public ClusterConfig Config { get; }
+
+    public IEnumerable<string> Ids => Config.Masters.Select(m => m.Id);
+
+    public async Task StartAsync()
+    {
+        foreach (var id in Ids)
+        {
+            Start(id);
+        }
+        await Task.WhenAll(Ids.Select(WaitReadyAsync));
+    }
+
+    public void Start(string id) =>
+        _running[id] = NodeProcess.StartDotnetApp(BuiltApp.PathOf("Dfs.Raft"), ["--config", _configPath, "--id", id], name: id);
+
+    public Task WaitReadyAsync(string id) =>
+        _running[id].WaitForLineAsync(l => l.Contains($"master {id} ready", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+
+    public async Task RestartAsync(string id)
+    {
+        Start(id);
+        await WaitReadyAsync(id);
+    }
+
+    /// <summary>SIGKILL by the process's own handle: no graceful shutdown, unsynced state is lost.</summary>
+    public async Task KillAsync(string id)
+    {
+        var process = _running[id];
+        process.Kill();
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        await process.DisposeAsync();
+        _running.Remove(id);
+    }
+
+    /// <summary>Waits until every running member agrees on one leader and returns its id.</summary>
+    public async Task<string> WaitForLeaderAsync(TimeSpan timeout)
+    {
+        string? leader = null;
+        var seen = "";
+        await Eventually.WaitUntilAsync(async ct =>
+        {
+            var statuses = new List<(string Id, string? Role, string? Leader)>();
+            foreach (var id in _running.Keys)
+            {
+                var status = await StatusAsync(id, ct);
+                statuses.Add((id, status?.GetProperty("role").GetString(),
+                    status is { } s && s.GetProperty("leaderId").ValueKind == JsonValueKind.String ? s.GetProperty("leaderId").GetString() : null));
+            }
+            seen = string.Join("; ", statuses.Select(s => $"{s.Id}: {s.Role ?? "no answer"} (leader {s.Leader ?? "none"})"));
+            var leaders = statuses.Where(s => s.Role == "Leader").ToList();
+            leader = leaders.Count == 1 && statuses.All(s => s.Leader == leaders[0].Id) ? leaders[0].Id : null;
+            return leader is not null;
+        }, timeout, () => seen, "one leader that every running master follows");
+        return leader!;
+    }
+
+    private async Task<JsonElement?> StatusAsync(string id, CancellationToken cancellationToken)
+    {
+        var master = Config.Master(id);
+        try
+        {
+            return await _http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{master.ApiPort}/raft/status", cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>SIGTERM by the process's own handle; returns its exit code. Its output stays readable as <see cref="LastOutput"/>.</summary>
+    public async Task<int> TerminateAsync(string id)
+    {
+        var process = _running[id];
+        var exitCode = await process.TerminateAsync(TimeSpan.FromSeconds(15));
+        LastOutput = process.GetCapturedOutput();
+        await process.DisposeAsync();
+        _running.Remove(id);
+        return exitCode;
+    }
+
+    /// <summary>The output of the member last stopped with <see cref="TerminateAsync"/>.</summary>
+    public string LastOutput { get; private set; } = "";
+
+    public string Logs(string id) => _running.TryGetValue(id, out var p) ? p.GetCapturedOutput() : "(not running)";
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _running.Values)
+        {
+            await process.DisposeAsync();
+        }
+        _running.Clear();
+        _http.Dispose();
+        _directory.Dispose();
+    }
+}

@@ -1,0 +1,166 @@
+using Dfs.Raft.Consensus;
+using Dfs.Raft.Consensus.Sessions;
+
+namespace Dfs.Raft.Tests.Simulation;
+
+/// <summary>
+/// Clients: writes carry (client id, sequence number) and are retried with the same ones until answered,
+/// against whichever node seems to lead; reads go through ReadIndex.
+/// </summary>
+internal sealed partial class Simulation
+{
+    private const long AttemptTimeoutUs = 300_000;
+    private static readonly string[] Keys = ["a", "b", "c"];
+
+    private void StartNextOperation(SimClient client)
+    {
+        if (client.Current is not null || (!client.Active && client != _probe) || (client == _probe && client.OperationCount > 0))
+        {
+            return;
+        }
+        var opNo = ++client.OperationCount;
+        var key = Keys[_random.Next(Keys.Length)];
+        ClientOperation operation;
+        if (client != _probe && _random.Next(5) == 0)
+        {
+            operation = new ClientOperation { OpNo = opNo, IsRead = true, Key = key, RequiredLength = _checker.RequiredReadLength(key) };
+        }
+        else
+        {
+            var sequence = client.NextSequence++;
+            var token = $"{client.Name}.{sequence}";
+            operation = new ClientOperation
+            {
+                OpNo = opNo,
+                IsRead = false,
+                Key = key,
+                Sequence = sequence,
+                Token = token,
+                Body = KeyAppendStateMachine.EncodeAppend(key, token),
+            };
+            _checker.ObserveWriteInvoked(token);
+        }
+        client.Current = operation;
+        SendAttempt(client);
+    }
+
+    private void SendAttempt(SimClient client)
+    {
+        var operation = client.Current!;
+        var attempt = ++operation.Attempt;
+        var node = _nodes[client.Target];
+        _trace.Mix(-2, client.Index, operation.OpNo, attempt);
+        if (operation.IsRead)
+        {
+            Transmit(() => OnNode(node, raft => HandleRead(node, raft, client, operation.OpNo, attempt, operation.Key)));
+        }
+        else
+        {
+            var lowest = client.LowestUnanswered;
+            Transmit(() => OnNode(node, raft => HandleWrite(node, raft, client, operation, attempt, lowest)));
+        }
+        _events.After(AttemptTimeoutUs, () =>
+        {
+            if (client.Current == operation && operation.Attempt == attempt)
+            {
+                // No answer: the command may or may not have been applied; retry it elsewhere, same sequence number.
+                client.Target = (client.Target + 1) % _nodes.Length;
+                SendAttempt(client);
+            }
+        });
+    }
+
+    private void HandleWrite(SimNode node, RaftNode raft, SimClient client, ClientOperation operation, int attempt, long lowest)
+    {
+        var envelope = new CommandEnvelope(client.Id, operation.Sequence, lowest, node.WallClockMs(_events.Now), operation.Body);
+        var result = raft.Propose(envelope.Encode());
+        if (!result.Accepted)
+        {
+            var kind = result.Rejection == ProposeRejection.NotLeader ? ReplyKind.NotLeader : ReplyKind.Failed;
+            SendToClient(client, new ClientReply(operation.OpNo, attempt, kind, result.LeaderHint ?? raft.LeaderId, null, null));
+            return;
+        }
+        if (node.PendingWrites.Remove(result.Index, out var replaced))
+        {
+            SendToClient(replaced.Client, new ClientReply(replaced.OpNo, replaced.Attempt, ReplyKind.Failed, null, null, null));
+        }
+        node.PendingWrites.Add(result.Index, new PendingWrite(client, operation.OpNo, attempt, result.Term));
+    }
+
+    private void HandleRead(SimNode node, RaftNode raft, SimClient client, long opNo, int attempt, string key)
+    {
+        var requestId = ++node.NextReadId;
+        if (!raft.RequestRead(requestId))
+        {
+            SendToClient(client, new ClientReply(opNo, attempt, ReplyKind.NotLeader, raft.LeaderId, null, null));
+            return;
+        }
+        node.PendingReads.Add(requestId, new PendingRead(client, opNo, attempt, key));
+    }
+
+    private void OnClientReply(SimClient client, ClientReply reply)
+    {
+        var operation = client.Current;
+        if (operation is null || operation.OpNo != reply.OpNo)
+        {
+            return;
+        }
+        if (reply.Kind == ReplyKind.Ok)
+        {
+            // An answer to any attempt of the current operation is an answer to it.
+            if (operation.IsRead)
+            {
+                _checker.ObserveReadCompleted(operation.Key, reply.List!, operation.RequiredLength);
+            }
+            else
+            {
+                var result = reply.Result!.Value;
+                if (!result.HasResponse)
+                {
+                    _checker.Report(InvariantChecker.ExactlyOnce,
+                        $"{client.Name} write {operation.Token} (attempt {reply.Attempt}) answered {result} although its session is live and it never acknowledged it");
+                    return;
+                }
+                if (result.Kind == SessionResultKind.Duplicate)
+                {
+                    _stats.DuplicateAnswers++;
+                }
+                var length = BitConverter.ToInt64(result.Body.Span);
+                _checker.ObserveWriteAcknowledged(operation.Key, operation.Token, length);
+                client.LowestUnanswered = operation.Sequence + 1;
+                client.Acknowledged++;
+                if (client == _probe)
+                {
+                    _probeAcknowledged = true;
+                    Note($"probe write acknowledged at length {length}");
+                }
+            }
+            client.Current = null;
+            _events.After(_random.Next(20_000), () => StartNextOperation(client));
+            return;
+        }
+        if (reply.Attempt != operation.Attempt)
+        {
+            return;
+        }
+        // Refused: go where the node points, or try the next one after a pause.
+        if (reply.LeaderHint is { } hint && _nodeById.TryGetValue(hint, out var leader) && leader.Index != client.Target)
+        {
+            client.Target = leader.Index;
+            _events.After(1_000, () => RetryIfCurrent(client, operation, reply.Attempt));
+        }
+        else
+        {
+            client.Target = reply.Kind == ReplyKind.NotLeader ? (client.Target + 1) % _nodes.Length : client.Target;
+            _events.After(20_000 + _random.Next(30_000), () => RetryIfCurrent(client, operation, reply.Attempt));
+        }
+    }
+
+    private void RetryIfCurrent(SimClient client, ClientOperation operation, int attempt)
+    {
+        if (client.Current == operation && operation.Attempt == attempt)
+        {
+            SendAttempt(client);
+        }
+    }
+}

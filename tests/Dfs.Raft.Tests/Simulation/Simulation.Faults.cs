@@ -1,0 +1,155 @@
+using Dfs.Raft.Consensus;
+
+namespace Dfs.Raft.Tests.Simulation;
+
+/// <summary>The nemesis: crashes, partitions (random halves, isolated leader, one-way links), healing, leadership transfers.</summary>
+internal sealed partial class Simulation
+{
+    private void ScheduleNemesis() =>
+        _events.After(100_000 + _random.Next(700_000), () =>
+        {
+            if (!_faultsOn)
+            {
+                return;
+            }
+            Nemesis();
+            ScheduleNemesis();
+        });
+
+    private void Nemesis()
+    {
+        var roll = _random.Next(100);
+        if (roll < 22)
+        {
+            if (_options.Crashes)
+            {
+                var up = _nodes.Where(n => n.Up).ToArray();
+                if (up.Length > 0)
+                {
+                    Crash(up[_random.Next(up.Length)]);
+                }
+            }
+        }
+        else if (roll < 37)
+        {
+            if (_options.Partitions)
+            {
+                PartitionRandomHalves();
+            }
+        }
+        else if (roll < 50)
+        {
+            if (_options.Partitions)
+            {
+                IsolateLeader();
+            }
+        }
+        else if (roll < 60)
+        {
+            if (_options.Partitions)
+            {
+                CutOneWay();
+            }
+        }
+        else if (roll < 67)
+        {
+            TransferLeadership();
+        }
+        else if (roll < 90)
+        {
+            HealAll();
+        }
+    }
+
+    private void Crash(SimNode node)
+    {
+        node.Up = false;
+        node.Incarnation++;
+        node.ForgetVolatileState();
+        node.LogStore.Crash(_random);
+        node.SnapshotStore.Crash(_random);
+        _stats.Crashes++;
+        Note($"{node.Id} crashes (store keeps up to {node.LogStore.LastIndex})");
+        var incarnation = node.Incarnation;
+        _events.After(50_000 + _random.Next(1_500_000), () =>
+        {
+            if (!node.Up && node.Incarnation == incarnation)
+            {
+                Restart(node);
+            }
+        });
+    }
+
+    private void Restart(SimNode node)
+    {
+        node.Incarnation++;
+        Boot(node);
+    }
+
+    private void PartitionRandomHalves()
+    {
+        HealAll();
+        var order = _nodes.Select(n => n.Index).OrderBy(_ => _random.Next()).ToArray();
+        var split = 1 + _random.Next(_nodes.Length - 1);
+        var side = new bool[_nodes.Length];
+        foreach (var i in order.Take(split))
+        {
+            side[i] = true;
+        }
+        for (var a = 0; a < _nodes.Length; a++)
+        {
+            for (var b = 0; b < _nodes.Length; b++)
+            {
+                if (side[a] != side[b])
+                {
+                    Cut(a, b);
+                }
+            }
+        }
+        _stats.Partitions++;
+        Note($"partition [{string.Join(",", order.Take(split).Select(i => _nodes[i].Id))}] | [{string.Join(",", order.Skip(split).Select(i => _nodes[i].Id))}]");
+    }
+
+    private void IsolateLeader()
+    {
+        var leader = _nodes.FirstOrDefault(n => n.Up && n.Raft!.Role == RaftRole.Leader);
+        if (leader is null)
+        {
+            return;
+        }
+        foreach (var other in _nodes.Where(n => n != leader))
+        {
+            Cut(leader.Index, other.Index);
+            Cut(other.Index, leader.Index);
+        }
+        _stats.Partitions++;
+        Note($"leader {leader.Id} isolated");
+    }
+
+    private void CutOneWay()
+    {
+        var from = _random.Next(_nodes.Length);
+        var to = (from + 1 + _random.Next(_nodes.Length - 1)) % _nodes.Length;
+        Cut(from, to);
+        _stats.Partitions++;
+        Note($"link {_nodes[from].Id} -> {_nodes[to].Id} cut");
+    }
+
+    private void TransferLeadership()
+    {
+        var leader = _nodes.FirstOrDefault(n => n.Up && n.Raft!.Role == RaftRole.Leader);
+        if (leader is null)
+        {
+            return;
+        }
+        var target = _nodes[(leader.Index + 1 + _random.Next(_nodes.Length - 1)) % _nodes.Length];
+        OnNode(leader, raft =>
+        {
+            if (raft.TransferLeadership(target.Id))
+            {
+                _stats.Transfers++;
+                Note($"{leader.Id} hands leadership to {target.Id}");
+            }
+        });
+    }
+}

@@ -1,0 +1,75 @@
+using Dfs.Raft.Consensus.Messages;
+
+namespace Dfs.Raft.Tests.Simulation;
+
+/// <summary>The simulated network: random delay (so reordering), drops, duplicates, and directed link cuts.</summary>
+internal sealed partial class Simulation
+{
+    // Directed links (from node index, to node index) that deliver nothing.
+    private readonly HashSet<(int From, int To)> _blocked = [];
+
+    private void Send(SimNode from, RaftMessage message)
+    {
+        if (!_nodeById.TryGetValue(message.To, out var to))
+        {
+            _checker.Report(InvariantChecker.HostContract, $"{from.Id} sends {message.GetType().Name} to unknown member {message.To}");
+            return;
+        }
+        if (message is InstallSnapshot { Payload: null } install)
+        {
+            // The host attaches the bytes of the snapshot the core names.
+            var latest = from.SnapshotStore.Latest;
+            if (latest is not { } snapshot || snapshot.Metadata.Index != install.Metadata.Index || snapshot.Metadata.Term != install.Metadata.Term)
+            {
+                _checker.Report(InvariantChecker.HostContract,
+                    $"{from.Id} asks to send snapshot {install.Metadata.Index}@t{install.Metadata.Term} but its store holds {latest?.Metadata.Index.ToString() ?? "none"}");
+                return;
+            }
+            message = install with { Payload = snapshot.Payload };
+            _stats.SnapshotsSent++;
+        }
+        _stats.MessagesSent++;
+        if (_blocked.Contains((from.Index, to.Index)))
+        {
+            _stats.MessagesDropped++;
+            // A real transport notices a dead connection now and then.
+            if (_random.Next(8) == 0)
+            {
+                var peer = to.Id;
+                _events.After(_minDelayUs, () => OnNode(from, raft => raft.ReportUnreachable(peer)));
+            }
+            return;
+        }
+        Transmit(() => OnNode(to, raft => raft.Step(message)));
+    }
+
+    private void SendToClient(SimClient client, ClientReply reply) => Transmit(() => OnClientReply(client, reply));
+
+    /// <summary>Delivers after a random delay, unless dropped; sometimes twice.</summary>
+    private void Transmit(Action deliver)
+    {
+        if (_faultsOn && _random.NextDouble() < _dropProbability)
+        {
+            _stats.MessagesDropped++;
+            return;
+        }
+        _events.After(Delay(), deliver);
+        if (_faultsOn && _random.NextDouble() < _duplicateProbability)
+        {
+            _events.After(Delay(), deliver);
+        }
+    }
+
+    private long Delay() => _minDelayUs + _random.NextInt64(_maxDelayUs - _minDelayUs + 1);
+
+    private void HealAll()
+    {
+        if (_blocked.Count > 0)
+        {
+            _blocked.Clear();
+            Note("network healed");
+        }
+    }
+
+    private void Cut(int from, int to) => _blocked.Add((from, to));
+}

@@ -1,0 +1,39 @@
+namespace Dfs.Raft.Tests.Simulation;
+
+/// <summary>The shape of one simulated run; the seed draws everything else (fault rates, delays, schedules).</summary>
+public sealed record SimulationOptions
+{
+    public int NodeCount { get; init; } = 3;
+
+    public int ClientCount { get; init; } = 3;
+
+    /// <summary>Virtual time with faults and client traffic, in microseconds.</summary>
+    public long FaultPhaseUs { get; init; } = 3_000_000;
+
+    /// <summary>After healing everything: the bound for electing a leader, committing a final command and converging.</summary>
+    public long LivenessBoundUs { get; init; } = 10_000_000;
+
+    /// <summary>Virtual length of one tick (each node drifts a little from it).</summary>
+    public long TickUs { get; init; } = 10_000;
+
+    public int ElectionTicks { get; init; } = 10;
+
+    public bool Crashes { get; init; } = true;
+
+    public bool Partitions { get; init; } = true;
+
+    public bool Snapshots { get; init; } = true;
+
+    /// <summary>Highest message drop probability a seed may draw.</summary>
+    public double MaxDropProbability { get; init; } = 0.1;
+
+    /// <summary>Highest message duplication probability a seed may draw.</summary>
+    public double MaxDuplicateProbability { get; init; } = 0.05;
+
+    /// <summary>Trace lines kept for a failure report.</summary>
+    public int TraceCapacity { get; init; } = 60;
+
+    public static SimulationOptions ThreeNodes { get; } = new();
+
+    public static SimulationOptions FiveNodes { get; } = new() { NodeCount = 5, ClientCount = 4 };
+}

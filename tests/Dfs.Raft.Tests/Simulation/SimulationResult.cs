@@ -1,0 +1,62 @@
+namespace Dfs.Raft.Tests.Simulation;
+
+/// <summary>The outcome of one seed.</summary>
+public sealed record SimulationResult(
+    int Seed,
+    IReadOnlyList<Violation> Violations,
+    string Trace,
+    ulong Digest,
+    long Events,
+    long EndTimeUs,
+    SimulationStats Stats)
+{
+    public bool Passed => Violations.Count == 0;
+
+    /// <summary>The failure report: seed, first violation, how to replay, and the last trace lines.</summary>
+    public string Describe() =>
+        $"seed {Seed}: {(Passed ? "passed" : Violations[0].ToString())}" + Environment.NewLine +
+        $"  replay: DFS_SIM_SEED={Seed} dotnet test tests/Dfs.Raft.Tests --filter \"FullyQualifiedName~Simulation\"" + Environment.NewLine +
+        $"  {Stats}" + Environment.NewLine +
+        Trace;
+}
+
+/// <summary>What a run exercised, to show the faults really happened.</summary>
+public sealed class SimulationStats
+{
+    public int Crashes { get; set; }
+    public int Partitions { get; set; }
+    public int LeadersElected { get; set; }
+    public int SnapshotsTaken { get; set; }
+    public int SnapshotsInstalled { get; set; }
+    public int SnapshotsSent { get; set; }
+    public int Transfers { get; set; }
+    public int AcknowledgedWrites { get; set; }
+    public int DuplicateAnswers { get; set; }
+    public int Reads { get; set; }
+    public long MessagesSent { get; set; }
+    public long MessagesDropped { get; set; }
+    public long MaxCommitIndex { get; set; }
+    public bool StepWhilePersisting { get; set; }
+
+    public void Add(SimulationStats other)
+    {
+        Crashes += other.Crashes;
+        Partitions += other.Partitions;
+        LeadersElected += other.LeadersElected;
+        SnapshotsTaken += other.SnapshotsTaken;
+        SnapshotsInstalled += other.SnapshotsInstalled;
+        SnapshotsSent += other.SnapshotsSent;
+        Transfers += other.Transfers;
+        AcknowledgedWrites += other.AcknowledgedWrites;
+        DuplicateAnswers += other.DuplicateAnswers;
+        Reads += other.Reads;
+        MessagesSent += other.MessagesSent;
+        MessagesDropped += other.MessagesDropped;
+        MaxCommitIndex = Math.Max(MaxCommitIndex, other.MaxCommitIndex);
+    }
+
+    public override string ToString() =>
+        $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, snapshots taken {SnapshotsTaken} " +
+        $"sent {SnapshotsSent} installed {SnapshotsInstalled}, writes acked {AcknowledgedWrites} (duplicate answers {DuplicateAnswers}), " +
+        $"reads {Reads}, messages {MessagesSent} (dropped {MessagesDropped}), max commit {MaxCommitIndex}";
+}
