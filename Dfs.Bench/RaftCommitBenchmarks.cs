@@ -5,6 +5,7 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Dfs.Raft.Consensus;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Storage;
@@ -34,8 +35,14 @@ public class RaftCommitBenchmarks
     [Params(1, 16, 64)]
     public int Proposers { get; set; }
 
+    // The in-process toolchain does not await asynchronous setup and cleanup, so these block on them.
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         _folder = Path.Combine(Path.GetTempPath(), "dfs-bench-raftcommit-" + Guid.NewGuid().ToString("N"));
         var ids = new[] { "m1", "m2", "m3" };
@@ -84,8 +91,7 @@ public class RaftCommitBenchmarks
         _referenceIndex = 1;
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
+    private async Task CleanupAsync()
     {
         foreach (var (host, listener) in _nodes)
         {
@@ -133,9 +139,11 @@ public class RaftCommitBenchmarks
     {
         public Config()
         {
-            // Whole-cluster runs: each invocation is long, so one per iteration and no unrolling.
+            // Whole-cluster runs: each invocation is long, so one per iteration and no unrolling; in this
+            // process, as the cluster's own threads and sockets are what is measured.
             AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1)
-                .WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1));
+                .WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1)
+                .WithToolchain(InProcessEmitToolchain.Instance));
             AddDiagnoser(MemoryDiagnoser.Default);
             AddColumn(new ThroughputColumn("commits/s", _ => 1));
         }
