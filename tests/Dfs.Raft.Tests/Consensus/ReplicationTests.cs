@@ -419,14 +419,17 @@ public sealed class ReplicationTests
             .Select(e => System.Text.Encoding.UTF8.GetString(e.Payload.Span)));
     }
 
-    [Fact]
-    public void Cluster_UnderRandomLossPartitionsAndCrashes_KeepsAppliedLogsConsistent()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cluster_UnderRandomLossPartitionsAndCrashes_KeepsAppliedLogsConsistent(bool reorderAndDuplicate)
     {
         for (var seed = 1; seed <= 6; seed++)
         {
             var random = new Random(seed);
             var cluster = TestCluster.Of(5, seed: seed);
             cluster.Drop = _ => random.NextDouble() < 0.1;
+            cluster.Chaos = reorderAndDuplicate ? new Random(seed + 100) : null;
             var leaders = new Dictionary<long, string>();
             var proposed = 0;
             for (var round = 0; round < 250; round++)
@@ -447,6 +450,19 @@ public sealed class ReplicationTests
                     {
                         cluster.Crash(victim);
                     }
+                }
+                if (round % 25 == 12)
+                {
+                    // Compaction and catch-up by snapshot under the same faults.
+                    var member = cluster.Members.Values.ElementAt(random.Next(5));
+                    if (!member.Down && member.Node.AppliedIndex > member.Node.FirstLogIndex)
+                    {
+                        cluster.TakeSnapshot(member.Id);
+                    }
+                }
+                if (round % 50 == 30 && cluster.Leader is { } current)
+                {
+                    cluster[current].TransferLeadership($"n{random.Next(1, 6)}");
                 }
                 if (cluster.Leader is { } leader && random.Next(3) == 0)
                 {
@@ -469,6 +485,7 @@ public sealed class ReplicationTests
 
             cluster.Heal();
             cluster.Drop = null;
+            cluster.Chaos = null;
             foreach (var member in cluster.Members.Values.Where(m => m.Down))
             {
                 cluster.Restart(member.Id);

@@ -107,12 +107,37 @@ internal sealed class TestCluster
     {
         var batch = _network.ToArray();
         _network.Clear();
+        if (Chaos is { } random)
+        {
+            // Reorder, duplicate and delay: what AppendEntries and votes must survive.
+            random.Shuffle(batch);
+            var delivered = 0;
+            foreach (var original in batch)
+            {
+                var roll = random.NextDouble();
+                if (roll < 0.1)
+                {
+                    _network.Add(original);
+                    continue;
+                }
+                Deliver(original);
+                delivered++;
+                if (roll > 0.95)
+                {
+                    Deliver(original);
+                }
+            }
+            return delivered;
+        }
         foreach (var original in batch)
         {
             Deliver(original);
         }
         return batch.Length;
     }
+
+    /// <summary>When set, deliveries are shuffled, some duplicated and some held back for a later round.</summary>
+    public Random? Chaos { get; set; }
 
     public void Deliver(RaftMessage original)
     {
@@ -214,12 +239,12 @@ internal sealed class TestCluster
     {
         var member = Members[id];
         var index = member.Node.AppliedIndex;
-        var term = member.Disk.Log.Single(e => e.Index == index).Term;
+        var term = member.Disk.TermAt(index) ?? throw new InvalidOperationException($"{id} has no entry {index} on disk.");
         var metadata = new SnapshotMetadata(index, term, member.AppliedConfiguration);
         member.Disk.Snapshot = metadata;
         member.Disk.SnapshotPayload = new MemorySnapshotPayload(
             Encoding.UTF8.GetBytes(string.Join('\n', member.AppliedCommands)));
-        member.Disk.Log.RemoveAll(e => e.Index <= index);
+        member.Disk.Log.RemoveRange(0, (int)(index - member.Disk.Log[0].Index + 1));
         member.Node.ReportSnapshot(metadata);
         return metadata;
     }
@@ -283,7 +308,7 @@ internal sealed class TestCluster
             if (ready.Entries.Count > 0)
             {
                 var first = ready.Entries[0].Index;
-                Disk.Log.RemoveAll(e => e.Index >= first);
+                Disk.TruncateFrom(first);
                 if (Disk.Log.Count > 0 && Disk.Log[^1].Index != first - 1)
                 {
                     throw new InvalidOperationException($"{Id}: Ready entries start at {first} after stored {Disk.Log[^1].Index}.");
@@ -300,7 +325,7 @@ internal sealed class TestCluster
         {
             foreach (var entry in ready.CommittedEntries)
             {
-                if (!Disk.Log.Any(e => e.Index == entry.Index && e.Term == entry.Term))
+                if (Disk.TermAt(entry.Index) != entry.Term)
                 {
                     throw new InvalidOperationException($"{Id}: entry {entry.Index} handed out for apply before it was persisted.");
                 }
@@ -345,5 +370,25 @@ internal sealed class TestCluster
         public SnapshotMetadata? Snapshot { get; set; }
 
         public SnapshotPayload? SnapshotPayload { get; set; }
+
+        public long? TermAt(long index)
+        {
+            if (Log.Count == 0)
+            {
+                return null;
+            }
+            var position = index - Log[0].Index;
+            return position >= 0 && position < Log.Count ? Log[(int)position].Term : null;
+        }
+
+        public void TruncateFrom(long index)
+        {
+            if (Log.Count == 0)
+            {
+                return;
+            }
+            var position = (int)Math.Clamp(index - Log[0].Index, 0, Log.Count);
+            Log.RemoveRange(position, Log.Count - position);
+        }
     }
 }
