@@ -48,4 +48,16 @@ public sealed class EventuallyTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             Eventually.WaitUntilAsync(() => false, TimeSpan.FromSeconds(10), () => "never", cancellationToken: cts.Token));
     }
+
+    [Fact]
+    public async Task WaitUntilTaskCondition_PollsUntilTrue_AndNamesTheExpressionOnTimeout()
+    {
+        var polls = 0;
+        await Eventually.WaitUntilAsync(async () => { await Task.Yield(); return ++polls >= 3; }, TimeSpan.FromSeconds(10), () => $"polls={polls}");
+        Assert.Equal(3, polls);
+
+        var error = await Assert.ThrowsAsync<WaitTimeoutException>(() =>
+            Eventually.WaitUntilAsync(async () => await Task.FromResult(polls < 0), TimeSpan.FromMilliseconds(20), () => $"polls={polls}"));
+        Assert.Contains("expected await Task.FromResult(polls < 0); last seen: polls=3", error.Message, StringComparison.Ordinal);
+    }
 }

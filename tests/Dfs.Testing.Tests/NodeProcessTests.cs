@@ -42,6 +42,17 @@ public sealed class NodeProcessTests
     }
 
     [Fact]
+    public async Task OnLine_ReceivesEveryLine_InOrder()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var node = NodeProcess.StartDotnetApp(BuiltApp.PathOf("Dfs.Testing.TestApp"), ["lines", "20"], onLine: seen.Enqueue);
+
+        Assert.Equal(0, await node.WaitForExitAsync(Bounded));
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"line {i}"), seen);
+    }
+
+    [Fact]
     public async Task Kill_EndsProcessWithSigkill()
     {
         await using var node = StartTestApp("serve");
@@ -153,16 +164,33 @@ public sealed class NodeProcessTests
         Assert.False(node.Signal(15));
     }
 
-    private static bool IsAlive(int pid)
+    [Fact]
+    public async Task Kill_AlsoKillsTheChildrenOfTheProcess()
+    {
+        await using var node = NodeProcess.Start("/bin/sh", ["-c", "sleep 60 & echo child $!; wait"]);
+        var line = await node.WaitForLineAsync(l => l.StartsWith("child ", StringComparison.Ordinal), Bounded);
+        var childPid = int.Parse(line["child ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(IsAlive(childPid), $"child {childPid} runs before the kill");
+
+        node.Kill();
+        await node.WaitForExitAsync(Bounded);
+
+        await Eventually.WaitUntilAsync(() => !IsAlive(childPid), Bounded, () => $"child {childPid} state: {ProcessState(childPid)}");
+    }
+
+    // A killed grandchild may linger as a zombie until its new parent reaps it; a zombie runs no code.
+    private static bool IsAlive(int pid) => ProcessState(pid) is { } state && state != 'Z' && state != 'X';
+
+    private static char? ProcessState(int pid)
     {
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0];
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -37,6 +37,26 @@ public static partial class Eventually
     }
 
     /// <summary>Waits until the asynchronous <paramref name="condition"/> is true, for at most <paramref name="timeout"/>.</summary>
+    /// <exception cref="WaitTimeoutException">The condition stayed false for the whole timeout.</exception>
+    public static Task WaitUntilAsync(
+        Func<Task<bool>> condition,
+        TimeSpan timeout,
+        Func<string> describeState,
+        [CallerArgumentExpression(nameof(condition))] string? expected = null,
+        TimeSpan? pollInterval = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return WaitUntilAsync(
+            async _ => await condition().ConfigureAwait(false),
+            timeout,
+            describeState,
+            expected,
+            pollInterval,
+            cancellationToken);
+    }
+
+    /// <summary>Waits until the asynchronous <paramref name="condition"/> is true, for at most <paramref name="timeout"/>.</summary>
     /// <remarks>A single evaluation of the condition is not cut short by the timeout; it receives the token.</remarks>
     /// <exception cref="WaitTimeoutException">The condition stayed false for the whole timeout.</exception>
     public static async Task WaitUntilAsync(

@@ -72,7 +72,7 @@ internal static class KvHistories
     }
 
     /// <summary>A history of random operations with random answers: linearizable or not by chance.</summary>
-    public static List<Operation<KvInput, KvOutput>> Random(Random random, int count, int keyCount)
+    public static List<Operation<KvInput, KvOutput>> Random(Random random, int count, int keyCount, int indeterminateOneIn = 8)
     {
         string?[] values = [null, "a", "b", "c"];
         var history = new List<Operation<KvInput, KvOutput>>(count);
@@ -88,7 +88,7 @@ internal static class KvHistories
                 < 7 => KvInput.Delete(key),
                 _ => KvInput.CompareAndSwap(key, values[random.Next(4)], values[random.Next(1, 4)]!),
             };
-            if (random.Next(8) == 0)
+            if (random.Next(indeterminateOneIn) == 0)
             {
                 history.Add(Lost(random.Next(3), input, call));
                 continue;

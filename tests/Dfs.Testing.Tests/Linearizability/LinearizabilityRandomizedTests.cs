@@ -99,10 +99,37 @@ public sealed class LinearizabilityRandomizedTests(ITestOutputHelper output)
     {
         var illegal = 0;
         var legal = 0;
+        var bruteForceTime = TimeSpan.Zero;
+        var checkerTime = TimeSpan.Zero;
         for (var seed = 0; seed < 3000; seed++)
         {
             var random = new Random(seed);
             var history = KvHistories.Random(random, count: random.Next(1, 8), keyCount: random.Next(1, 3));
+
+            var started = Stopwatch.GetTimestamp();
+            var expected = BruteForceLinearizability.IsLinearizable(history);
+            bruteForceTime += Stopwatch.GetElapsedTime(started);
+            started = Stopwatch.GetTimestamp();
+            var result = LinearizabilityChecker.Check(KvModel.Instance, history, Budget);
+            checkerTime += Stopwatch.GetElapsedTime(started);
+
+            Assert.True(expected == result.IsOk, $"seed {seed}: brute force says {(expected ? "linearizable" : "not linearizable")}; checker: {result}\n{string.Join('\n', history)}");
+            _ = expected ? legal++ : illegal++;
+        }
+
+        output.WriteLine($"random histories: {legal} linearizable, {illegal} not; checker {checkerTime.TotalMilliseconds:F0} ms, brute force {bruteForceTime.TotalMilliseconds:F0} ms");
+        Assert.True(illegal > 300 && legal > 300, $"both verdicts are exercised: {legal} linearizable, {illegal} not");
+    }
+
+    [Fact]
+    public void SmallRandomHistories_WithManyIndeterminateOperations_AgreeWithBruteForce()
+    {
+        var illegal = 0;
+        var legal = 0;
+        for (var seed = 0; seed < 2000; seed++)
+        {
+            var random = new Random(seed);
+            var history = KvHistories.Random(random, count: random.Next(2, 8), keyCount: 1, indeterminateOneIn: 3);
 
             var expected = BruteForceLinearizability.IsLinearizable(history);
             var result = LinearizabilityChecker.Check(KvModel.Instance, history, Budget);
@@ -111,8 +138,8 @@ public sealed class LinearizabilityRandomizedTests(ITestOutputHelper output)
             _ = expected ? legal++ : illegal++;
         }
 
-        output.WriteLine($"random histories: {legal} linearizable, {illegal} not");
-        Assert.True(illegal > 300 && legal > 300, $"both verdicts are exercised: {legal} linearizable, {illegal} not");
+        output.WriteLine($"random histories with many indeterminate operations: {legal} linearizable, {illegal} not");
+        Assert.True(illegal > 200 && legal > 200, $"both verdicts are exercised: {legal} linearizable, {illegal} not");
     }
 
     [Fact]
@@ -147,8 +174,26 @@ public sealed class LinearizabilityRandomizedTests(ITestOutputHelper output)
         stopwatch.Stop();
 
         output.WriteLine($"10,000 ops with a stale read: {result.Outcome} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
+        output.WriteLine(result.Explanation);
         Assert.Equal(LinearizabilityOutcome.Illegal, result.Outcome);
         Assert.Equal("old", result.Unplaced!.Output.Value);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"expected well under a few seconds; took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public void TwoThousandOperationsOnOneHotKey_WithTwentyConcurrentClients_CheckQuickly()
+    {
+        var random = new Random(11);
+        var history = KvHistories.FromSequentialExecution(random, count: 2_000, keyCount: 1, clientCount: 20, maxStretch: 20, indeterminateRate: 0.01);
+        var concurrency = MaxConcurrency(history.Where(o => !o.IsIndeterminate).ToList());
+
+        var stopwatch = Stopwatch.StartNew();
+        var result = LinearizabilityChecker.Check(KvModel.Instance, history, TimeSpan.FromSeconds(30));
+        stopwatch.Stop();
+
+        output.WriteLine($"2,000 ops on one key, max concurrency {concurrency} (plus {history.Count(o => o.IsIndeterminate)} indeterminate): {result.Outcome} in {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.True(result.IsOk, result.Explanation);
+        Assert.True(concurrency >= 10, $"the history is really concurrent: at most {concurrency} operations overlap");
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"expected well under a few seconds; took {stopwatch.Elapsed}");
     }
 

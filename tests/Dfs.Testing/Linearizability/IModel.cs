@@ -21,6 +21,14 @@ public interface IModel<TState, TInput, TOutput>
     /// </remarks>
     IEnumerable<IReadOnlyList<Operation<TInput, TOutput>>> Partition(IReadOnlyList<Operation<TInput, TOutput>> history) => [history];
 
+    /// <summary>True if the operation never changes the state wherever it is legal (a read, a failed conditional write).</summary>
+    /// <remarks>
+    /// Must hold for every state in which <see cref="Step"/> accepts the operation. The search then places such an
+    /// operation as soon as it is legal, without trying other orders, which removes most of the branching.
+    /// Returning false is always safe.
+    /// </remarks>
+    bool IsReadOnly(TInput input, TOutput output) => false;
+
     /// <summary>Value equality of states.</summary>
     bool StateEquals(TState left, TState right);
 

@@ -40,6 +40,12 @@ public sealed class KvModel : IModel<string?, KvInput, KvOutput>
     }
 
     /// <inheritdoc />
+    /// <remarks>Gets (answered or not) and compare-and-swaps answered "not swapped" leave the register unchanged.</remarks>
+    public bool IsReadOnly(KvInput input, KvOutput output) =>
+        input.Kind == KvOperationKind.Get
+        || (input.Kind == KvOperationKind.CompareAndSwap && !output.IsUnknown && !output.Swapped);
+
+    /// <inheritdoc />
     public IEnumerable<IReadOnlyList<Operation<KvInput, KvOutput>>> Partition(IReadOnlyList<Operation<KvInput, KvOutput>> history)
     {
         var byKey = new Dictionary<string, List<Operation<KvInput, KvOutput>>>(StringComparer.Ordinal);

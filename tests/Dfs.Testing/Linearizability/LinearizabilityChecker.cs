@@ -11,7 +11,9 @@ namespace Dfs.Testing.Linearizability;
 /// goes on from the head; reaching a return event means that operation should already have been placed, so
 /// the search backtracks. A configuration (set of placed operations as a bitset, model state) that was seen
 /// before is never explored again. The model may split the history into independent parts (per key), each
-/// checked on its own, which keeps the search small.
+/// checked on its own, which keeps the search small. Operations that never change the state (reads, failed
+/// compare-and-swaps: <see cref="IModel{TState, TInput, TOutput}.IsReadOnly"/>) are placed as soon as they are
+/// legal without branching, which removes most of the search on read-heavy histories.
 /// </para>
 /// <para>
 /// Events at the same time are ordered calls first, so operations that merely touch are treated as

@@ -9,6 +9,10 @@ namespace Dfs.Testing.Linearizability;
 /// The event list is a doubly linked list over arrays: node 0 is the head sentinel, nodes 1..2n are the
 /// call and return events in time order, -1 is the end. Lifting an operation unlinks its two nodes; since
 /// lifts are undone in reverse order, the unlinked nodes' own links still say where to put them back.
+/// Each depth keeps its configuration's candidates (the calls before the first return event) and the next
+/// one to try, so backtracking resumes where it left off. Operations the model declares read-only are placed
+/// as soon as one is legal, with no alternative tried (see <see cref="IModel{TState, TInput, TOutput}.IsReadOnly"/>):
+/// if some linearization exists from a configuration, one exists that starts with such an operation.
 /// </remarks>
 internal sealed class WingGongSearch<TState, TInput, TOutput>
 {
@@ -25,6 +29,14 @@ internal sealed class WingGongSearch<TState, TInput, TOutput>
     private readonly int[] _operation;  // node -> operation index
     private readonly ulong[] _zobrist;  // operation index -> random key; the XOR over placed operations hashes the bitset
 
+    private readonly HashSet<Configuration> _cache;
+    private ulong[] _placed = [];
+    private ulong _placedHash;
+    private int[] _stackNodes = [];
+    private TState[] _stackStates = [];
+    private bool[] _stackForced = [];
+    private int _depth;
+    private TState _state = default!;
     private int _bestDepth = -1;
     private int[] _bestPrefix = [];
     private int _bestUnplaced = -1;
@@ -46,6 +58,7 @@ internal sealed class WingGongSearch<TState, TInput, TOutput>
         _match = new int[(2 * n) + 1];
         _operation = new int[(2 * n) + 1];
         _zobrist = new ulong[n];
+        _cache = new HashSet<Configuration>(new ConfigurationComparer(model));
 
         var events = new (long Time, int Kind, int Operation)[2 * n];
         for (var i = 0; i < n; i++)
@@ -92,16 +105,24 @@ internal sealed class WingGongSearch<TState, TInput, TOutput>
     public LinearizabilityOutcome Run()
     {
         var n = _operations.Count;
-        var placed = new ulong[(n + 63) / 64];
-        var placedHash = 0UL;
-        var stackNodes = new int[n];
-        var stackStates = new TState[n];
-        var depth = 0;
-        var state = _model.Init();
-        var cache = new HashSet<Configuration>(new ConfigurationComparer(_model));
-        var entry = _next[0];
-        var steps = 0L;
+        _placed = new ulong[(n + 63) / 64];
+        _stackNodes = new int[n];
+        _stackStates = new TState[n];
+        _stackForced = new bool[n];
+        _state = _model.Init();
+        var readOnly = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            readOnly[i] = _model.IsReadOnly(_operations[i].Input, _operations[i].Output);
+        }
 
+        // Per depth: the configuration's candidates in the order they are tried, the next one to try, and the
+        // first return event (the operation that has to be placed before anything called after it).
+        var candidates = new List<int>?[n + 1];
+        var position = new int[n + 1];
+        var windowEnd = new int[n + 1];
+        var fresh = true;
+        var steps = 0L;
         while (_next[0] != Nil)
         {
             if (++steps % DeadlineCheckInterval == 0
@@ -110,62 +131,132 @@ internal sealed class WingGongSearch<TState, TInput, TOutput>
                 return LinearizabilityOutcome.Unknown;
             }
 
-            if (_match[entry] != Nil)
+            var depth = _depth;
+            var list = candidates[depth] ??= [];
+            if (fresh)
             {
-                var index = _operation[entry];
-                var operation = _operations[index];
-                var (ok, newState) = _model.Step(state, operation.Input, operation.Output);
-                if (ok)
+                fresh = false;
+                list.Clear();
+                var forced = Nil;
+                var node = _next[0];
+                for (; _match[node] != Nil; node = _next[node])
                 {
-                    placed[index >> 6] |= 1UL << index;
-                    var hash = placedHash ^ _zobrist[index];
-                    var probe = new Configuration(placed, newState, Combine(hash, newState));
-                    if (!cache.Contains(probe))
+                    var index = _operation[node];
+                    if (!readOnly[index])
                     {
-                        cache.Add(probe with { Placed = (ulong[])placed.Clone() });
-                        stackNodes[depth] = entry;
-                        stackStates[depth] = state;
-                        depth++;
-                        state = newState;
-                        placedHash = hash;
-                        Lift(entry);
-                        entry = _next[0];
-                        continue;
+                        list.Add(node);
+                    }
+                    else if (forced == Nil && _model.Step(_state, _operations[index].Input, _operations[index].Output).Ok)
+                    {
+                        forced = node;
+                    }
+                }
+
+                windowEnd[depth] = node;
+                if (forced != Nil)
+                {
+                    // A read-only operation that is legal now can go first in some linearization if any exists
+                    // (it changes no state and nothing unplaced has to precede it), so no other order is tried.
+                    if (TryPlace(forced, _state, forced: true))
+                    {
+                        fresh = true;
+                    }
+                    else if (!Backtrack())
+                    {
+                        return LinearizabilityOutcome.Illegal;
                     }
 
-                    placed[index >> 6] &= ~(1UL << index);
+                    continue;
                 }
 
-                entry = _next[entry];
+                // Candidates are tried in call order. Trying the soonest-returning first is faster on fully
+                // answered histories but much slower once indeterminate operations (never returning) appear.
+                position[depth] = 0;
             }
-            else
+
+            while (position[depth] < list.Count)
             {
-                if (depth > _bestDepth)
+                var node = list[position[depth]++];
+                var operation = _operations[_operation[node]];
+                var (ok, newState) = _model.Step(_state, operation.Input, operation.Output);
+                if (ok && TryPlace(node, newState, forced: false))
                 {
-                    _bestDepth = depth;
-                    _bestPrefix = [.. stackNodes.AsSpan(0, depth).ToArray().Select(node => _operation[node])];
-                    _bestUnplaced = _operation[entry];
-                    _bestState = state;
+                    fresh = true;
+                    break;
                 }
+            }
 
-                if (depth == 0)
-                {
-                    return LinearizabilityOutcome.Illegal;
-                }
+            if (fresh)
+            {
+                continue;
+            }
 
-                depth--;
-                var node = stackNodes[depth];
-                var index = _operation[node];
-                state = stackStates[depth];
-                stackStates[depth] = default!;
-                placed[index >> 6] &= ~(1UL << index);
-                placedHash ^= _zobrist[index];
-                Unlift(node);
-                entry = _next[node];
+            if (depth > _bestDepth)
+            {
+                _bestDepth = depth;
+                _bestPrefix = [.. _stackNodes.AsSpan(0, depth).ToArray().Select(node => _operation[node])];
+                _bestUnplaced = _operation[windowEnd[depth]];
+                _bestState = _state;
+            }
+
+            if (!Backtrack())
+            {
+                return LinearizabilityOutcome.Illegal;
             }
         }
 
         return LinearizabilityOutcome.Ok;
+    }
+
+    // Places the operation of call node `call` (moving to `newState`) unless that configuration was explored before.
+    private bool TryPlace(int call, TState newState, bool forced)
+    {
+        var index = _operation[call];
+        _placed[index >> 6] |= 1UL << index;
+        var hash = _placedHash ^ _zobrist[index];
+        var probe = new Configuration(_placed, newState, Combine(hash, newState));
+        if (_cache.Contains(probe))
+        {
+            _placed[index >> 6] &= ~(1UL << index);
+            return false;
+        }
+
+        _cache.Add(probe with { Placed = (ulong[])_placed.Clone() });
+        _stackNodes[_depth] = call;
+        _stackStates[_depth] = _state;
+        _stackForced[_depth] = forced;
+        _depth++;
+        _state = newState;
+        _placedHash = hash;
+        Lift(call);
+        return true;
+    }
+
+    // Undoes placements back to the latest configuration with untried candidates. A forced placement has no
+    // alternatives: if it failed, so did the configuration it was made in.
+    private bool Backtrack()
+    {
+        bool forced;
+        do
+        {
+            if (_depth == 0)
+            {
+                return false;
+            }
+
+            _depth--;
+            var node = _stackNodes[_depth];
+            forced = _stackForced[_depth];
+            var index = _operation[node];
+            _state = _stackStates[_depth];
+            _stackStates[_depth] = default!;
+            _placed[index >> 6] &= ~(1UL << index);
+            _placedHash ^= _zobrist[index];
+            Unlift(node);
+        }
+        while (forced);
+
+        return true;
     }
 
     public string ExplainIllegal(int partitionIndex, int partitionCount)
