@@ -175,4 +175,58 @@ public sealed class RaftHostTests
         Assert.True(moved, cluster.Describe());
         Assert.Equal(target, (await cluster.WaitForLeaderAsync()).Id);
     }
+
+    [Fact]
+    public async Task ConcurrentProposals_ShareFsyncs_OneSyncPerReadyNotPerCommand()
+    {
+        var network = new InMemoryRaftNetwork();
+        var log = new CountingLogStore(new InMemoryRaftLogStore());
+        var stateMachine = new RecordingStateMachine();
+        await using var host = new RaftHost(InMemoryTestCluster.Options("m1", ["m1"]), log, new InMemorySnapshotStore(), stateMachine,
+            network.CreateTransport("m1"));
+        await host.StartAsync(CancellationToken.None);
+        await Eventually.WaitUntilAsync(() => host.Status.Role == RaftRole.Leader, Timeout, () => host.Status.ToString());
+        var syncsBefore = log.Syncs;
+
+        await Task.WhenAll(Enumerable.Range(0, 500).Select(i =>
+            host.ProposeAsync(Encoding.UTF8.GetBytes($"c{i}"), CancellationToken.None)));
+
+        Assert.Equal(500, stateMachine.Commands.Count);
+        Assert.True(log.Syncs - syncsBefore < 500, $"{log.Syncs - syncsBefore} syncs for 500 commands");
+        Assert.True(log.MaxEntriesPerSync > 1, $"at most {log.MaxEntriesPerSync} entries shared a sync");
+    }
+
+    /// <summary>Counts syncs and the entries each one made durable.</summary>
+    private sealed class CountingLogStore(IRaftLogStore inner) : IRaftLogStore
+    {
+        private int _sinceSync;
+
+        public int Syncs { get; private set; }
+
+        public int MaxEntriesPerSync { get; private set; }
+
+        public RecoveredLog Recover() => inner.Recover();
+
+        public void Append(IReadOnlyList<LogEntry> entries)
+        {
+            _sinceSync += entries.Count;
+            inner.Append(entries);
+        }
+
+        public void SetHardState(HardState state) => inner.SetHardState(state);
+
+        public void Sync()
+        {
+            Syncs++;
+            MaxEntriesPerSync = Math.Max(MaxEntriesPerSync, _sinceSync);
+            _sinceSync = 0;
+            inner.Sync();
+        }
+
+        public void CompactThrough(long index) => inner.CompactThrough(index);
+
+        public void Reset(long nextIndex) => inner.Reset(nextIndex);
+
+        public void Dispose() => inner.Dispose();
+    }
 }
