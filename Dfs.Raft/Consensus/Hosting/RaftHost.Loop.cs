@@ -153,6 +153,7 @@ public sealed partial class RaftHost
         }
 
         var written = false;
+        var persistStart = System.Diagnostics.Stopwatch.GetTimestamp();
         if (ready.Snapshot is { } snapshot)
         {
             InstallReceivedSnapshot(snapshot);
@@ -171,6 +172,7 @@ public sealed partial class RaftHost
         if (written)
         {
             _logStore.Sync();
+            _metrics.Persisted(ready.Entries.Count, persistStart);
         }
 
         foreach (var message in ready.MessagesAfterPersist)
@@ -178,6 +180,7 @@ public sealed partial class RaftHost
             Send(message);
         }
         Apply(node, ready.CommittedEntries);
+        _metrics.EntriesApplied(ready.CommittedEntries.Count);
         foreach (var readState in ready.ReadStates)
         {
             if (_unconfirmedReads.Remove(readState.RequestId, out var read))
@@ -266,6 +269,7 @@ public sealed partial class RaftHost
                 if (proposal.Term == entry.Term)
                 {
                     proposal.Complete(result);
+                    _metrics.ProposalCommitted();
                 }
                 else
                 {

@@ -35,17 +35,24 @@ public sealed partial class RaftHost
     private IReadOnlyList<LogEntry> EntriesContinuing(SnapshotMetadata snapshot, IReadOnlyList<LogEntry> entries)
     {
         var after = entries.Where(e => e.Index > snapshot.Index).ToArray();
-        if (after.Length == 0)
+        var atSnapshot = entries.FirstOrDefault(e => e.Index == snapshot.Index);
+        if (after.Length == 0 && atSnapshot is not null && atSnapshot.Term == snapshot.Term)
         {
+            // The log ends exactly at the snapshot: the next append continues it.
             return [];
         }
-        var atSnapshot = entries.FirstOrDefault(e => e.Index == snapshot.Index);
-        var continues = atSnapshot is not null ? atSnapshot.Term == snapshot.Term : after[0].Index == snapshot.Index + 1;
+        var continues = after.Length > 0 &&
+            (atSnapshot is not null ? atSnapshot.Term == snapshot.Term : after[0].Index == snapshot.Index + 1);
         if (continues)
         {
             return after;
         }
-        Log.DiscardingLogAfterSnapshot(_logger, Id, snapshot.Index);
+        // Nothing in the log continues the snapshot (it ends before it, or holds another history): the next
+        // append must land right after the snapshot.
+        if (after.Length > 0)
+        {
+            Log.DiscardingLogAfterSnapshot(_logger, Id, snapshot.Index);
+        }
         _logStore.Reset(snapshot.Index + 1);
         _logStore.Sync();
         return [];

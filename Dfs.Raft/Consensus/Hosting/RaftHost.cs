@@ -14,7 +14,8 @@ namespace Dfs.Raft.Consensus.Hosting;
 /// Everything that touches the node, the stores and the state machine runs on the event loop, one event at a
 /// time; the public methods only queue events, so they are safe from any thread. While one Ready is being
 /// persisted, new proposals queue up and go into the next one together (group commit). The host owns the
-/// log store and the transport it is given and disposes them when it stops.
+/// log store and the transport it is given and disposes them when it stops. Metrics are published on the
+/// meter <c>Dfs.Raft.Host</c>.
 /// </remarks>
 public sealed partial class RaftHost : IAsyncDisposable
 {
@@ -26,6 +27,7 @@ public sealed partial class RaftHost : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Random _random;
+    private readonly RaftHostMetrics _metrics;
     private readonly Channel<HostEvent> _events = Channel.CreateUnbounded<HostEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private RaftNode? _node;
@@ -47,6 +49,7 @@ public sealed partial class RaftHost : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger<RaftHost>.Instance;
         _random = random ?? new Random();
+        _metrics = new RaftHostMetrics(options.NodeId);
         _status = new RaftStatus(options.NodeId, RaftRole.Follower, 0, null, 0, 0, 0, 0, new ClusterConfiguration(options.Members));
     }
 

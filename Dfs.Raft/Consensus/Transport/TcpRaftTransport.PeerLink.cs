@@ -84,6 +84,11 @@ public sealed partial class TcpRaftTransport
                     Log.ConnectionLost(_owner._logger, _peer, e.Message);
                     _owner.ReportUnreachable(_peer);
                 }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Shutting down: whatever broke the connection no longer matters.
+                    return;
+                }
                 finally
                 {
                     await CloseAsync(connection);

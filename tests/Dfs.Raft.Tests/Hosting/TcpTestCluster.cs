@@ -10,7 +10,7 @@ namespace Dfs.Raft.Tests.Hosting;
 
 /// <summary>
 /// Raft hosts in this process, talking over real TCP on 127.0.0.1 (ports chosen by the OS), each with its log
-/// in its own temporary folder. Nodes can be killed (no handover) and restarted from their files.
+/// and snapshots in its own temporary folder. Nodes can be killed (no handover) and restarted from their files.
 /// </summary>
 internal sealed class TcpTestCluster : IAsyncDisposable
 {
@@ -86,7 +86,8 @@ internal sealed class TcpTestCluster : IAsyncDisposable
         node.Transport = transport;
         node.StateMachine = new RecordingStateMachine();
         var logStore = new FileRaftLogStore(node.Directory.Combine("log"));
-        node.Host = new RaftHost(_options(id), logStore, node.SnapshotStore, node.StateMachine, transport,
+        var snapshotStore = new FileSnapshotStore(node.Directory.Path);
+        node.Host = new RaftHost(_options(id), logStore, snapshotStore, node.StateMachine, transport,
             logger: Logging?.CreateLogger<RaftHost>());
         await node.Host.StartAsync(CancellationToken.None);
     }
@@ -176,7 +177,7 @@ internal sealed class TcpTestCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>One member: what survives a restart (folder, port, snapshot store) and what does not.</summary>
+    /// <summary>One member: what survives a restart (folder, port) and what does not.</summary>
     internal sealed class TestNode(string id, TestDirectory directory)
     {
         public string Id { get; } = id;
@@ -185,8 +186,6 @@ internal sealed class TcpTestCluster : IAsyncDisposable
 
         public int Port { get; set; }
 
-        /// <summary>Stands for the snapshot files: kept across restarts.</summary>
-        public ISnapshotStore SnapshotStore { get; } = new InMemorySnapshotStore();
 
         public RaftHost? Host { get; set; }
 
