@@ -164,10 +164,18 @@ public sealed class FrameConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the connection; never throws for a connection that already broke.</summary>
     public async ValueTask DisposeAsync()
     {
         await _reader.CompleteAsync();
-        await _writer.CompleteAsync();
+        try
+        {
+            // Completing a stream-backed writer flushes what is left, which fails on a broken connection.
+            await _writer.CompleteAsync();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+        }
         if (_owned is not null)
         {
             await _owned.DisposeAsync();
