@@ -16,9 +16,9 @@ public sealed class KvLoadRunner(Func<KvProtocol> protocolFactory, Endpoint endp
     public async Task<(LatencySummary Summary, int[] KeysWritten)> RunPutsAsync(string runId, int connections, TimeSpan duration, CancellationToken cancellationToken)
     {
         var written = new int[connections];
-        var summary = await RunAsync(connections, duration, isGet: false, (worker, protocol, request, i) =>
+        var summary = await RunAsync(connections, duration, isGet: false, (worker, target, protocol, request, i) =>
         {
-            protocol.WritePut(request, endpoint.HostHeader, Key(runId, worker, i), _value);
+            protocol.WritePut(request, target.HostHeader, Key(runId, worker, i), _value);
             written[worker] = i + 1;
         }, cancellationToken);
         return (summary, written);
@@ -28,7 +28,7 @@ public sealed class KvLoadRunner(Func<KvProtocol> protocolFactory, Endpoint endp
     public Task<LatencySummary> RunGetsAsync(string runId, int[] keysWritten, TimeSpan duration, CancellationToken cancellationToken)
     {
         var random = new Random(42);
-        return RunAsync(keysWritten.Length, duration, isGet: true, (worker, protocol, request, i) =>
+        return RunAsync(keysWritten.Length, duration, isGet: true, (worker, target, protocol, request, i) =>
         {
             var count = Math.Max(1, keysWritten[worker]);
             int pick;
@@ -36,12 +36,12 @@ public sealed class KvLoadRunner(Func<KvProtocol> protocolFactory, Endpoint endp
             {
                 pick = random.Next(count);
             }
-            protocol.WriteGet(request, endpoint.HostHeader, Key(runId, worker, pick));
+            protocol.WriteGet(request, target.HostHeader, Key(runId, worker, pick));
         }, cancellationToken);
     }
 
     private async Task<LatencySummary> RunAsync(int connections, TimeSpan duration, bool isGet,
-        Action<int, KvProtocol, ArrayBufferWriter<byte>, int> writeRequest, CancellationToken cancellationToken)
+        Action<int, Endpoint, KvProtocol, ArrayBufferWriter<byte>, int> writeRequest, CancellationToken cancellationToken)
     {
         var samples = Enumerable.Range(0, connections).Select(_ => new List<long>(1 << 16)).ToArray();
         long errors = 0;
@@ -54,6 +54,7 @@ public sealed class KvLoadRunner(Func<KvProtocol> protocolFactory, Endpoint endp
         {
             var protocol = protocolFactory();
             var request = new ArrayBufferWriter<byte>(1024);
+            var target = endpoint;
             RawHttpConnection? connection = null;
             var mine = samples[worker];
             try
@@ -61,11 +62,11 @@ public sealed class KvLoadRunner(Func<KvProtocol> protocolFactory, Endpoint endp
                 for (var i = 0; Stopwatch.GetTimestamp() < deadline && !cancellationToken.IsCancellationRequested; i++)
                 {
                     request.ResetWrittenCount();
-                    writeRequest(worker, protocol, request, i);
+                    writeRequest(worker, target, protocol, request, i);
                     var started = Stopwatch.GetTimestamp();
                     try
                     {
-                        connection ??= await RawHttpConnection.OpenAsync(endpoint.Host, endpoint.Port, cancellationToken);
+                        connection ??= await RawHttpConnection.OpenAsync(target.Host, target.Port, cancellationToken);
                         var reply = await connection.SendAsync(request.WrittenMemory, cancellationToken);
                         if (protocol.IsSuccess(reply, isGet))
                         {
@@ -74,6 +75,13 @@ public sealed class KvLoadRunner(Func<KvProtocol> protocolFactory, Endpoint endp
                         else
                         {
                             Interlocked.Increment(ref errors);
+                            if (reply.Location is { } location && Uri.TryCreate(location, UriKind.Absolute, out var leader))
+                            {
+                                // Leadership moved: follow the redirect, as a client would.
+                                target = new Endpoint(leader.Host, leader.Port);
+                                connection.Dispose();
+                                connection = null;
+                            }
                         }
                     }
                     catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)

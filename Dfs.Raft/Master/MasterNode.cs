@@ -17,7 +17,6 @@ namespace Dfs.Raft.Master;
 public sealed class MasterNode : IMasterKv, IAsyncDisposable
 {
     private readonly TimeProvider _time;
-    private readonly FileRaftLogStore _logStore;
 
     public MasterNode(ClusterConfig config, string id, TimeProvider time, ILoggerFactory loggers)
     {
@@ -25,7 +24,7 @@ public sealed class MasterNode : IMasterKv, IAsyncDisposable
         var self = config.Master(id);
         DataDirectory = config.DataDirectoryFor(id);
         Directory.CreateDirectory(DataDirectory);
-        _logStore = new FileRaftLogStore(Path.Combine(DataDirectory, "raft-log"), logger: loggers.CreateLogger<FileRaftLogStore>());
+        var logStore = new FileRaftLogStore(Path.Combine(DataDirectory, "raft-log"), logger: loggers.CreateLogger<FileRaftLogStore>());
         var snapshots = new FileSnapshotStore(DataDirectory, loggers.CreateLogger<FileSnapshotStore>());
         Store = new KvStateMachine();
         Transport = new TcpRaftTransport(new TcpRaftTransportOptions
@@ -40,7 +39,7 @@ public sealed class MasterNode : IMasterKv, IAsyncDisposable
             Members = config.Masters.Select(m => m.Id).ToArray(),
             ElectionTimeout = TimeSpan.FromMilliseconds(config.ElectionTimeoutMs),
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.HeartbeatIntervalMs),
-        }, _logStore, snapshots, new SessionStateMachine(Store), Transport, time, loggers.CreateLogger<RaftHost>());
+        }, logStore, snapshots, new SessionStateMachine(Store), Transport, time, loggers.CreateLogger<RaftHost>());
         RequestHandler = new MasterRequestHandler(this);
         Address = self;
     }
@@ -102,9 +101,9 @@ public sealed class MasterNode : IMasterKv, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The host disposes the log store it was given.
         await Host.DisposeAsync();
         await Transport.DisposeAsync();
-        _logStore.Dispose();
         Store.Dispose();
     }
 }

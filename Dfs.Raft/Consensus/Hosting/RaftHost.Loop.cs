@@ -26,16 +26,21 @@ public sealed partial class RaftHost
         {
             while (true)
             {
-                if (!node.HasReady && !await reader.WaitToReadAsync(cancellationToken))
+                if (!ReadyToTake(node) && !await reader.WaitToReadAsync(cancellationToken))
                 {
                     return;
                 }
-                // Everything queued while the last Ready was persisted goes into the next one together.
+                // Everything that arrived since the last Ready goes into the next one together.
                 for (var handled = 0; handled < _options.MaxEventsPerReady && reader.TryRead(out var hostEvent); handled++)
                 {
                     Handle(node, hostEvent);
                 }
-                if (node.HasReady)
+                if (_snapshotReadyWaiting is { } waiting && _persistJobsInFlight == 0)
+                {
+                    _snapshotReadyWaiting = null;
+                    HandleSnapshotReady(node, waiting);
+                }
+                if (ReadyToTake(node))
                 {
                     HandleReady(node, node.GetReady());
                 }
@@ -94,8 +99,14 @@ public sealed partial class RaftHost
             case ControlEvent control:
                 control.Execute(node);
                 break;
+            case PersistedEvent persisted:
+                OnPersisted(node, persisted);
+                break;
         }
     }
+
+    /// <summary>A new Ready is taken only while no snapshot from the leader waits for the persistence stage to go idle.</summary>
+    private bool ReadyToTake(RaftNode node) => _snapshotReadyWaiting is null && node.HasReady;
 
     private void Propose(RaftNode node, ProposeEvent propose)
     {
@@ -141,7 +152,47 @@ public sealed partial class RaftHost
         }
     }
 
+    /// <summary>
+    /// Handles a Ready without waiting for the disk: sends what may go before persistence, applies committed
+    /// entries, and queues the rest for the persistence stage, which finishes it in <see cref="OnPersisted"/>.
+    /// </summary>
     private void HandleReady(RaftNode node, Ready ready)
+    {
+        if (ready.Snapshot is not null)
+        {
+            // Installing a snapshot replaces the state machine and the log: it waits until nothing else touches them.
+            if (_persistJobsInFlight > 0)
+            {
+                _snapshotReadyWaiting = ready;
+                return;
+            }
+            HandleSnapshotReady(node, ready);
+            return;
+        }
+        if (ready.SoftState is { } soft)
+        {
+            OnSoftState(soft);
+        }
+        foreach (var message in ready.Messages)
+        {
+            Send(message);
+        }
+        // Committed entries are on a quorum's disks already; applying them need not wait for this node's fsync.
+        ApplyAndServe(node, ready);
+        if (_persistJobsInFlight > 0 || ready.Entries.Count > 0 || ready.HardState is not null || ready.MessagesAfterPersist.Count > 0)
+        {
+            // Acknowledgements promise that everything before them is durable, so they queue behind earlier Readys.
+            EnqueuePersist(new PersistReady(ready));
+        }
+        else
+        {
+            node.Advance(ready);
+        }
+        MaybeTakeSnapshot(node);
+    }
+
+    /// <summary>A Ready with a snapshot from the leader, handled start to end on the loop while the persistence stage is idle.</summary>
+    private void HandleSnapshotReady(RaftNode node, Ready ready)
     {
         if (ready.SoftState is { } soft)
         {
@@ -151,34 +202,29 @@ public sealed partial class RaftHost
         {
             Send(message);
         }
-
-        var written = false;
         var persistStart = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (ready.Snapshot is { } snapshot)
-        {
-            InstallReceivedSnapshot(snapshot);
-            written = true;
-        }
+        InstallReceivedSnapshot(ready.Snapshot!);
         if (ready.Entries.Count > 0)
         {
             _logStore.Append(ready.Entries);
-            written = true;
         }
         if (ready.HardState is { } hardState)
         {
             _logStore.SetHardState(hardState);
-            written = true;
         }
-        if (written)
-        {
-            _logStore.Sync();
-            _metrics.Persisted(ready.Entries.Count, persistStart);
-        }
-
+        _logStore.Sync();
+        _metrics.Persisted(ready.Entries.Count, persistStart);
         foreach (var message in ready.MessagesAfterPersist)
         {
             Send(message);
         }
+        ApplyAndServe(node, ready);
+        node.Advance(ready);
+        MaybeTakeSnapshot(node);
+    }
+
+    private void ApplyAndServe(RaftNode node, Ready ready)
+    {
         Apply(node, ready.CommittedEntries);
         _metrics.EntriesApplied(ready.CommittedEntries.Count);
         foreach (var readState in ready.ReadStates)
@@ -189,8 +235,6 @@ public sealed partial class RaftHost
             }
         }
         ServeReads();
-        node.Advance(ready);
-        MaybeTakeSnapshot(node);
     }
 
     private void OnSoftState(SoftState soft)

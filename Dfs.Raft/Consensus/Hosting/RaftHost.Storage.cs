@@ -100,7 +100,8 @@ public sealed partial class RaftHost
         var metadata = new SnapshotMetadata(_appliedIndex, _appliedTerm, _appliedConfiguration);
         _snapshotStore.Save(metadata, _stateMachine.WriteSnapshot);
         node.ReportSnapshot(metadata);
-        _logStore.CompactThrough(metadata.Index);
+        // The log belongs to the persistence stage: compaction queues behind the writes before it.
+        EnqueuePersist(new CompactLog(metadata.Index));
         _snapshotIndex = metadata.Index;
         Log.SnapshotTaken(_logger, Id, metadata.Index, metadata.Term);
     }

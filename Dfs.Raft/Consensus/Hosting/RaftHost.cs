@@ -78,6 +78,7 @@ public sealed partial class RaftHost : IAsyncDisposable
         _transport.Start(
             message => Enqueue(new MessageEvent(message)),
             peer => Enqueue(new UnreachableEvent(peer)));
+        StartPersister();
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         _timer = _time.CreateTimer(_ => EnqueueTick(), null, _options.TickInterval, _options.TickInterval);
         return Task.CompletedTask;
@@ -182,6 +183,7 @@ public sealed partial class RaftHost : IAsyncDisposable
             }
         }
         await _transport.DisposeAsync();
+        await StopPersisterAsync();
         FailEverything(stopping: true);
         _logStore.Dispose();
         _stopping.Dispose();
