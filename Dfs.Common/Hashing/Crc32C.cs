@@ -100,14 +100,29 @@ public static class Crc32C
             ref var c = ref Unsafe.Add(ref b, streamLength);
             // The second and third streams start from zero: the register update is linear, so the state over
             // A‖B is shift(stateA, |B|) xor (B's state from zero), and likewise for C.
-            var crcA = state;
-            var crcB = 0u;
-            var crcC = 0u;
-            for (var i = 0; i < streamLength; i += 8)
+            uint crcA, crcB, crcC;
+            if (Sse42.X64.IsSupported)
             {
-                crcA = BitOperations.Crc32C(crcA, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i)));
-                crcB = BitOperations.Crc32C(crcB, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i)));
-                crcC = BitOperations.Crc32C(crcC, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref c, i)));
+                // 64-bit states: crc32 r64 already zero-extends, and a uint state would put a 32-bit move on
+                // each stream's dependency chain.
+                ulong wideA = state, wideB = 0, wideC = 0;
+                for (nuint i = 0; i < (nuint)streamLength; i += 8)
+                {
+                    wideA = Sse42.X64.Crc32(wideA, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i)));
+                    wideB = Sse42.X64.Crc32(wideB, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i)));
+                    wideC = Sse42.X64.Crc32(wideC, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref c, i)));
+                }
+                (crcA, crcB, crcC) = ((uint)wideA, (uint)wideB, (uint)wideC);
+            }
+            else
+            {
+                (crcA, crcB, crcC) = (state, 0u, 0u);
+                for (nuint i = 0; i < (nuint)streamLength; i += 8)
+                {
+                    crcA = BitOperations.Crc32C(crcA, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref a, i)));
+                    crcB = BitOperations.Crc32C(crcB, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, i)));
+                    crcC = BitOperations.Crc32C(crcC, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref c, i)));
+                }
             }
             state = Shift(shift, Shift(shift, crcA) ^ crcB) ^ crcC;
             offset += 3 * streamLength;
