@@ -28,9 +28,9 @@ public static class Crc32C
     private const int InterleaveThreshold = 3 * ShortStream;
 
     // Each table holds four 256-entry byte tables: the state shifted over the stream length, one per state byte.
-    private static readonly uint[] s_shiftLong = BuildShiftTable(LongStream);
-    private static readonly uint[] s_shiftMedium = BuildShiftTable(MediumStream);
-    private static readonly uint[] s_shiftShort = BuildShiftTable(ShortStream);
+    private static readonly uint[] ShiftLong = BuildShiftTable(LongStream);
+    private static readonly uint[] ShiftMedium = BuildShiftTable(MediumStream);
+    private static readonly uint[] ShiftShort = BuildShiftTable(ShortStream);
 
     /// <summary>Computes the CRC-32C of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => ~Append(uint.MaxValue, data);
@@ -58,9 +58,9 @@ public static class Crc32C
             ref var start = ref MemoryMarshal.GetReference(data);
             var offset = 0;
             var remaining = data.Length;
-            state = AppendRounds(state, ref start, ref offset, ref remaining, LongStream, s_shiftLong);
-            state = AppendRounds(state, ref start, ref offset, ref remaining, MediumStream, s_shiftMedium);
-            state = AppendRounds(state, ref start, ref offset, ref remaining, ShortStream, s_shiftShort);
+            state = AppendRounds(state, ref start, ref offset, ref remaining, LongStream, ShiftLong);
+            state = AppendRounds(state, ref start, ref offset, ref remaining, MediumStream, ShiftMedium);
+            state = AppendRounds(state, ref start, ref offset, ref remaining, ShortStream, ShiftShort);
             data = data.Slice(offset);
         }
         return AppendSingle(state, data);
