@@ -17,7 +17,8 @@ internal static class SeedRunner
             ? Math.Max(1, total / batches)
             : defaultCount;
 
-    public static (SimulationStats Totals, TimeSpan Elapsed, int Runs) RunBatch(SimulationOptions options, int firstSeed, int count)
+    public static (SimulationStats Totals, TimeSpan Elapsed, int Runs) RunBatch(SimulationOptions options, int firstSeed, int count,
+        Xunit.Abstractions.ITestOutputHelper? output = null)
     {
         var seeds = ReplaySeed is { } replay ? [replay] : Enumerable.Range(firstSeed, count).ToArray();
         var totals = new SimulationStats();
@@ -27,6 +28,10 @@ internal static class SeedRunner
         {
             var result = Simulation.Run(options, seed);
             totals.Add(result.Stats);
+            if (ReplaySeed is not null)
+            {
+                output?.WriteLine(result.Describe());
+            }
             if (!result.Passed)
             {
                 failures.Add(result);

@@ -19,7 +19,14 @@ internal sealed partial class Simulation
     private void Nemesis()
     {
         var roll = _random.Next(100);
-        if (roll < 22)
+        if (roll < 4)
+        {
+            if (_options.Crashes)
+            {
+                PowerLoss();
+            }
+        }
+        else if (roll < 22)
         {
             if (_options.Crashes)
             {
@@ -58,6 +65,16 @@ internal sealed partial class Simulation
         else if (roll < 90)
         {
             HealAll();
+        }
+    }
+
+    /// <summary>Power fails across most of the group at once: only what was fsynced survives anywhere.</summary>
+    private void PowerLoss()
+    {
+        Note("power loss");
+        foreach (var node in _nodes.Where(n => n.Up && _random.Next(4) != 0))
+        {
+            Crash(node);
         }
     }
 

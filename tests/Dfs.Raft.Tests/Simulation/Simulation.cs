@@ -35,6 +35,7 @@ internal sealed partial class Simulation
     private readonly long _maxDiskUs;
     private readonly int _snapshotEvery;
     private readonly bool _stepWhilePersisting;
+    private readonly double _crashWhilePersistingProbability;
 
     private bool _faultsOn = true;
     private SimClient? _probe;
@@ -57,6 +58,7 @@ internal sealed partial class Simulation
         _snapshotEvery = 5 + _random.Next(40);
         _stepWhilePersisting = _random.Next(2) == 0;
         _stats.StepWhilePersisting = _stepWhilePersisting;
+        _crashWhilePersistingProbability = _random.NextDouble() * 0.004;
 
         _nodes = new SimNode[options.NodeCount];
         for (var i = 0; i < _nodes.Length; i++)
@@ -80,7 +82,7 @@ internal sealed partial class Simulation
     {
         Note($"seed {_seed}: {_nodes.Length} nodes, drop {_dropProbability:F3}, dup {_duplicateProbability:F3}, " +
             $"delay {_minDelayUs}-{_maxDelayUs}us, disk {_minDiskUs}-{_maxDiskUs}us, snapshot every {_snapshotEvery}, " +
-            $"step while persisting {_stepWhilePersisting}");
+            $"step while persisting {_stepWhilePersisting}, crash while persisting {_crashWhilePersistingProbability:F4}");
         try
         {
             foreach (var node in _nodes)

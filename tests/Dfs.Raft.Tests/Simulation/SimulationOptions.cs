@@ -30,10 +30,25 @@ public sealed record SimulationOptions
     /// <summary>Highest message duplication probability a seed may draw.</summary>
     public double MaxDuplicateProbability { get; init; } = 0.05;
 
+    /// <summary>A deliberately wrong host, to show the checks catch what it breaks. Default none.</summary>
+    public HostFault HostFault { get; init; } = HostFault.None;
+
     /// <summary>Trace lines kept for a failure report.</summary>
     public int TraceCapacity { get; init; } = 60;
 
     public static SimulationOptions ThreeNodes { get; } = new();
 
     public static SimulationOptions FiveNodes { get; } = new() { NodeCount = 5, ClientCount = 4 };
+}
+
+/// <summary>Ways a host can break the Ready contract (for showing that the simulation notices).</summary>
+public enum HostFault
+{
+    None,
+
+    /// <summary>Never fsyncs: a crash loses writes the node already acknowledged or voted on.</summary>
+    SkipsFsync,
+
+    /// <summary>Sends votes and acknowledgements before persisting what they promise.</summary>
+    AcknowledgesBeforePersist,
 }

@@ -38,6 +38,9 @@ public sealed class SimulationStats
     public long MaxCommitIndex { get; set; }
     public bool StepWhilePersisting { get; set; }
 
+    /// <summary>Messages sent, by type.</summary>
+    public SortedDictionary<string, long> MessagesByType { get; } = new(StringComparer.Ordinal);
+
     public void Add(SimulationStats other)
     {
         Crashes += other.Crashes;
@@ -53,10 +56,15 @@ public sealed class SimulationStats
         MessagesSent += other.MessagesSent;
         MessagesDropped += other.MessagesDropped;
         MaxCommitIndex = Math.Max(MaxCommitIndex, other.MaxCommitIndex);
+        foreach (var (type, count) in other.MessagesByType)
+        {
+            MessagesByType[type] = MessagesByType.GetValueOrDefault(type) + count;
+        }
     }
 
     public override string ToString() =>
         $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, snapshots taken {SnapshotsTaken} " +
         $"sent {SnapshotsSent} installed {SnapshotsInstalled}, writes acked {AcknowledgedWrites} (duplicate answers {DuplicateAnswers}), " +
-        $"reads {Reads}, messages {MessagesSent} (dropped {MessagesDropped}), max commit {MaxCommitIndex}";
+        $"reads {Reads}, messages {MessagesSent} (dropped {MessagesDropped}; {string.Join(", ", MessagesByType.Select(p => $"{p.Key} {p.Value}"))}), " +
+        $"max commit {MaxCommitIndex}";
 }
