@@ -176,6 +176,14 @@ public sealed partial class RaftNode
     private bool SendAppends(string peer, FollowerProgress progress)
     {
         var sent = false;
+        if (progress.State == ProgressState.Probe && !progress.ProbeSent && progress.Next > _log.LastIndex &&
+            progress.Match < _log.LastIndex)
+        {
+            // Nothing new to carry, but the follower's position is unknown: probe with an empty message.
+            SendEmptyAppendAtNext(peer, progress);
+            progress.ProbeSent = true;
+            return true;
+        }
         while (!progress.IsPaused && progress.Next <= _log.LastIndex)
         {
             var prevIndex = progress.Next - 1;
@@ -205,6 +213,22 @@ public sealed partial class RaftNode
             // The match is compacted away: index 0 is below every follower's commit, so the check passes.
             prevIndex = 0;
             prevTerm = 0;
+        }
+        _messages.Add(new AppendEntries(Id, peer, _term, prevIndex, prevTerm.Value, [], _commit, _readContext));
+    }
+
+    private void SendEmptyAppendAtNext(string peer, FollowerProgress progress)
+    {
+        var prevIndex = progress.Next - 1;
+        if (prevIndex <= progress.Match)
+        {
+            return;
+        }
+        var prevTerm = _log.TryTerm(prevIndex);
+        if (prevTerm is null)
+        {
+            SendSnapshot(peer, progress);
+            return;
         }
         _messages.Add(new AppendEntries(Id, peer, _term, prevIndex, prevTerm.Value, [], _commit, _readContext));
     }
@@ -347,9 +371,15 @@ public sealed partial class RaftNode
                     progress.ProbeSent = false;
                     _replicationPending = true;
                 }
-                else if (progress.State == ProgressState.Replicate && progress.IsPaused)
+                else if (progress.State == ProgressState.Replicate && progress.Match < _log.LastIndex)
                 {
-                    progress.FreeFirst();
+                    if (progress.IsPaused)
+                    {
+                        progress.FreeFirst();
+                    }
+                    // Ask whether what is in flight arrived: an empty AppendEntries at the optimistic position
+                    // succeeds if it did and is rejected (sending the follower back to probing) if it was lost.
+                    SendEmptyAppendAtNext(response.From, progress);
                     _replicationPending = true;
                 }
             }

@@ -11,6 +11,8 @@ namespace Dfs.Raft.Consensus;
 /// jitter drawn from the injected <see cref="Random"/>. Durability contract: nothing that promises local state
 /// (votes, acknowledgements) leaves before the host persisted the Ready that carried that state; the leader's
 /// own log counts toward a commit only after <see cref="Advance"/> of the Ready that carried its entries.
+/// The host handles one Ready at a time: <see cref="GetReady"/>, then everything it asks, then
+/// <see cref="Advance"/>, before the next <see cref="GetReady"/>.
 /// </remarks>
 public sealed partial class RaftNode
 {
@@ -105,18 +107,22 @@ public sealed partial class RaftNode
     /// <summary>This node's id.</summary>
     public string Id => _options.Id;
 
+    /// <summary>Follower, pre-candidate, candidate or leader.</summary>
     public RaftRole Role => _role;
 
+    /// <summary>The latest term this node has seen.</summary>
     public long Term => _term;
 
     /// <summary>The leader this node knows of in its term, or null.</summary>
     public string? LeaderId => _leaderId;
 
+    /// <summary>The highest index known to be committed.</summary>
     public long CommitIndex => _commit;
 
     /// <summary>Highest index handed out in <see cref="Ready.CommittedEntries"/>.</summary>
     public long AppliedIndex => _applied;
 
+    /// <summary>The index of the last entry in the log (the snapshot index when the log is empty).</summary>
     public long LastLogIndex => _log.LastIndex;
 
     /// <summary>First index still held in the log (snapshot index + 1).</summary>
