@@ -68,7 +68,7 @@ internal sealed partial class Simulation
         // A long tail: now and then a message arrives after several election timeouts, from an old term.
         if (_faultsOn && _random.Next(200) == 0)
         {
-            delay += _random.NextInt64(100_000, 1_500_000);
+            delay += _random.NextInt64(100_000, 1_000_000);
         }
         return delay;
     }

@@ -24,7 +24,11 @@ internal sealed partial class Simulation
     private readonly Dictionary<string, SimNode> _nodeById = new(StringComparer.Ordinal);
     private readonly List<SimClient> _clients = [];
     private readonly ClusterConfiguration _configuration;
-    private readonly SessionOptions _sessionOptions = new();
+    private readonly SessionOptions _sessionOptions;
+
+    // Short sessions: clients pause past the idle timeout and abandon commands retried too long.
+    private readonly bool _shortSessions;
+    private readonly long _faultPhaseUs;
 
     // Drawn per seed.
     private readonly double _dropProbability;
@@ -59,6 +63,9 @@ internal sealed partial class Simulation
         _stepWhilePersisting = _random.Next(2) == 0;
         _stats.StepWhilePersisting = _stepWhilePersisting;
         _crashWhilePersistingProbability = _random.NextDouble() * 0.004;
+        _shortSessions = _random.Next(4) == 0;
+        _sessionOptions = _shortSessions ? new SessionOptions { IdleTimeoutMs = 2_500 + _random.Next(1_000) } : new SessionOptions();
+        _faultPhaseUs = _shortSessions ? options.FaultPhaseUs * 2 : options.FaultPhaseUs;
 
         _nodes = new SimNode[options.NodeCount];
         for (var i = 0; i < _nodes.Length; i++)
@@ -82,7 +89,8 @@ internal sealed partial class Simulation
     {
         Note($"seed {_seed}: {_nodes.Length} nodes, drop {_dropProbability:F3}, dup {_duplicateProbability:F3}, " +
             $"delay {_minDelayUs}-{_maxDelayUs}us, disk {_minDiskUs}-{_maxDiskUs}us, snapshot every {_snapshotEvery}, " +
-            $"step while persisting {_stepWhilePersisting}, crash while persisting {_crashWhilePersistingProbability:F4}");
+            $"step while persisting {_stepWhilePersisting}, crash while persisting {_crashWhilePersistingProbability:F4}, " +
+            $"session idle timeout {_sessionOptions.IdleTimeoutMs}ms");
         try
         {
             foreach (var node in _nodes)
@@ -96,7 +104,7 @@ internal sealed partial class Simulation
             SchedulePeriodicCheck();
             ScheduleNemesis();
 
-            RunUntil(_options.FaultPhaseUs, () => false);
+            RunUntil(_faultPhaseUs, () => false);
             if (!_checker.Failed)
             {
                 RunLivenessPhase();

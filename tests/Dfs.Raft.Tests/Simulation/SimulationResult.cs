@@ -33,6 +33,8 @@ public sealed class SimulationStats
     public int AcknowledgedWrites { get; set; }
     public int DuplicateAnswers { get; set; }
     public int Reads { get; set; }
+    public int SessionsExpired { get; set; }
+    public int OperationsAbandoned { get; set; }
     public long MessagesSent { get; set; }
     public long MessagesDropped { get; set; }
     public long MaxCommitIndex { get; set; }
@@ -53,6 +55,8 @@ public sealed class SimulationStats
         AcknowledgedWrites += other.AcknowledgedWrites;
         DuplicateAnswers += other.DuplicateAnswers;
         Reads += other.Reads;
+        SessionsExpired += other.SessionsExpired;
+        OperationsAbandoned += other.OperationsAbandoned;
         MessagesSent += other.MessagesSent;
         MessagesDropped += other.MessagesDropped;
         MaxCommitIndex = Math.Max(MaxCommitIndex, other.MaxCommitIndex);
@@ -65,6 +69,6 @@ public sealed class SimulationStats
     public override string ToString() =>
         $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, snapshots taken {SnapshotsTaken} " +
         $"sent {SnapshotsSent} installed {SnapshotsInstalled}, writes acked {AcknowledgedWrites} (duplicate answers {DuplicateAnswers}), " +
-        $"reads {Reads}, messages {MessagesSent} (dropped {MessagesDropped}; {string.Join(", ", MessagesByType.Select(p => $"{p.Key} {p.Value}"))}), " +
+        $"reads {Reads}, sessions expired {SessionsExpired}, operations abandoned {OperationsAbandoned}, messages {MessagesSent} (dropped {MessagesDropped}; {string.Join(", ", MessagesByType.Select(p => $"{p.Key} {p.Value}"))}), " +
         $"max commit {MaxCommitIndex}";
 }
