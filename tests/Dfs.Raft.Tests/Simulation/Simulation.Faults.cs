@@ -13,6 +13,10 @@ internal sealed partial class Simulation
                 return;
             }
             Nemesis();
+            if (_options.InitialVoters > 0 && _random.Next(5) < 2)
+            {
+                ChangeMembership();
+            }
             ScheduleNemesis();
         });
 
@@ -62,9 +66,16 @@ internal sealed partial class Simulation
         {
             TransferLeadership();
         }
-        else if (roll < 90)
+        else if (roll < 80 || _options.InitialVoters == 0)
         {
-            HealAll();
+            if (roll < 90)
+            {
+                HealAll();
+            }
+        }
+        else
+        {
+            ChangeMembership();
         }
     }
 
@@ -150,6 +161,39 @@ internal sealed partial class Simulation
         Cut(from, to);
         _stats.Partitions++;
         Note($"link {_nodes[from].Id} -> {_nodes[to].Id} cut");
+    }
+
+    /// <summary>One single-server change through the leader: add a spare as learner, promote a learner, or remove a member.</summary>
+    private void ChangeMembership()
+    {
+        var leader = _nodes.FirstOrDefault(n => n.Up && n.Raft!.Role == RaftRole.Leader);
+        if (leader is null)
+        {
+            return;
+        }
+        var configuration = leader.Raft!.Configuration;
+        var choices = new List<ConfigurationChange>();
+        choices.AddRange(_nodes.Where(n => !configuration.IsMember(n.Id)).Select(n => new ConfigurationChange(ConfigurationChangeKind.AddLearner, n.Id)));
+        choices.AddRange(configuration.Learners.Select(id => new ConfigurationChange(ConfigurationChangeKind.PromoteLearner, id)));
+        choices.AddRange(configuration.Learners.Select(id => new ConfigurationChange(ConfigurationChangeKind.Remove, id)));
+        if (configuration.Voters.Count > 3)
+        {
+            choices.AddRange(configuration.Voters.Select(id => new ConfigurationChange(ConfigurationChangeKind.Remove, id)));
+        }
+        if (choices.Count == 0)
+        {
+            return;
+        }
+        var change = choices[_random.Next(choices.Count)];
+        OnNode(leader, raft =>
+        {
+            var result = raft.ProposeConfigurationChange(change);
+            if (result.Accepted)
+            {
+                _stats.MembershipChanges++;
+            }
+            Note($"{leader.Id} proposes {change.Kind} {change.NodeId} to [{configuration}]: {(result.Accepted ? $"at {result.Index}" : result.Rejection.ToString())}");
+        });
     }
 
     private void TransferLeadership()

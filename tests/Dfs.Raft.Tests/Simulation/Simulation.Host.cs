@@ -31,6 +31,7 @@ internal sealed partial class Simulation
         node.LastAppliedIndex = latest?.Metadata.Index ?? 0;
         node.LastAppliedTerm = latest?.Metadata.Term ?? 0;
         node.LastSnapshotIndex = latest?.Metadata.Index ?? 0;
+        node.AppliedConfiguration = latest?.Metadata.Configuration ?? _configuration;
         node.Up = true;
         _checker.ObserveStateMachineReset(node.Id, node.LastAppliedIndex, fromReceivedSnapshot: false);
         Note($"{node.Id} boots: term {recovered.HardState.Term}, vote {recovered.HardState.VotedFor ?? "-"}, commit {recovered.HardState.Commit}, " +
@@ -261,6 +262,7 @@ internal sealed partial class Simulation
             _checker.ObserveStateMachineReset(node.Id, received.Metadata.Index, fromReceivedSnapshot: true);
             node.LastAppliedIndex = received.Metadata.Index;
             node.LastAppliedTerm = received.Metadata.Term;
+            node.AppliedConfiguration = received.Metadata.Configuration;
             _stats.SnapshotsInstalled++;
             Note($"{node.Id} installs snapshot {received.Metadata.Index}@t{received.Metadata.Term}");
         }
@@ -303,6 +305,11 @@ internal sealed partial class Simulation
         {
             result = node.Machine!.Apply(entry.Index, entry.Payload.Span);
         }
+        else if (entry.Kind == EntryKind.Configuration)
+        {
+            node.AppliedConfiguration = ClusterConfiguration.Decode(entry.Payload.Span);
+            Note($"{node.Id} applies configuration {node.AppliedConfiguration} at {entry.Index}");
+        }
         if (node.PendingWrites.Remove(entry.Index, out var pending))
         {
             // The proposal was replaced by another leader's entry when the terms differ: its fate is unknown here.
@@ -335,7 +342,7 @@ internal sealed partial class Simulation
             return;
         }
         var raft = node.Raft!;
-        var metadata = new SnapshotMetadata(node.LastAppliedIndex, node.LastAppliedTerm, raft.Configuration);
+        var metadata = new SnapshotMetadata(node.LastAppliedIndex, node.LastAppliedTerm, node.AppliedConfiguration!);
         ulong digest = 0;
         node.SnapshotStore.Save(metadata, stream =>
         {

@@ -75,7 +75,7 @@ internal sealed partial class Simulation
             _nodes[i] = node;
             _nodeById.Add(node.Id, node);
         }
-        _configuration = new ClusterConfiguration(_nodes.Select(n => n.Id));
+        _configuration = new ClusterConfiguration(_nodes.Take(options.InitialVoters > 0 ? options.InitialVoters : _nodes.Length).Select(n => n.Id));
         for (var i = 0; i < options.ClientCount; i++)
         {
             _clients.Add(new SimClient(i, $"c{i + 1}", NewGuid()) { Target = _random.Next(_nodes.Length) });
@@ -184,13 +184,18 @@ internal sealed partial class Simulation
             return false;
         }
         var commit = leader.Raft!.CommitIndex;
-        return _nodes.All(n => n.Up && !n.Persisting && n.Inbox.Count == 0 && n.LastAppliedIndex == commit && n.Raft!.CommitIndex == commit);
+        return Members(leader).All(n => n.Up && !n.Persisting && n.Inbox.Count == 0 && n.LastAppliedIndex == commit && n.Raft!.CommitIndex == commit);
     }
+
+    /// <summary>The nodes in the leader's configuration: removed or never-added nodes need not keep up.</summary>
+    private IEnumerable<SimNode> Members(SimNode leader) => _nodes.Where(n => leader.Raft!.Configuration.IsMember(n.Id));
 
     private void CheckFinalState()
     {
+        var leader = _nodes.First(n => n.Up && n.Raft!.Role == RaftRole.Leader);
+        var members = Members(leader).ToArray();
         byte[]? reference = null;
-        foreach (var node in _nodes)
+        foreach (var node in members)
         {
             using var stream = new MemoryStream();
             node.Machine!.WriteSnapshot(stream);
@@ -201,11 +206,12 @@ internal sealed partial class Simulation
             }
             else if (!bytes.AsSpan().SequenceEqual(reference))
             {
-                _checker.Report(InvariantChecker.ReplicaAgreement, $"{node.Id}'s state differs from {_nodes[0].Id}'s at applied index {node.LastAppliedIndex}");
+                _checker.Report(InvariantChecker.ReplicaAgreement, $"{node.Id}'s state differs from {members[0].Id}'s at applied index {node.LastAppliedIndex}");
                 return;
             }
         }
-        _checker.CheckFinalState(_nodes[0].Inner!.Lists.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        Note($"final configuration {leader.Raft!.Configuration}, leader {leader.Id}");
+        _checker.CheckFinalState(leader.Inner!.Lists.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
     }
 
     private void SchedulePeriodicCheck() =>

@@ -24,6 +24,12 @@ public sealed record SimulationOptions
 
     public bool Snapshots { get; init; } = true;
 
+    /// <summary>
+    /// Voters of the initial configuration (the first nodes); the others start outside the group and the
+    /// nemesis adds them as learners, promotes and removes members one at a time. 0: every node is a voter.
+    /// </summary>
+    public int InitialVoters { get; init; }
+
     /// <summary>Highest message drop probability a seed may draw.</summary>
     public double MaxDropProbability { get; init; } = 0.1;
 
@@ -39,6 +45,9 @@ public sealed record SimulationOptions
     public static SimulationOptions ThreeNodes { get; } = new();
 
     public static SimulationOptions FiveNodes { get; } = new() { NodeCount = 5, ClientCount = 4 };
+
+    /// <summary>Three voters and two spare nodes, with membership changes among the faults.</summary>
+    public static SimulationOptions Membership { get; } = new() { NodeCount = 5, ClientCount = 3, InitialVoters = 3 };
 }
 
 /// <summary>Ways a host can break the Ready contract (for showing that the simulation notices).</summary>

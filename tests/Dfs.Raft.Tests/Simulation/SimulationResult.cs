@@ -30,6 +30,7 @@ public sealed class SimulationStats
     public int SnapshotsInstalled { get; set; }
     public int SnapshotsSent { get; set; }
     public int Transfers { get; set; }
+    public int MembershipChanges { get; set; }
     public int AcknowledgedWrites { get; set; }
     public int DuplicateAnswers { get; set; }
     public int Reads { get; set; }
@@ -52,6 +53,7 @@ public sealed class SimulationStats
         SnapshotsInstalled += other.SnapshotsInstalled;
         SnapshotsSent += other.SnapshotsSent;
         Transfers += other.Transfers;
+        MembershipChanges += other.MembershipChanges;
         AcknowledgedWrites += other.AcknowledgedWrites;
         DuplicateAnswers += other.DuplicateAnswers;
         Reads += other.Reads;
@@ -67,7 +69,7 @@ public sealed class SimulationStats
     }
 
     public override string ToString() =>
-        $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, snapshots taken {SnapshotsTaken} " +
+        $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, membership changes {MembershipChanges}, snapshots taken {SnapshotsTaken} " +
         $"sent {SnapshotsSent} installed {SnapshotsInstalled}, writes acked {AcknowledgedWrites} (duplicate answers {DuplicateAnswers}), " +
         $"reads {Reads}, sessions expired {SessionsExpired}, operations abandoned {OperationsAbandoned}, messages {MessagesSent} (dropped {MessagesDropped}; {string.Join(", ", MessagesByType.Select(p => $"{p.Key} {p.Value}"))}), " +
         $"max commit {MaxCommitIndex}";

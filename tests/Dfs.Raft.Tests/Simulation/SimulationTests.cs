@@ -23,6 +23,11 @@ public sealed class SimulationTests(ITestOutputHelper output)
     public void FiveNodes_UnderCrashesPartitionsAndLossyNetwork_KeepEveryInvariant(int batch) =>
         RunScenario(SimulationOptions.FiveNodes, 5_000_000, batch, defaultSeedsPerBatch: 100);
 
+    [Theory]
+    [MemberData(nameof(BatchNumbers))]
+    public void MembershipChanges_UnderCrashesPartitionsAndLossyNetwork_KeepEveryInvariant(int batch) =>
+        RunScenario(SimulationOptions.Membership, 9_000_000, batch, defaultSeedsPerBatch: 50);
+
     private void RunScenario(SimulationOptions options, int baseSeed, int batch, int defaultSeedsPerBatch)
     {
         var count = SeedRunner.SeedsPerBatch(defaultSeedsPerBatch, Batches);
