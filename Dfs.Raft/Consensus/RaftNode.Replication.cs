@@ -137,7 +137,7 @@ public sealed partial class RaftNode
     {
         switch (progress.State)
         {
-            case ProgressState.Replicate when progress.InflightCount > 0:
+            case ProgressState.Replicate when progress.Next - 1 > progress.Match:
                 // A lost message would otherwise stall the pipeline forever: restart from the last match.
                 if (++progress.StalledTicks >= _options.ElectionTicks)
                 {
@@ -266,9 +266,9 @@ public sealed partial class RaftNode
 
     private void HandleAppendEntries(AppendEntries append)
     {
-        if (_role == RaftRole.Leader)
+        if (_role == RaftRole.Leader || !IsWellFormed(append))
         {
-            // Two leaders in one term cannot exist; a message claiming so is ignored.
+            // Two leaders in one term cannot exist, and entries must follow PrevLogIndex one by one.
             return;
         }
         if (_role != RaftRole.Follower || _leaderId != append.From)
@@ -323,6 +323,18 @@ public sealed partial class RaftNode
             append.ReadContext));
     }
 
+    private static bool IsWellFormed(AppendEntries append)
+    {
+        for (var i = 0; i < append.Entries.Count; i++)
+        {
+            if (append.Entries[i].Index != append.PrevLogIndex + 1 + i)
+            {
+                return false;
+            }
+        }
+        return append.PrevLogIndex >= 0;
+    }
+
     private void Reject(AppendEntries append, long hintIndex, long hintTerm) =>
         _messagesAfterPersist.Add(new AppendEntriesResponse(Id, append.From, _term, false, 0, append.PrevLogIndex,
             hintIndex, hintTerm, append.ReadContext));
@@ -366,6 +378,12 @@ public sealed partial class RaftNode
             {
                 // A heartbeat's (or a duplicate's) acknowledgement: the follower is alive. Let a stuck
                 // probe go again, and give a full pipeline room (as etcd does).
+                if (response.From == _leadTransferee)
+                {
+                    // Still answering in this term: the TimeoutNow was lost (a late copy is harmless, its
+                    // term being stale once the target campaigns).
+                    _timeoutNowSent = false;
+                }
                 if (progress.State == ProgressState.Probe && progress.ProbeSent)
                 {
                     progress.ProbeSent = false;
@@ -376,11 +394,15 @@ public sealed partial class RaftNode
                     if (progress.IsPaused)
                     {
                         progress.FreeFirst();
+                        _replicationPending = true;
                     }
-                    // Ask whether what is in flight arrived: an empty AppendEntries at the optimistic position
-                    // succeeds if it did and is rejected (sending the follower back to probing) if it was lost.
-                    SendEmptyAppendAtNext(response.From, progress);
-                    _replicationPending = true;
+                    if (progress.StalledTicks > _options.HeartbeatTicks)
+                    {
+                        // Alive but not acknowledging what was sent: ask whether it arrived. An empty
+                        // AppendEntries at the optimistic position succeeds if it did, and is rejected
+                        // (sending the follower back to probing) if it was lost.
+                        SendEmptyAppendAtNext(response.From, progress);
+                    }
                 }
             }
             if (response.From == _leadTransferee && progress.Match == _log.LastIndex)

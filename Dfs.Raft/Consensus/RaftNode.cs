@@ -298,10 +298,12 @@ public sealed partial class RaftNode
     /// <summary>Appends one entry to the in-memory log; a configuration entry takes effect at once (thesis §4.1).</summary>
     private void AppendToLog(LogEntry entry)
     {
+        // Decoded first so a malformed configuration changes nothing.
+        var configuration = entry.Kind == EntryKind.Configuration ? ClusterConfiguration.Decode(entry.Payload.Span) : null;
         _log.Append(entry);
-        if (entry.Kind == EntryKind.Configuration)
+        if (configuration is not null)
         {
-            _configuration = ClusterConfiguration.Decode(entry.Payload.Span);
+            _configuration = configuration;
             _configurationIndex = entry.Index;
             OnConfigurationChanged();
         }

@@ -50,6 +50,23 @@ public sealed class LeadershipTransferTests
     }
 
     [Fact]
+    public void LeadershipTransfer_ResendsALostTimeoutNow()
+    {
+        var cluster = TestCluster.Of(3);
+        var leader = cluster.Elect("n1");
+        var timeoutNows = 0;
+        cluster.Drop = m => m is TimeoutNow && ++timeoutNows == 1;
+
+        Assert.True(leader.TransferLeadership("n2"));
+        cluster.Stabilize();
+        Assert.Equal("n1", cluster.Leader);
+        cluster.TickAll(2);
+
+        Assert.True(timeoutNows >= 2, $"Expected the lost TimeoutNow to be sent again; saw {timeoutNows} in all.");
+        Assert.Equal("n2", cluster.Leader);
+    }
+
+    [Fact]
     public void LeadershipTransfer_AbortsAfterAnElectionTimeout()
     {
         var cluster = TestCluster.Of(3);

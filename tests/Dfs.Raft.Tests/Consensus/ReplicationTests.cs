@@ -21,7 +21,11 @@ public sealed class ReplicationTests
         var five = new ClusterConfiguration(ids);
         var logs = new Dictionary<string, long[]>
         {
-            ["n1"] = [1, 2], ["n2"] = [1, 2], ["n3"] = [1], ["n4"] = [1], ["n5"] = [1, 3],
+            ["n1"] = [1, 2],
+            ["n2"] = [1, 2],
+            ["n3"] = [1],
+            ["n4"] = [1],
+            ["n5"] = [1, 3],
         };
         var cluster = new TestCluster(ids, boot: id => new RaftBootState(new HardState(3, null, 1), null, LogOfTerms(logs[id]), five));
 
@@ -100,6 +104,21 @@ public sealed class ReplicationTests
         Assert.Equal(2, responses[1].RejectedIndex);
         Assert.Equal(0, follower.CommitIndex);
         Assert.Equal(2, follower.LastLogIndex);
+    }
+
+    [Fact]
+    public void Follower_WithMalformedAppendEntries_ChangesNothing()
+    {
+        var follower = Follower("n2", 1, LogOfTerms(1, 1));
+
+        // Entries that do not follow the previous index, and a configuration entry that does not decode.
+        follower.Step(new AppendEntries("n1", "n2", 1, 2, 1, [Entry(1, 4)], 2, 0));
+        var garbage = new LogEntry(1, 3, EntryKind.Configuration, new byte[] { 1, 2 });
+        Assert.Throws<InvalidDataException>(() => follower.Step(new AppendEntries("n1", "n2", 1, 2, 1, [garbage], 2, 0)));
+
+        Assert.Equal(2, follower.LastLogIndex);
+        Assert.Equal(new ClusterConfiguration(["n1", "n2", "n3"]), follower.Configuration);
+        Assert.Empty(follower.GetReady().Entries);
     }
 
     [Fact]
