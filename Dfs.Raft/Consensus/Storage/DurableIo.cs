@@ -8,8 +8,7 @@ namespace Dfs.Raft.Consensus.Storage;
 internal static class DurableIo
 {
     private const int ReadOnly = 0;
-    private const int Directory = 0x10000; // O_DIRECTORY on Linux (x64 and arm64)
-    private const int CloseOnExec = 0x80000;
+    private const int LinuxCloseOnExec = 0x80000; // O_CLOEXEC on Linux x64 and arm64
 
     /// <summary>
     /// Makes the file's data (and the metadata needed to read it back, such as its length) durable. On Linux
@@ -53,7 +52,7 @@ internal static class DurableIo
             return;
         }
         var name = Encoding.UTF8.GetBytes(Path.GetFullPath(path) + "\0");
-        var fd = NativeMethods.Open(name, ReadOnly | Directory | CloseOnExec);
+        var fd = NativeMethods.Open(name, ReadOnly | (OperatingSystem.IsLinux() ? LinuxCloseOnExec : 0));
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();

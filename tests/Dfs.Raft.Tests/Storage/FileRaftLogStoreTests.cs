@@ -404,6 +404,23 @@ public sealed class FileRaftLogStoreTests : IDisposable
     }
 
     [Fact]
+    public void Recover_CalledAgain_ReadsBackWhatWasWrittenSoFar_AndWritingContinues()
+    {
+        using var store = Open();
+        store.Recover();
+        store.Append(Entries(1, 1, 3));
+        store.SetHardState(new HardState(1, "m1", 2));
+
+        var again = store.Recover();
+
+        Assert.Equal(Describe(Entries(1, 1, 3)), Describe(again.Entries));
+        Assert.Equal(new HardState(1, "m1", 2), again.HardState);
+        store.Append([Entry(1, 4)]);
+        store.Sync();
+        Assert.Equal(4, store.Recover().Entries.Count);
+    }
+
+    [Fact]
     public void Append_BeforeRecover_OrWithAGap_IsRefused()
     {
         using var store = Open();
