@@ -16,12 +16,12 @@ public sealed class SimulationTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(BatchNumbers))]
     public void ThreeNodes_UnderCrashesPartitionsAndLossyNetwork_KeepEveryInvariant(int batch) =>
-        RunScenario(SimulationOptions.ThreeNodes, 1_000_000, batch, defaultSeedsPerBatch: 200);
+        RunScenario(SimulationOptions.ThreeNodes, 1_000_000, batch, defaultSeedsPerBatch: 175);
 
     [Theory]
     [MemberData(nameof(BatchNumbers))]
     public void FiveNodes_UnderCrashesPartitionsAndLossyNetwork_KeepEveryInvariant(int batch) =>
-        RunScenario(SimulationOptions.FiveNodes, 5_000_000, batch, defaultSeedsPerBatch: 100);
+        RunScenario(SimulationOptions.FiveNodes, 5_000_000, batch, defaultSeedsPerBatch: 75);
 
     [Theory]
     [MemberData(nameof(BatchNumbers))]
