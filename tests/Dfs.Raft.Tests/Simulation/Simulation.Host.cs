@@ -19,7 +19,15 @@ internal sealed partial class Simulation
             node.LogStore.Sync();
         }
         var boot = new RaftBootState(recovered.HardState, latest?.Metadata, entries, _configuration);
-        var options = new RaftOptions { Id = node.Id, ElectionTicks = _options.ElectionTicks, HeartbeatTicks = 1 };
+        var options = new RaftOptions
+        {
+            Id = node.Id,
+            ElectionTicks = _options.ElectionTicks,
+            HeartbeatTicks = 1,
+            MaxInflightMessages = _maxInflight,
+            MaxBytesPerMessage = _maxBytesPerMessage,
+            MaxUncommittedBytes = _maxUncommittedBytes,
+        };
         node.Raft = new RaftNode(options, boot, new Random(_random.Next()));
         node.Inner = new KeyAppendStateMachine();
         node.Machine = new SessionStateMachine(node.Inner, _sessionOptions);

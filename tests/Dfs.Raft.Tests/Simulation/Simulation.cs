@@ -30,6 +30,12 @@ internal sealed partial class Simulation
     private readonly bool _shortSessions;
     private readonly long _faultPhaseUs;
 
+    // Flow control drawn per seed, small enough that batching limits, pipelining windows and the
+    // uncommitted-bytes cap are all hit.
+    private readonly int _maxInflight;
+    private readonly int _maxBytesPerMessage;
+    private readonly long _maxUncommittedBytes;
+
     // Drawn per seed.
     private readonly double _dropProbability;
     private readonly double _duplicateProbability;
@@ -66,6 +72,9 @@ internal sealed partial class Simulation
         _shortSessions = _random.Next(4) == 0;
         _sessionOptions = _shortSessions ? new SessionOptions { IdleTimeoutMs = 2_500 + _random.Next(1_000) } : new SessionOptions();
         _faultPhaseUs = _shortSessions ? options.FaultPhaseUs * 2 : options.FaultPhaseUs;
+        _maxInflight = _random.Next(2) == 0 ? 64 : 1 + _random.Next(4);
+        _maxBytesPerMessage = _random.Next(2) == 0 ? 1 << 20 : 64 + _random.Next(400);
+        _maxUncommittedBytes = _random.Next(3) == 0 ? 400 + _random.Next(2_000) : 64L << 20;
 
         _nodes = new SimNode[options.NodeCount];
         for (var i = 0; i < _nodes.Length; i++)
@@ -90,7 +99,8 @@ internal sealed partial class Simulation
         Note($"seed {_seed}: {_nodes.Length} nodes, drop {_dropProbability:F3}, dup {_duplicateProbability:F3}, " +
             $"delay {_minDelayUs}-{_maxDelayUs}us, disk {_minDiskUs}-{_maxDiskUs}us, snapshot every {_snapshotEvery}, " +
             $"step while persisting {_stepWhilePersisting}, crash while persisting {_crashWhilePersistingProbability:F4}, " +
-            $"session idle timeout {_sessionOptions.IdleTimeoutMs}ms");
+            $"session idle timeout {_sessionOptions.IdleTimeoutMs}ms, inflight {_maxInflight}, message bytes {_maxBytesPerMessage}, " +
+            $"uncommitted bytes {_maxUncommittedBytes}");
         try
         {
             foreach (var node in _nodes)
