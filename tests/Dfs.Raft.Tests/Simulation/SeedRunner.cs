@@ -21,6 +21,11 @@ internal static class SeedRunner
         Xunit.Abstractions.ITestOutputHelper? output = null)
     {
         var seeds = ReplaySeed is { } replay ? [replay] : Enumerable.Range(firstSeed, count).ToArray();
+        if (ReplaySeed is not null)
+        {
+            // A replay prints the whole trace; the digest, and so the run, does not depend on how much is kept.
+            options = options with { TraceCapacity = 1_000_000 };
+        }
         var totals = new SimulationStats();
         var failures = new List<SimulationResult>();
         var watch = Stopwatch.StartNew();
