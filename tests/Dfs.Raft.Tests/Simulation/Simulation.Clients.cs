@@ -90,7 +90,7 @@ internal sealed partial class Simulation
             if (client.Current == operation && operation.Attempt == attempt)
             {
                 // No answer: the command may or may not have been applied; retry it elsewhere, same sequence number.
-                client.Target = (client.Target + 1) % _nodes.Length;
+                client.Target = (client.Target + 1 + _random.Next(_nodes.Length - 1)) % _nodes.Length;
                 SendAttempt(client);
             }
         });
@@ -102,6 +102,8 @@ internal sealed partial class Simulation
         var result = raft.Propose(envelope.Encode());
         if (!result.Accepted)
         {
+            var rejection = $"{node.Id} {result.Rejection}";
+            _stats.ProposalsRefused[rejection] = _stats.ProposalsRefused.GetValueOrDefault(rejection) + 1;
             var kind = result.Rejection == ProposeRejection.NotLeader ? ReplyKind.NotLeader : ReplyKind.Failed;
             SendToClient(client, new ClientReply(operation.OpNo, attempt, kind, result.LeaderHint ?? raft.LeaderId, null, null));
             return;
@@ -179,15 +181,20 @@ internal sealed partial class Simulation
         {
             return;
         }
-        // Refused: go where the node points, or try the next one after a pause.
-        if (reply.LeaderHint is { } hint && _nodeById.TryGetValue(hint, out var leader) && leader.Index != client.Target)
+        // Refused: usually go where the node points, else to another node after a pause. Never only follow
+        // hints: a removed member keeps naming a leader it will never hear from again, and two such nodes
+        // can point at each other.
+        if (reply.LeaderHint is { } hint && _nodeById.TryGetValue(hint, out var leader) && leader.Index != client.Target && _random.Next(4) != 0)
         {
             client.Target = leader.Index;
             _events.After(1_000, () => RetryIfCurrent(client, operation, reply.Attempt));
         }
         else
         {
-            client.Target = reply.Kind == ReplyKind.NotLeader ? (client.Target + 1) % _nodes.Length : client.Target;
+            if (reply.Kind == ReplyKind.NotLeader)
+            {
+                client.Target = (client.Target + 1 + _random.Next(_nodes.Length - 1)) % _nodes.Length;
+            }
             _events.After(20_000 + _random.Next(30_000), () => RetryIfCurrent(client, operation, reply.Attempt));
         }
     }

@@ -44,6 +44,9 @@ public sealed class SimulationStats
     /// <summary>Messages sent, by type.</summary>
     public SortedDictionary<string, long> MessagesByType { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Client proposals refused, by node and reason.</summary>
+    public SortedDictionary<string, long> ProposalsRefused { get; } = new(StringComparer.Ordinal);
+
     public void Add(SimulationStats other)
     {
         Crashes += other.Crashes;
@@ -66,11 +69,15 @@ public sealed class SimulationStats
         {
             MessagesByType[type] = MessagesByType.GetValueOrDefault(type) + count;
         }
+        foreach (var (reason, count) in other.ProposalsRefused)
+        {
+            ProposalsRefused[reason] = ProposalsRefused.GetValueOrDefault(reason) + count;
+        }
     }
 
     public override string ToString() =>
         $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, membership changes {MembershipChanges}, snapshots taken {SnapshotsTaken} " +
         $"sent {SnapshotsSent} installed {SnapshotsInstalled}, writes acked {AcknowledgedWrites} (duplicate answers {DuplicateAnswers}), " +
         $"reads {Reads}, sessions expired {SessionsExpired}, operations abandoned {OperationsAbandoned}, messages {MessagesSent} (dropped {MessagesDropped}; {string.Join(", ", MessagesByType.Select(p => $"{p.Key} {p.Value}"))}), " +
-        $"max commit {MaxCommitIndex}";
+        $"max commit {MaxCommitIndex}, proposals refused: {string.Join(", ", ProposalsRefused.Select(p => $"{p.Key} {p.Value}"))}";
 }
