@@ -17,9 +17,15 @@ internal static class SeedRunner
             ? Math.Max(1, total / batches)
             : defaultCount;
 
-    public static (SimulationStats Totals, TimeSpan Elapsed, int Runs) RunBatch(SimulationOptions options, int firstSeed, int count)
+    public static (SimulationStats Totals, TimeSpan Elapsed, int Runs) RunBatch(SimulationOptions options, int firstSeed, int count,
+        Xunit.Abstractions.ITestOutputHelper? output = null)
     {
         var seeds = ReplaySeed is { } replay ? [replay] : Enumerable.Range(firstSeed, count).ToArray();
+        if (ReplaySeed is not null)
+        {
+            // A replay prints the whole trace; the digest, and so the run, does not depend on how much is kept.
+            options = options with { TraceCapacity = 1_000_000 };
+        }
         var totals = new SimulationStats();
         var failures = new List<SimulationResult>();
         var watch = Stopwatch.StartNew();
@@ -27,6 +33,10 @@ internal static class SeedRunner
         {
             var result = Simulation.Run(options, seed);
             totals.Add(result.Stats);
+            if (ReplaySeed is not null)
+            {
+                output?.WriteLine(result.Describe());
+            }
             if (!result.Passed)
             {
                 failures.Add(result);

@@ -5,7 +5,11 @@ internal sealed class SimClient(int index, string name, Guid id)
 {
     public int Index { get; } = index;
     public string Name { get; } = name;
-    public Guid Id { get; } = id;
+    /// <summary>The current session's id; a client that abandons a command starts a new session.</summary>
+    public Guid Id { get; set; } = id;
+
+    /// <summary>Sessions opened so far; part of every token, so tokens stay unique across sessions.</summary>
+    public int SessionNumber { get; set; } = 1;
 
     public long NextSequence { get; set; } = 1;
 
@@ -30,6 +34,12 @@ internal sealed class ClientOperation
 {
     public required long OpNo { get; init; }
     public required bool IsRead { get; init; }
+
+    /// <summary>The session the write belongs to (every attempt carries the same one).</summary>
+    public Guid SessionId { get; init; }
+
+    /// <summary>When the first attempt went out.</summary>
+    public long StartUs { get; init; }
     public required string Key { get; init; }
     public long Sequence { get; init; }
     public string Token { get; init; } = "";

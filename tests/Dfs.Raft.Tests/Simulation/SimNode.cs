@@ -38,6 +38,9 @@ internal sealed class SimNode(int index, string id, long tickUs, long clockOffse
     public long LastAppliedTerm { get; set; }
     public long LastSnapshotIndex { get; set; }
 
+    /// <summary>The configuration as of <see cref="LastAppliedIndex"/>: what a snapshot taken now covers.</summary>
+    public ClusterConfiguration? AppliedConfiguration { get; set; }
+
     /// <summary>Term whose leader commit index was last reported to the checker, and that index.</summary>
     public long ObservedCommitTerm { get; set; } = -1;
     public long ObservedCommitIndex { get; set; }

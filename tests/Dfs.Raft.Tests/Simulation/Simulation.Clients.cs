@@ -10,6 +10,10 @@ namespace Dfs.Raft.Tests.Simulation;
 internal sealed partial class Simulation
 {
     private const long AttemptTimeoutUs = 300_000;
+
+    // With short sessions a client gives up a command after this long: a stale copy of it still in the
+    // network must reach the group well within the idle timeout, or an expired session could apply it again.
+    private const long GiveUpUs = 600_000;
     private static readonly string[] Keys = ["a", "b", "c"];
 
     private void StartNextOperation(SimClient client)
@@ -23,16 +27,25 @@ internal sealed partial class Simulation
         ClientOperation operation;
         if (client != _probe && _random.Next(5) == 0)
         {
-            operation = new ClientOperation { OpNo = opNo, IsRead = true, Key = key, RequiredLength = _checker.RequiredReadLength(key) };
+            operation = new ClientOperation
+            {
+                OpNo = opNo,
+                IsRead = true,
+                Key = key,
+                StartUs = _events.Now,
+                RequiredLength = _checker.RequiredReadLength(key),
+            };
         }
         else
         {
             var sequence = client.NextSequence++;
-            var token = $"{client.Name}.{sequence}";
+            var token = $"{client.Name}.{client.SessionNumber}.{sequence}";
             operation = new ClientOperation
             {
                 OpNo = opNo,
                 IsRead = false,
+                SessionId = client.Id,
+                StartUs = _events.Now,
                 Key = key,
                 Sequence = sequence,
                 Token = token,
@@ -47,6 +60,19 @@ internal sealed partial class Simulation
     private void SendAttempt(SimClient client)
     {
         var operation = client.Current!;
+        if (_shortSessions && _events.Now - operation.StartUs > GiveUpUs && client != _probe)
+        {
+            // Its outcome stays unknown; the session is left to expire.
+            _stats.OperationsAbandoned++;
+            Note($"{client.Name} abandons {(operation.IsRead ? "a read" : operation.Token)}");
+            client.Current = null;
+            if (!operation.IsRead)
+            {
+                NewSession(client);
+            }
+            ScheduleNextOperation(client);
+            return;
+        }
         var attempt = ++operation.Attempt;
         var node = _nodes[client.Target];
         _trace.Mix(-2, client.Index, operation.OpNo, attempt);
@@ -64,7 +90,7 @@ internal sealed partial class Simulation
             if (client.Current == operation && operation.Attempt == attempt)
             {
                 // No answer: the command may or may not have been applied; retry it elsewhere, same sequence number.
-                client.Target = (client.Target + 1) % _nodes.Length;
+                client.Target = (client.Target + 1 + _random.Next(_nodes.Length - 1)) % _nodes.Length;
                 SendAttempt(client);
             }
         });
@@ -72,10 +98,12 @@ internal sealed partial class Simulation
 
     private void HandleWrite(SimNode node, RaftNode raft, SimClient client, ClientOperation operation, int attempt, long lowest)
     {
-        var envelope = new CommandEnvelope(client.Id, operation.Sequence, lowest, node.WallClockMs(_events.Now), operation.Body);
+        var envelope = new CommandEnvelope(operation.SessionId, operation.Sequence, lowest, node.WallClockMs(_events.Now), operation.Body);
         var result = raft.Propose(envelope.Encode());
         if (!result.Accepted)
         {
+            var rejection = $"{node.Id} {result.Rejection}";
+            _stats.ProposalsRefused[rejection] = _stats.ProposalsRefused.GetValueOrDefault(rejection) + 1;
             var kind = result.Rejection == ProposeRejection.NotLeader ? ReplyKind.NotLeader : ReplyKind.Failed;
             SendToClient(client, new ClientReply(operation.OpNo, attempt, kind, result.LeaderHint ?? raft.LeaderId, null, null));
             return;
@@ -115,6 +143,16 @@ internal sealed partial class Simulation
             else
             {
                 var result = reply.Result!.Value;
+                if (result.Kind == SessionResultKind.SessionExpired && _shortSessions && client != _probe)
+                {
+                    // Expected after a pause longer than the idle timeout: nothing was applied; start over.
+                    _stats.SessionsExpired++;
+                    Note($"{client.Name} session expired at {operation.Token}");
+                    client.Current = null;
+                    NewSession(client);
+                    ScheduleNextOperation(client);
+                    return;
+                }
                 if (!result.HasResponse)
                 {
                     _checker.Report(InvariantChecker.ExactlyOnce,
@@ -136,24 +174,48 @@ internal sealed partial class Simulation
                 }
             }
             client.Current = null;
-            _events.After(_random.Next(20_000), () => StartNextOperation(client));
+            ScheduleNextOperation(client);
             return;
         }
         if (reply.Attempt != operation.Attempt)
         {
             return;
         }
-        // Refused: go where the node points, or try the next one after a pause.
-        if (reply.LeaderHint is { } hint && _nodeById.TryGetValue(hint, out var leader) && leader.Index != client.Target)
+        // Refused: usually go where the node points, else to another node after a pause. Never only follow
+        // hints: a removed member keeps naming a leader it will never hear from again, and two such nodes
+        // can point at each other.
+        if (reply.LeaderHint is { } hint && _nodeById.TryGetValue(hint, out var leader) && leader.Index != client.Target && _random.Next(4) != 0)
         {
             client.Target = leader.Index;
             _events.After(1_000, () => RetryIfCurrent(client, operation, reply.Attempt));
         }
         else
         {
-            client.Target = reply.Kind == ReplyKind.NotLeader ? (client.Target + 1) % _nodes.Length : client.Target;
+            if (reply.Kind == ReplyKind.NotLeader)
+            {
+                client.Target = (client.Target + 1 + _random.Next(_nodes.Length - 1)) % _nodes.Length;
+            }
             _events.After(20_000 + _random.Next(30_000), () => RetryIfCurrent(client, operation, reply.Attempt));
         }
+    }
+
+    private void ScheduleNextOperation(SimClient client)
+    {
+        long pause = _random.Next(20_000);
+        if (_shortSessions && _random.Next(15) == 0)
+        {
+            // Idle past the session timeout.
+            pause += (_sessionOptions.IdleTimeoutMs + 200) * 1000 + _random.Next(1_000_000);
+        }
+        _events.After(pause, () => StartNextOperation(client));
+    }
+
+    private void NewSession(SimClient client)
+    {
+        client.Id = NewGuid();
+        client.SessionNumber++;
+        client.NextSequence = 1;
+        client.LowestUnanswered = 1;
     }
 
     private void RetryIfCurrent(SimClient client, ClientOperation operation, int attempt)

@@ -13,13 +13,24 @@ internal sealed partial class Simulation
                 return;
             }
             Nemesis();
+            if (_options.InitialVoters > 0 && _random.Next(5) < 2)
+            {
+                ChangeMembership();
+            }
             ScheduleNemesis();
         });
 
     private void Nemesis()
     {
         var roll = _random.Next(100);
-        if (roll < 22)
+        if (roll < 4)
+        {
+            if (_options.Crashes)
+            {
+                PowerLoss();
+            }
+        }
+        else if (roll < 22)
         {
             if (_options.Crashes)
             {
@@ -55,9 +66,26 @@ internal sealed partial class Simulation
         {
             TransferLeadership();
         }
-        else if (roll < 90)
+        else if (roll < 80 || _options.InitialVoters == 0)
         {
-            HealAll();
+            if (roll < 90)
+            {
+                HealAll();
+            }
+        }
+        else
+        {
+            ChangeMembership();
+        }
+    }
+
+    /// <summary>Power fails across most of the group at once: only what was fsynced survives anywhere.</summary>
+    private void PowerLoss()
+    {
+        Note("power loss");
+        foreach (var node in _nodes.Where(n => n.Up && _random.Next(4) != 0))
+        {
+            Crash(node);
         }
     }
 
@@ -133,6 +161,39 @@ internal sealed partial class Simulation
         Cut(from, to);
         _stats.Partitions++;
         Note($"link {_nodes[from].Id} -> {_nodes[to].Id} cut");
+    }
+
+    /// <summary>One single-server change through the leader: add a spare as learner, promote a learner, or remove a member.</summary>
+    private void ChangeMembership()
+    {
+        var leader = _nodes.FirstOrDefault(n => n.Up && n.Raft!.Role == RaftRole.Leader);
+        if (leader is null)
+        {
+            return;
+        }
+        var configuration = leader.Raft!.Configuration;
+        var choices = new List<ConfigurationChange>();
+        choices.AddRange(_nodes.Where(n => !configuration.IsMember(n.Id)).Select(n => new ConfigurationChange(ConfigurationChangeKind.AddLearner, n.Id)));
+        choices.AddRange(configuration.Learners.Select(id => new ConfigurationChange(ConfigurationChangeKind.PromoteLearner, id)));
+        choices.AddRange(configuration.Learners.Select(id => new ConfigurationChange(ConfigurationChangeKind.Remove, id)));
+        if (configuration.Voters.Count > 3)
+        {
+            choices.AddRange(configuration.Voters.Select(id => new ConfigurationChange(ConfigurationChangeKind.Remove, id)));
+        }
+        if (choices.Count == 0)
+        {
+            return;
+        }
+        var change = choices[_random.Next(choices.Count)];
+        OnNode(leader, raft =>
+        {
+            var result = raft.ProposeConfigurationChange(change);
+            if (result.Accepted)
+            {
+                _stats.MembershipChanges++;
+            }
+            Note($"{leader.Id} proposes {change.Kind} {change.NodeId} to [{configuration}]: {(result.Accepted ? $"at {result.Index}" : result.Rejection.ToString())}");
+        });
     }
 
     private void TransferLeadership()

@@ -12,8 +12,22 @@ internal sealed partial class Simulation
         var recovered = node.LogStore.Recover();
         var latest = node.SnapshotStore.Latest;
         var entries = ReconcileWithSnapshot(node, recovered.Entries, latest?.Metadata);
+        if (latest is { } kept && entries.Count == 0 && (recovered.Entries.Count == 0 || recovered.Entries[^1].Index != kept.Metadata.Index))
+        {
+            // The store must agree with the log the core boots with, or the next append lands on a gap or a stale suffix.
+            node.LogStore.Reset(kept.Metadata.Index + 1);
+            node.LogStore.Sync();
+        }
         var boot = new RaftBootState(recovered.HardState, latest?.Metadata, entries, _configuration);
-        var options = new RaftOptions { Id = node.Id, ElectionTicks = _options.ElectionTicks, HeartbeatTicks = 1 };
+        var options = new RaftOptions
+        {
+            Id = node.Id,
+            ElectionTicks = _options.ElectionTicks,
+            HeartbeatTicks = 1,
+            MaxInflightMessages = _maxInflight,
+            MaxBytesPerMessage = _maxBytesPerMessage,
+            MaxUncommittedBytes = _maxUncommittedBytes,
+        };
         node.Raft = new RaftNode(options, boot, new Random(_random.Next()));
         node.Inner = new KeyAppendStateMachine();
         node.Machine = new SessionStateMachine(node.Inner, _sessionOptions);
@@ -25,6 +39,7 @@ internal sealed partial class Simulation
         node.LastAppliedIndex = latest?.Metadata.Index ?? 0;
         node.LastAppliedTerm = latest?.Metadata.Term ?? 0;
         node.LastSnapshotIndex = latest?.Metadata.Index ?? 0;
+        node.AppliedConfiguration = latest?.Metadata.Configuration ?? _configuration;
         node.Up = true;
         _checker.ObserveStateMachineReset(node.Id, node.LastAppliedIndex, fromReceivedSnapshot: false);
         Note($"{node.Id} boots: term {recovered.HardState.Term}, vote {recovered.HardState.VotedFor ?? "-"}, commit {recovered.HardState.Commit}, " +
@@ -152,6 +167,13 @@ internal sealed partial class Simulation
             CheckSentBeforePersist(node, message);
             Send(node, message);
         }
+        if (_options.HostFault == HostFault.AcknowledgesBeforePersist)
+        {
+            foreach (var message in ready.MessagesAfterPersist)
+            {
+                Send(node, message);
+            }
+        }
 
         var writes = false;
         if (ready.Snapshot is { } received)
@@ -186,7 +208,22 @@ internal sealed partial class Simulation
 
         node.Persisting = true;
         var incarnation = node.Incarnation;
-        var latency = writes ? _minDiskUs + _random.NextInt64(_maxDiskUs - _minDiskUs + 1) : 0;
+        var latency = writes ? DiskLatency() : 0;
+        if (writes && _faultsOn && _options.Crashes && _random.NextDouble() < _crashWhilePersistingProbability)
+        {
+            // Power fails while the write is in flight: whatever was sent before the fsync must not matter.
+            _events.After(_random.NextInt64(latency + 1), () =>
+            {
+                if (node.Incarnation == incarnation && node.Up)
+                {
+                    Crash(node);
+                    if (_random.Next(3) == 0)
+                    {
+                        PowerLoss();
+                    }
+                }
+            });
+        }
         _events.After(latency, () =>
         {
             if (node.Incarnation == incarnation && node.Up)
@@ -196,17 +233,31 @@ internal sealed partial class Simulation
         });
     }
 
+    private long DiskLatency()
+    {
+        var latency = _minDiskUs + _random.NextInt64(_maxDiskUs - _minDiskUs + 1);
+        // A stalled disk now and then: ticks and messages pile up behind the fsync.
+        if (_faultsOn && _random.Next(100) == 0)
+        {
+            latency += _random.NextInt64(20_000, 300_000);
+        }
+        return latency;
+    }
+
     /// <summary>The fsync returned: send acknowledgements, apply, serve reads, Advance, then take in what waited.</summary>
     private void FinishReady(SimNode node, Ready ready, bool writes)
     {
         var raft = node.Raft!;
-        if (writes)
+        if (writes && _options.HostFault != HostFault.SkipsFsync)
         {
             node.LogStore.Sync();
         }
-        foreach (var message in ready.MessagesAfterPersist)
+        if (_options.HostFault != HostFault.AcknowledgesBeforePersist)
         {
-            Send(node, message);
+            foreach (var message in ready.MessagesAfterPersist)
+            {
+                Send(node, message);
+            }
         }
         if (ready.Snapshot is { } received)
         {
@@ -219,6 +270,7 @@ internal sealed partial class Simulation
             _checker.ObserveStateMachineReset(node.Id, received.Metadata.Index, fromReceivedSnapshot: true);
             node.LastAppliedIndex = received.Metadata.Index;
             node.LastAppliedTerm = received.Metadata.Term;
+            node.AppliedConfiguration = received.Metadata.Configuration;
             _stats.SnapshotsInstalled++;
             Note($"{node.Id} installs snapshot {received.Metadata.Index}@t{received.Metadata.Term}");
         }
@@ -261,6 +313,11 @@ internal sealed partial class Simulation
         {
             result = node.Machine!.Apply(entry.Index, entry.Payload.Span);
         }
+        else if (entry.Kind == EntryKind.Configuration)
+        {
+            node.AppliedConfiguration = ClusterConfiguration.Decode(entry.Payload.Span);
+            Note($"{node.Id} applies configuration {node.AppliedConfiguration} at {entry.Index}");
+        }
         if (node.PendingWrites.Remove(entry.Index, out var pending))
         {
             // The proposal was replaced by another leader's entry when the terms differ: its fate is unknown here.
@@ -293,7 +350,7 @@ internal sealed partial class Simulation
             return;
         }
         var raft = node.Raft!;
-        var metadata = new SnapshotMetadata(node.LastAppliedIndex, node.LastAppliedTerm, raft.Configuration);
+        var metadata = new SnapshotMetadata(node.LastAppliedIndex, node.LastAppliedTerm, node.AppliedConfiguration!);
         ulong digest = 0;
         node.SnapshotStore.Save(metadata, stream =>
         {

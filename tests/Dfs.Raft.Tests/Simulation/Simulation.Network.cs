@@ -29,6 +29,8 @@ internal sealed partial class Simulation
             _stats.SnapshotsSent++;
         }
         _stats.MessagesSent++;
+        var type = message.GetType().Name;
+        _stats.MessagesByType[type] = _stats.MessagesByType.GetValueOrDefault(type) + 1;
         if (_blocked.Contains((from.Index, to.Index)))
         {
             _stats.MessagesDropped++;
@@ -60,7 +62,16 @@ internal sealed partial class Simulation
         }
     }
 
-    private long Delay() => _minDelayUs + _random.NextInt64(_maxDelayUs - _minDelayUs + 1);
+    private long Delay()
+    {
+        var delay = _minDelayUs + _random.NextInt64(_maxDelayUs - _minDelayUs + 1);
+        // A long tail: now and then a message arrives after several election timeouts, from an old term.
+        if (_faultsOn && _random.Next(200) == 0)
+        {
+            delay += _random.NextInt64(100_000, 1_000_000);
+        }
+        return delay;
+    }
 
     private void HealAll()
     {

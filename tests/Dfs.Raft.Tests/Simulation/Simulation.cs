@@ -24,7 +24,17 @@ internal sealed partial class Simulation
     private readonly Dictionary<string, SimNode> _nodeById = new(StringComparer.Ordinal);
     private readonly List<SimClient> _clients = [];
     private readonly ClusterConfiguration _configuration;
-    private readonly SessionOptions _sessionOptions = new();
+    private readonly SessionOptions _sessionOptions;
+
+    // Short sessions: clients pause past the idle timeout and abandon commands retried too long.
+    private readonly bool _shortSessions;
+    private readonly long _faultPhaseUs;
+
+    // Flow control drawn per seed, small enough that batching limits, pipelining windows and the
+    // uncommitted-bytes cap are all hit.
+    private readonly int _maxInflight;
+    private readonly int _maxBytesPerMessage;
+    private readonly long _maxUncommittedBytes;
 
     // Drawn per seed.
     private readonly double _dropProbability;
@@ -35,6 +45,7 @@ internal sealed partial class Simulation
     private readonly long _maxDiskUs;
     private readonly int _snapshotEvery;
     private readonly bool _stepWhilePersisting;
+    private readonly double _crashWhilePersistingProbability;
 
     private bool _faultsOn = true;
     private SimClient? _probe;
@@ -57,6 +68,13 @@ internal sealed partial class Simulation
         _snapshotEvery = 5 + _random.Next(40);
         _stepWhilePersisting = _random.Next(2) == 0;
         _stats.StepWhilePersisting = _stepWhilePersisting;
+        _crashWhilePersistingProbability = _random.NextDouble() * 0.004;
+        _shortSessions = _random.Next(4) == 0;
+        _sessionOptions = _shortSessions ? new SessionOptions { IdleTimeoutMs = 2_500 + _random.Next(1_000) } : new SessionOptions();
+        _faultPhaseUs = _shortSessions ? options.FaultPhaseUs * 2 : options.FaultPhaseUs;
+        _maxInflight = _random.Next(2) == 0 ? 64 : 1 + _random.Next(4);
+        _maxBytesPerMessage = _random.Next(2) == 0 ? 1 << 20 : 64 + _random.Next(400);
+        _maxUncommittedBytes = _random.Next(3) == 0 ? 400 + _random.Next(2_000) : 64L << 20;
 
         _nodes = new SimNode[options.NodeCount];
         for (var i = 0; i < _nodes.Length; i++)
@@ -66,7 +84,7 @@ internal sealed partial class Simulation
             _nodes[i] = node;
             _nodeById.Add(node.Id, node);
         }
-        _configuration = new ClusterConfiguration(_nodes.Select(n => n.Id));
+        _configuration = new ClusterConfiguration(_nodes.Take(options.InitialVoters > 0 ? options.InitialVoters : _nodes.Length).Select(n => n.Id));
         for (var i = 0; i < options.ClientCount; i++)
         {
             _clients.Add(new SimClient(i, $"c{i + 1}", NewGuid()) { Target = _random.Next(_nodes.Length) });
@@ -80,7 +98,9 @@ internal sealed partial class Simulation
     {
         Note($"seed {_seed}: {_nodes.Length} nodes, drop {_dropProbability:F3}, dup {_duplicateProbability:F3}, " +
             $"delay {_minDelayUs}-{_maxDelayUs}us, disk {_minDiskUs}-{_maxDiskUs}us, snapshot every {_snapshotEvery}, " +
-            $"step while persisting {_stepWhilePersisting}");
+            $"step while persisting {_stepWhilePersisting}, crash while persisting {_crashWhilePersistingProbability:F4}, " +
+            $"session idle timeout {_sessionOptions.IdleTimeoutMs}ms, inflight {_maxInflight}, message bytes {_maxBytesPerMessage}, " +
+            $"uncommitted bytes {_maxUncommittedBytes}");
         try
         {
             foreach (var node in _nodes)
@@ -94,7 +114,7 @@ internal sealed partial class Simulation
             SchedulePeriodicCheck();
             ScheduleNemesis();
 
-            RunUntil(_options.FaultPhaseUs, () => false);
+            RunUntil(_faultPhaseUs, () => false);
             if (!_checker.Failed)
             {
                 RunLivenessPhase();
@@ -174,13 +194,18 @@ internal sealed partial class Simulation
             return false;
         }
         var commit = leader.Raft!.CommitIndex;
-        return _nodes.All(n => n.Up && !n.Persisting && n.Inbox.Count == 0 && n.LastAppliedIndex == commit && n.Raft!.CommitIndex == commit);
+        return Members(leader).All(n => n.Up && !n.Persisting && n.Inbox.Count == 0 && n.LastAppliedIndex == commit && n.Raft!.CommitIndex == commit);
     }
+
+    /// <summary>The nodes in the leader's configuration: removed or never-added nodes need not keep up.</summary>
+    private IEnumerable<SimNode> Members(SimNode leader) => _nodes.Where(n => leader.Raft!.Configuration.IsMember(n.Id));
 
     private void CheckFinalState()
     {
+        var leader = _nodes.First(n => n.Up && n.Raft!.Role == RaftRole.Leader);
+        var members = Members(leader).ToArray();
         byte[]? reference = null;
-        foreach (var node in _nodes)
+        foreach (var node in members)
         {
             using var stream = new MemoryStream();
             node.Machine!.WriteSnapshot(stream);
@@ -191,11 +216,12 @@ internal sealed partial class Simulation
             }
             else if (!bytes.AsSpan().SequenceEqual(reference))
             {
-                _checker.Report(InvariantChecker.ReplicaAgreement, $"{node.Id}'s state differs from {_nodes[0].Id}'s at applied index {node.LastAppliedIndex}");
+                _checker.Report(InvariantChecker.ReplicaAgreement, $"{node.Id}'s state differs from {members[0].Id}'s at applied index {node.LastAppliedIndex}");
                 return;
             }
         }
-        _checker.CheckFinalState(_nodes[0].Inner!.Lists.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        Note($"final configuration {leader.Raft!.Configuration}, leader {leader.Id}");
+        _checker.CheckFinalState(leader.Inner!.Lists.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
     }
 
     private void SchedulePeriodicCheck() =>

@@ -24,11 +24,20 @@ public sealed record SimulationOptions
 
     public bool Snapshots { get; init; } = true;
 
+    /// <summary>
+    /// Voters of the initial configuration (the first nodes); the others start outside the group and the
+    /// nemesis adds them as learners, promotes and removes members one at a time. 0: every node is a voter.
+    /// </summary>
+    public int InitialVoters { get; init; }
+
     /// <summary>Highest message drop probability a seed may draw.</summary>
     public double MaxDropProbability { get; init; } = 0.1;
 
     /// <summary>Highest message duplication probability a seed may draw.</summary>
     public double MaxDuplicateProbability { get; init; } = 0.05;
+
+    /// <summary>A deliberately wrong host, to show the checks catch what it breaks. Default none.</summary>
+    public HostFault HostFault { get; init; } = HostFault.None;
 
     /// <summary>Trace lines kept for a failure report.</summary>
     public int TraceCapacity { get; init; } = 60;
@@ -36,4 +45,19 @@ public sealed record SimulationOptions
     public static SimulationOptions ThreeNodes { get; } = new();
 
     public static SimulationOptions FiveNodes { get; } = new() { NodeCount = 5, ClientCount = 4 };
+
+    /// <summary>Three voters and two spare nodes, with membership changes among the faults.</summary>
+    public static SimulationOptions Membership { get; } = new() { NodeCount = 5, ClientCount = 3, InitialVoters = 3 };
+}
+
+/// <summary>Ways a host can break the Ready contract (for showing that the simulation notices).</summary>
+public enum HostFault
+{
+    None,
+
+    /// <summary>Never fsyncs: a crash loses writes the node already acknowledged or voted on.</summary>
+    SkipsFsync,
+
+    /// <summary>Sends votes and acknowledgements before persisting what they promise.</summary>
+    AcknowledgesBeforePersist,
 }

@@ -30,13 +30,22 @@ public sealed class SimulationStats
     public int SnapshotsInstalled { get; set; }
     public int SnapshotsSent { get; set; }
     public int Transfers { get; set; }
+    public int MembershipChanges { get; set; }
     public int AcknowledgedWrites { get; set; }
     public int DuplicateAnswers { get; set; }
     public int Reads { get; set; }
+    public int SessionsExpired { get; set; }
+    public int OperationsAbandoned { get; set; }
     public long MessagesSent { get; set; }
     public long MessagesDropped { get; set; }
     public long MaxCommitIndex { get; set; }
     public bool StepWhilePersisting { get; set; }
+
+    /// <summary>Messages sent, by type.</summary>
+    public SortedDictionary<string, long> MessagesByType { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Client proposals refused, by node and reason.</summary>
+    public SortedDictionary<string, long> ProposalsRefused { get; } = new(StringComparer.Ordinal);
 
     public void Add(SimulationStats other)
     {
@@ -47,16 +56,28 @@ public sealed class SimulationStats
         SnapshotsInstalled += other.SnapshotsInstalled;
         SnapshotsSent += other.SnapshotsSent;
         Transfers += other.Transfers;
+        MembershipChanges += other.MembershipChanges;
         AcknowledgedWrites += other.AcknowledgedWrites;
         DuplicateAnswers += other.DuplicateAnswers;
         Reads += other.Reads;
+        SessionsExpired += other.SessionsExpired;
+        OperationsAbandoned += other.OperationsAbandoned;
         MessagesSent += other.MessagesSent;
         MessagesDropped += other.MessagesDropped;
         MaxCommitIndex = Math.Max(MaxCommitIndex, other.MaxCommitIndex);
+        foreach (var (type, count) in other.MessagesByType)
+        {
+            MessagesByType[type] = MessagesByType.GetValueOrDefault(type) + count;
+        }
+        foreach (var (reason, count) in other.ProposalsRefused)
+        {
+            ProposalsRefused[reason] = ProposalsRefused.GetValueOrDefault(reason) + count;
+        }
     }
 
     public override string ToString() =>
-        $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, snapshots taken {SnapshotsTaken} " +
+        $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, membership changes {MembershipChanges}, snapshots taken {SnapshotsTaken} " +
         $"sent {SnapshotsSent} installed {SnapshotsInstalled}, writes acked {AcknowledgedWrites} (duplicate answers {DuplicateAnswers}), " +
-        $"reads {Reads}, messages {MessagesSent} (dropped {MessagesDropped}), max commit {MaxCommitIndex}";
+        $"reads {Reads}, sessions expired {SessionsExpired}, operations abandoned {OperationsAbandoned}, messages {MessagesSent} (dropped {MessagesDropped}; {string.Join(", ", MessagesByType.Select(p => $"{p.Key} {p.Value}"))}), " +
+        $"max commit {MaxCommitIndex}, proposals refused: {string.Join(", ", ProposalsRefused.Select(p => $"{p.Key} {p.Value}"))}";
 }
