@@ -12,12 +12,12 @@ public sealed class FrameConnectionTests
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var connecting = FrameConnection.ConnectAsync("127.0.0.1", port, CancellationToken.None);
+        // The connect completes from the listen backlog, before the peer is accepted and reset.
+        var connection = await FrameConnection.ConnectAsync("127.0.0.1", port, CancellationToken.None);
         using (var accepted = await listener.AcceptSocketAsync())
         {
             accepted.LingerState = new LingerOption(true, 0); // reset, not a graceful close
         }
-        var connection = await connecting;
         // Keep writing until the reset is noticed, then leave a frame unflushed behind it.
         var payload = new byte[64 * 1024];
         var broken = false;
