@@ -18,7 +18,9 @@ public static class ChunkWire
     private const int StackLimit = 256;
 
     /// <summary>Buffers one control message.</summary>
-    public static void Send<T>(FrameConnection connection, ulong requestId, T message, ChunkFrameFlags flags = ChunkFrameFlags.None)
+    /// <param name="frameType">Sends the payload under another frame type than the message's own (a ReadHeader carries a chunk's description).</param>
+    public static void Send<T>(FrameConnection connection, ulong requestId, T message, ChunkFrameFlags flags = ChunkFrameFlags.None,
+        ChunkFrameType? frameType = null)
         where T : IChunkMessage<T>
     {
         var size = message.Size;
@@ -28,7 +30,7 @@ public static class ChunkWire
         {
             var writer = new PayloadWriter(span[..size]);
             message.Write(ref writer);
-            connection.WriteFrame((ushort)T.FrameType, requestId, span[..size], (ushort)flags);
+            connection.WriteFrame((ushort)(frameType ?? T.FrameType), requestId, span[..size], (ushort)flags);
         }
         finally
         {
@@ -110,10 +112,10 @@ public static class ChunkWire
     /// protocol error if it is something else.
     /// </summary>
     /// <exception cref="ChunkServerException">The peer answered with an error, closed the connection, or broke the protocol.</exception>
-    public static T Expect<T>(Frame? frame, string peer)
+    public static T Expect<T>(Frame? frame, string peer, ChunkFrameType? frameType = null)
         where T : IChunkMessage<T>
     {
-        ThrowIfNotExpected(frame, T.FrameType, peer);
+        ThrowIfNotExpected(frame, frameType ?? T.FrameType, peer);
         return Parse<T>(frame!.Value);
     }
 
