@@ -33,4 +33,7 @@ internal static partial class Log
 
     [LoggerMessage(3108, LogLevel.Information, "Released the interrupted write of chunk {ChunkId} after {Timeout}")]
     public static partial void PendingExpired(ILogger logger, ChunkId chunkId, TimeSpan timeout);
+
+    [LoggerMessage(3109, LogLevel.Warning, "Write of chunk {ChunkId} v{Version}: leaving out {Endpoint} ({Code}: {Message}) and rebuilding the pipeline")]
+    public static partial void WriteRecovering(ILogger logger, ChunkId chunkId, long version, string endpoint, ChunkErrorCode code, string message);
 }

@@ -93,7 +93,21 @@ public sealed class ChunkReadClient(TimeSpan? timeout = null)
         var peer = replica.ToString();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
-        await using var connection = await FrameConnection.ConnectAsync(replica.Host, replica.Port, timeout.Token);
+        var connection = await FrameConnection.ConnectAsync(replica.Host, replica.Port, timeout.Token);
+        try
+        {
+            return await ReadOverAsync(connection, peer, id, minimumVersion, state, sink, onReplica, timeout, cancellationToken);
+        }
+        finally
+        {
+            await connection.DisposeQuietlyAsync();
+        }
+    }
+
+    private async Task<ChunkInfo> ReadOverAsync(FrameConnection connection, string peer, ChunkId id, long minimumVersion, ReadState state,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica,
+        CancellationTokenSource timeout, CancellationToken cancellationToken)
+    {
         var remaining = state.End < 0 ? -1 : state.End - state.Position;
         ChunkWire.Send(connection, 1, new ReadRequest(id, minimumVersion, state.Position, remaining));
         await connection.FlushAsync(timeout.Token);

@@ -113,7 +113,7 @@ public sealed class ChunkServerClient(ChunkEndpoint endpoint, TimeSpan? timeout 
         if (_connection is { } connection)
         {
             _connection = null;
-            await connection.DisposeAsync();
+            await connection.DisposeQuietlyAsync();
         }
     }
 

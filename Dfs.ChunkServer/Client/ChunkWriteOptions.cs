@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Dfs.ChunkServer.Client;
 
 /// <summary>How a <see cref="ChunkWriteClient"/> paces a write and recovers from failures. Every field has a documented default.</summary>
@@ -20,6 +22,9 @@ public sealed record ChunkWriteOptions
 
     /// <summary>Called (on a background thread) each time the whole pipeline acknowledges more bytes, with the acknowledged length.</summary>
     public Action<long>? OnAcknowledged { get; init; }
+
+    /// <summary>Where pipeline recoveries are logged. Default none.</summary>
+    public ILogger? Logger { get; init; }
 
     public void Validate()
     {

@@ -20,6 +20,10 @@ internal sealed partial class PipelineWrite
             var failedIndex = Math.Clamp(failure.Hops, 0, _chain.Count - 1);
             var failed = _chain[failedIndex];
             _failureLog.Add($"{failed}: {failure.Code}: {failure.Message}");
+            if (_options.Logger is { } logger)
+            {
+                Log.WriteRecovering(logger, _id, _version, failed.ToString(), failure.Code, failure.Message);
+            }
             _chain.RemoveAt(failedIndex);
             if (_recoveries > WriteBlockRequest.MaxChainLength * 2)
             {

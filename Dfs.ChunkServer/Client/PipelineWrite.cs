@@ -242,7 +242,7 @@ internal sealed partial class PipelineWrite
         {
             if (connection is not null)
             {
-                await connection.DisposeAsync();
+                await connection.DisposeQuietlyAsync();
             }
         }
         return false;
@@ -364,7 +364,7 @@ internal sealed partial class PipelineWrite
         }
         pipeline.Cancel();
         await Task.WhenAll(pipeline.AckReader, pipeline.Watchdog);
-        await pipeline.Connection.DisposeAsync();
+        await pipeline.Connection.DisposeQuietlyAsync();
         pipeline.Dispose();
     }
 

@@ -89,18 +89,25 @@ internal sealed partial class PipelineSession
         }
         finally
         {
-            _cts.Cancel();
-            await Task.WhenAll(disk, downstream, watchdog);
-            while (_disk.Reader.TryRead(out var item))
+            try
             {
-                item.Release();
+                _cts.Cancel();
+                await Task.WhenAll(disk, downstream, watchdog);
+                while (_disk.Reader.TryRead(out var item))
+                {
+                    item.Release();
+                }
+                if (_downstream is not null)
+                {
+                    await _downstream.DisposeQuietlyAsync();
+                }
             }
-            if (_downstream is not null)
+            finally
             {
-                await _downstream.DisposeAsync();
+                // Whoever waits to take this write over must never wait forever.
+                await ReleaseWriterAsync();
+                _completion.TrySetResult();
             }
-            await ReleaseWriterAsync();
-            _completion.TrySetResult();
         }
         if (!committed)
         {

@@ -23,7 +23,19 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
         var closed = linked.Token;
-        await using var frames = new FrameConnection(connection.Transport);
+        var frames = new FrameConnection(connection.Transport);
+        try
+        {
+            await ServeAsync(frames, connection.ConnectionId, closed);
+        }
+        finally
+        {
+            await frames.DisposeQuietlyAsync();
+        }
+    }
+
+    private async Task ServeAsync(FrameConnection frames, string connectionId, CancellationToken closed)
+    {
         try
         {
             while (await frames.ReadAsync(closed) is { } frame)
@@ -36,7 +48,7 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
         }
         catch (Exception e) when (e is FramingException or ChunkProtocolException)
         {
-            Log.BadFrames(service.Logger, connection.ConnectionId, e.Message);
+            Log.BadFrames(service.Logger, connectionId, e.Message);
             await TrySendErrorAsync(frames, 0, ChunkErrorCode.Protocol, e.Message);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ConnectionResetException)
@@ -45,7 +57,7 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
         }
         catch (Exception e)
         {
-            Log.ConnectionFailed(service.Logger, connection.ConnectionId, e);
+            Log.ConnectionFailed(service.Logger, connectionId, e);
             await TrySendErrorAsync(frames, 0, ChunkErrorCode.Internal, $"The chunk server failed: {e.Message}");
         }
     }

@@ -70,6 +70,12 @@ public sealed class FrameConnection : IAsyncDisposable
     {
         if (_hasPendingRead)
         {
+            // Frames already buffered behind the previous one are parsed before asking the pipe for more:
+            // the pipe treats them as examined and would otherwise wait for new bytes.
+            if (FrameParser.TryParse(ref _buffer, _maxPayloadBytes, out var buffered))
+            {
+                return buffered;
+            }
             // The previous frame's bytes are released only now, so its payload stayed valid until this call.
             _reader.AdvanceTo(_buffer.Start, _buffer.End);
             _hasPendingRead = false;
