@@ -12,8 +12,8 @@ internal sealed class GatedStream(byte[] data, long gateOffset, Task gate, TimeS
 
     public Task Gate { get; } = gate;
 
-    /// <summary>True once a read had to wait at the gate.</summary>
-    public bool ReachedGate { get; private set; }
+    /// <summary>True once bytes at or past <see cref="GateOffset"/> were handed out (always after the gate opened).</summary>
+    public bool PassedGate { get; private set; }
 
     public override bool CanRead => true;
 
@@ -33,7 +33,6 @@ internal sealed class GatedStream(byte[] data, long gateOffset, Task gate, TimeS
     {
         if (_position >= GateOffset && !Gate.IsCompleted)
         {
-            ReachedGate = true;
             try
             {
                 await Gate.WaitAsync(timeout, cancellationToken);
@@ -43,6 +42,7 @@ internal sealed class GatedStream(byte[] data, long gateOffset, Task gate, TimeS
                 throw new IOException($"The source waited {timeout.TotalSeconds} s at offset {_position} for: {gateDescription}; it never happened.");
             }
         }
+        PassedGate |= _position >= GateOffset && Gate.IsCompletedSuccessfully;
         var limit = _position < GateOffset ? GateOffset : data.Length;
         var count = (int)Math.Min(buffer.Length, limit - _position);
         data.AsMemory((int)_position, count).CopyTo(buffer);

@@ -55,7 +55,7 @@ public sealed class PipelineWriteTests
 
         var result = await client.WriteAsync(new ChunkId(42), 1, cluster.Endpoints, source, CancellationToken.None);
 
-        Assert.True(source.ReachedGate, "The writer should have been held back before its last packet.");
+        Assert.True(source.PassedGate, "The last packet should have been read from the source only after the third replica received the first.");
         Assert.Equal(3, result.Replicas.Count);
         Assert.Equal(data, await ChunkCluster.ReadAllAsync(new ChunkId(42), 1, cluster.Endpoints[2]));
     }
