@@ -4,11 +4,9 @@ using Dfs.Common.Hashing;
 namespace Dfs.ChunkServer.Tests.Storage;
 
 /// <summary>The <see cref="IChunkStore"/> contract, run against every store.</summary>
-public abstract class ChunkStoreContractTests : IAsyncDisposable
+public abstract class ChunkStoreContractTests : IDisposable
 {
     protected const int Block = 64 * 1024;
-
-    private readonly List<IAsyncDisposable> _owned = [];
 
     /// <summary>A fresh, empty store; capacity 0 means no limit beyond the medium's.</summary>
     protected abstract IChunkStore CreateStore(long capacityBytes = 0);
@@ -29,8 +27,8 @@ public abstract class ChunkStoreContractTests : IAsyncDisposable
     }
 
     [Theory]
-    [InlineData(1)]
     [InlineData(7)]
+    [InlineData(4093)]
     [InlineData(Block - 3)]
     [InlineData(Block + 5)]
     public async Task WritesInOddSplits_ReadBackExactly(int split)
@@ -261,7 +259,9 @@ public abstract class ChunkStoreContractTests : IAsyncDisposable
         store.Delete(new ChunkId(18));
 
         Assert.Null(store.TryGet(new ChunkId(18)));
-        Assert.Equal(new StoreUsage(0, store.GetUsage().FreeBytes, 0), store.GetUsage());
+        Assert.Empty(store.List());
+        Assert.Equal(0, store.GetUsage().UsedBytes);
+        Assert.Equal(0, store.GetUsage().ChunkCount);
     }
 
     [Fact]
@@ -284,6 +284,42 @@ public abstract class ChunkStoreContractTests : IAsyncDisposable
         Assert.Equal([a, b], store.List());
         Assert.Equal(2, store.GetUsage().ChunkCount);
         Assert.Equal(Block + 8, store.GetUsage().UsedBytes);
+    }
+
+    [Fact]
+    public async Task ReaderOpenedBeforeReplacement_KeepsReadingTheVersionItOpened()
+    {
+        var store = CreateStore();
+        var id = new ChunkId(22);
+        var older = Bytes((2 * Block) + 9, 1);
+        await WriteChunkAsync(store, id, 1, older, split: Block);
+        await using var reader = store.OpenRead(id, 1, 0, older.Length);
+        var buffer = new byte[older.Length];
+        var read = await reader.ReadAsync(buffer.AsMemory(0, 10), default);
+
+        await WriteChunkAsync(store, id, 2, Bytes(50, 2), split: 50);
+        while (read < buffer.Length)
+        {
+            read += await reader.ReadAsync(buffer.AsMemory(read), default);
+        }
+
+        Assert.Equal(older, buffer);
+        Assert.Equal(2, store.TryGet(id)!.Version);
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersOfDifferentChunks_EachCommitTheirOwnBytes()
+    {
+        var store = CreateStore();
+        var chunks = Enumerable.Range(0, 8).Select(i => (Id: new ChunkId((ulong)(100 + i)), Data: Bytes((Block * 2) + (i * 1000), 100 + i))).ToArray();
+
+        await Task.WhenAll(chunks.Select(c => Task.Run(() => WriteChunkAsync(store, c.Id, 1, c.Data, split: 5000))));
+
+        Assert.Equal(chunks.Select(c => c.Id), store.List().Select(i => i.Id));
+        foreach (var (id, data) in chunks)
+        {
+            Assert.Equal(data, await ReadAllAsync(store, id, 1, 0, data.Length));
+        }
     }
 
     protected static byte[] Bytes(int length, int seed)
@@ -323,9 +359,13 @@ public abstract class ChunkStoreContractTests : IAsyncDisposable
         return [.. result];
     }
 
-    public virtual ValueTask DisposeAsync()
+    public void Dispose()
     {
+        Dispose(disposing: true);
         GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
     }
 }

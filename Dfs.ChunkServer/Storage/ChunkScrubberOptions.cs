@@ -1,0 +1,33 @@
+namespace Dfs.ChunkServer.Storage;
+
+/// <summary>How fast and how often the <see cref="ChunkScrubber"/> re-verifies stored replicas.</summary>
+public sealed class ChunkScrubberOptions
+{
+    /// <summary>Average verification rate in bytes per second (default 8 MiB/s, so it stays out of the way of client I/O).</summary>
+    public long BytesPerSecond { get; init; } = 8L << 20;
+
+    /// <summary>Bytes that may be verified at once before pacing starts (default 1 MiB).</summary>
+    public long BurstBytes { get; init; } = 1L << 20;
+
+    /// <summary>Pause between the end of one pass over every replica and the start of the next (default 1 hour).</summary>
+    public TimeSpan PassInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Pause before the first pass, so a restarting server first serves and reports (default 1 minute).</summary>
+    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    public void Validate()
+    {
+        if (BytesPerSecond <= 0)
+        {
+            throw new ArgumentException($"Scrubber BytesPerSecond must be positive, not {BytesPerSecond}.", nameof(BytesPerSecond));
+        }
+        if (BurstBytes < 0)
+        {
+            throw new ArgumentException($"Scrubber BurstBytes must not be negative, not {BurstBytes}.", nameof(BurstBytes));
+        }
+        if (PassInterval < TimeSpan.Zero || InitialDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("Scrubber PassInterval and InitialDelay must not be negative.");
+        }
+    }
+}
