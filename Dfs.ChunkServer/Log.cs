@@ -7,9 +7,6 @@ namespace Dfs.ChunkServer;
 /// <summary>Log messages of the chunk server's server, pipeline and clients (event ids 3100–3199).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(3100, LogLevel.Information, "chunk server {NodeId} ready on {Endpoint}")]
-    public static partial void Ready(ILogger logger, string nodeId, string endpoint);
-
     [LoggerMessage(3101, LogLevel.Warning, "Connection {ConnectionId} sent bytes that are not the chunk protocol; closing it: {Reason}")]
     public static partial void BadFrames(ILogger logger, string connectionId, string reason);
 

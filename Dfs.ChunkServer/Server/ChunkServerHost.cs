@@ -33,8 +33,10 @@ public sealed class ChunkServerHost : IAsyncDisposable
 
     /// <summary>Starts a server; returns once it accepts connections.</summary>
     /// <param name="configureLogging">Logging setup; by default nothing is logged (tests, benchmarks).</param>
+    /// <param name="configureServices">Further services to run with the server (a scrubber over the store).</param>
     public static async Task<ChunkServerHost> StartAsync(IChunkStore store, ChunkServerOptions? options = null,
-        Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+        Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null,
+        CancellationToken cancellationToken = default)
     {
         options ??= new ChunkServerOptions();
         options.Validate();
@@ -45,6 +47,7 @@ public sealed class ChunkServerHost : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new ChunkService(store, options, sp.GetRequiredService<ILogger<ChunkService>>()));
         builder.Services.AddSingleton<ReplicaCopier>();
+        configureServices?.Invoke(builder.Services);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         ListenOptions? listen = null;
