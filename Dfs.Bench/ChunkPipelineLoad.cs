@@ -8,7 +8,7 @@ using Dfs.ChunkServer.Storage;
 namespace Dfs.Bench;
 
 /// <summary>
-/// <c>chunk-pipeline [--total-mib 1024] [--chunk-mib 64] [--rounds 2] [--dir PATH]</c>: a 3-replica write
+/// <c>chunk-pipeline [--total-mib 1024] [--chunk-mib 64] [--rounds 2] [--dir PATH] [--window N] [--disk-queue N] [--fsync-packets N]</c>: a 3-replica write
 /// pipeline of in-process chunk servers on loopback over FileChunkStores in three folders, beside the
 /// machine's own limit measured in the same run; then chunk reads beside plain page-cache reads.
 /// </summary>
@@ -27,13 +27,19 @@ internal static class ChunkPipelineLoad
         var totalMiB = IntArg(args, "--total-mib", 1024);
         var chunkMiB = IntArg(args, "--chunk-mib", 64);
         var rounds = IntArg(args, "--rounds", 2);
+        var window = IntArg(args, "--window", new ChunkWriteOptions().WindowPackets);
+        var serverOptions = new ChunkServerOptions
+        {
+            DiskQueuePackets = IntArg(args, "--disk-queue", new ChunkServerOptions().DiskQueuePackets),
+            PacketsPerFsync = IntArg(args, "--fsync-packets", new ChunkServerOptions().PacketsPerFsync),
+        };
         var root = Path.Combine(StringArg(args, "--dir") ?? Path.GetTempPath(), $"dfs-chunk-bench-{Environment.ProcessId}");
         var chunkBytes = chunkMiB * 1024L * 1024;
         var chunks = (int)(totalMiB * 1024L * 1024 / chunkBytes);
         var totalBytes = chunks * chunkBytes;
         var payload = new byte[chunkBytes];
         new Random(1).NextBytes(payload);
-        Console.WriteLine($"chunk-pipeline: {chunks} chunks of {chunkMiB} MiB ({totalBytes / (1024 * 1024)} MiB), 3 replicas, {rounds} round(s), data under {root}");
+        Console.WriteLine($"chunk-pipeline: {chunks} chunks of {chunkMiB} MiB ({totalBytes / (1024 * 1024)} MiB), 3 replicas, {rounds} round(s), window {window} packets, server disk queue {serverOptions.DiskQueuePackets} packets, fsync every {serverOptions.PacketsPerFsync} packets or when idle, data under {root}");
 
         var folders = Enumerable.Range(1, 3).Select(i => Path.Combine(root, $"c{i}")).ToArray();
         var stores = folders.Select(f => new FileChunkStore(new FileChunkStoreOptions { RootPath = f })).ToArray();
@@ -42,10 +48,10 @@ internal static class ChunkPipelineLoad
         {
             foreach (var store in stores)
             {
-                hosts.Add(await ChunkServerHost.StartAsync(store));
+                hosts.Add(await ChunkServerHost.StartAsync(store, serverOptions));
             }
             var chain = hosts.Select(h => h.Endpoint).ToArray();
-            var writer = new ChunkWriteClient();
+            var writer = new ChunkWriteClient(new ChunkWriteOptions { WindowPackets = window });
             var reader = new ChunkReadClient();
             var best = new Figures();
             ulong nextId = 1;

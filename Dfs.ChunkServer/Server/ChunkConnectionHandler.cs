@@ -1,7 +1,9 @@
 using Dfs.ChunkServer.Pipeline;
 using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
+using System.Buffers.Binary;
 using Dfs.Common.Framing;
+using Dfs.Common.Hashing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 
@@ -130,49 +132,56 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
             return;
         }
 
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ReadPacketBytes);
-        try
+        await using (reader)
         {
-            await using (reader)
+            ChunkWire.Send(frames, requestId, new ChunkInfoMessage(reader.Chunk), frameType: ChunkFrameType.ReadHeader);
+            var position = request.Offset;
+            ChunkStoreException? failure = null;
+            while (reader.Remaining > 0 && failure is null)
             {
-                ChunkWire.Send(frames, requestId, new ChunkInfoMessage(reader.Chunk), frameType: ChunkFrameType.ReadHeader);
-                var position = request.Offset;
+                // Verified bytes go from the store straight into the connection's output buffer.
+                var frame = frames.BeginFrame((ushort)ChunkFrameType.Data, requestId);
+                var packet = frame.GetMemory(ChunkWire.DataHeaderBytes + ReadPacketBytes)[..(ChunkWire.DataHeaderBytes + ReadPacketBytes)];
+                var data = packet[ChunkWire.DataHeaderBytes..];
+                var filled = 0;
                 try
                 {
-                    while (true)
+                    while (filled < ReadPacketBytes)
                     {
-                        var filled = 0;
-                        while (filled < ReadPacketBytes)
-                        {
-                            var n = await reader.ReadAsync(buffer.AsMemory(filled, ReadPacketBytes - filled), closed);
-                            if (n == 0)
-                            {
-                                break;
-                            }
-                            filled += n;
-                        }
-                        if (filled == 0)
+                        var n = await reader.ReadAsync(data[filled..], closed);
+                        if (n == 0)
                         {
                             break;
                         }
-                        ChunkWire.SendData(frames, requestId, position, buffer.AsSpan(0, filled));
-                        await frames.FlushAsync(closed);
-                        position += filled;
+                        filled += n;
                     }
-                    ChunkWire.SendEmpty(frames, ChunkFrameType.ReadEnd, requestId);
                 }
                 catch (ChunkStoreException e)
                 {
-                    // Verified bytes already sent stay valid; the reader learns the rest must come from another replica.
-                    Log.ReadRefused(service.Logger, request.Id, ChunkErrorCodes.From(e.Error), e.Message);
-                    ChunkWire.Send(frames, requestId, new ErrorMessage(ChunkErrorCodes.From(e.Error), 0, e.Message));
+                    // Nothing of a failing block was returned: the packet carries only the verified bytes before it.
+                    failure = e;
                 }
+                BinaryPrimitives.WriteInt64LittleEndian(packet.Span, position);
+                BinaryPrimitives.WriteUInt32LittleEndian(packet.Span[8..], Crc32C.Compute(data.Span[..filled]));
+                frame.Advance(ChunkWire.DataHeaderBytes + filled);
+                frames.EndFrame();
                 await frames.FlushAsync(closed);
+                position += filled;
+                if (filled == 0)
+                {
+                    break;
+                }
             }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            if (failure is not null)
+            {
+                Log.ReadRefused(service.Logger, request.Id, ChunkErrorCodes.From(failure.Error), failure.Message);
+                ChunkWire.Send(frames, requestId, new ErrorMessage(ChunkErrorCodes.From(failure.Error), 0, failure.Message));
+            }
+            else
+            {
+                ChunkWire.SendEmpty(frames, ChunkFrameType.ReadEnd, requestId);
+            }
+            await frames.FlushAsync(closed);
         }
     }
 

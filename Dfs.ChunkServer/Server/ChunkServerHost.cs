@@ -53,11 +53,16 @@ public sealed class ChunkServerHost : IAsyncDisposable
         ListenOptions? listen = null;
         var address = await ResolveAsync(options.Host, cancellationToken);
         builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Room for several data packets in flight per connection before a flush waits for the socket.
+            kestrel.Limits.MaxResponseBufferSize = 1024 * 1024;
+            kestrel.Limits.MaxRequestBufferSize = 2 * 1024 * 1024;
             kestrel.Listen(address, options.Port, l =>
             {
                 listen = l;
                 l.UseConnectionHandler<ChunkConnectionHandler>();
-            }));
+            });
+        });
         var app = builder.Build();
         await app.StartAsync(cancellationToken);
         var bound = listen?.EndPoint as IPEndPoint ?? throw new InvalidOperationException("Kestrel did not report the bound endpoint.");
