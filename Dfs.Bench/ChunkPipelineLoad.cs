@@ -59,6 +59,7 @@ internal static class ChunkPipelineLoad
             for (var round = 1; round <= rounds; round++)
             {
                 var referenceWrite = await MeasureAsync(() => ReferenceWriteAsync(folders, payload, chunks));
+                var started = Process.GetCurrentProcess().TotalProcessorTime;
                 var ids = new List<ChunkId>();
                 var pipelineWrite = await MeasureAsync(async () =>
                 {
@@ -69,6 +70,9 @@ internal static class ChunkPipelineLoad
                         await writer.WriteAsync(id, 1, chain, new MemoryStream(payload, writable: false), CancellationToken.None);
                     }
                 });
+                var writeCpu = Process.GetCurrentProcess().TotalProcessorTime - started;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: pipeline write used {writeCpu.TotalSeconds:F1} s of CPU in {pipelineWrite.TotalSeconds:F1} s ({writeCpu.TotalSeconds / pipelineWrite.TotalSeconds:F2} cores busy; machine load average {LoadAverage()})"));
                 var referenceRead = await MeasureAsync(() => ReferenceReadAsync(Path.Combine(folders[0], "reference.bin"), totalBytes));
                 var chunkRead = await MeasureAsync(async () =>
                 {
@@ -140,6 +144,9 @@ internal static class ChunkPipelineLoad
             read += n;
         }
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     private static async Task<TimeSpan> MeasureAsync(Func<Task> action)
     {
