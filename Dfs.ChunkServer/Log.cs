@@ -33,4 +33,7 @@ internal static partial class Log
 
     [LoggerMessage(3109, LogLevel.Warning, "Write of chunk {ChunkId} v{Version}: leaving out {Endpoint} ({Code}: {Message}) and rebuilding the pipeline")]
     public static partial void WriteRecovering(ILogger logger, ChunkId chunkId, long version, string endpoint, ChunkErrorCode code, string message);
+
+    [LoggerMessage(3110, LogLevel.Debug, "Write of chunk {ChunkId}: survivor {Endpoint} holds {Status}")]
+    public static partial void SurvivorStatus(ILogger logger, ChunkId chunkId, string endpoint, string status);
 }

@@ -59,6 +59,13 @@ internal sealed partial class PipelineWrite
                 throw Exhausted(lastFailure);
             }
             var statuses = await Task.WhenAll(_chain.Select(endpoint => StatusAsync(endpoint, cancellationToken)));
+            if (_options.Logger is { } statusLogger)
+            {
+                foreach (var (endpoint, status, error) in statuses)
+                {
+                    Log.SurvivorStatus(statusLogger, _id, endpoint.ToString(), status?.ToString() ?? error ?? "");
+                }
+            }
             var unreachable = statuses.Where(s => s.Status is null).ToList();
             if (unreachable.Count > 0)
             {
@@ -83,6 +90,7 @@ internal sealed partial class PipelineWrite
                     lock (_gate)
                     {
                         _committed = new ChunkInfo(_id, st.Version, st.Length, st.Checksum);
+                        _failure = null;
                     }
                     return (true, _total);
                 }

@@ -143,11 +143,13 @@ internal sealed partial class PipelineSession
     {
         var writer = _writer!;
         var reader = _disk.Reader;
+        var options = _service.Options;
         var sinceFlush = 0;
         var written = _request.Offset;
+        Task<bool>? nextItem = null;
         try
         {
-            while (await reader.WaitToReadAsync(_cts.Token))
+            while (true)
             {
                 while (!_cts.IsCancellationRequested && reader.TryRead(out var item))
                 {
@@ -166,18 +168,33 @@ internal sealed partial class PipelineSession
                         item.Release();
                     }
                     written = item.End;
-                    if (++sinceFlush >= _service.Options.PacketsPerFsync)
+                    if (++sinceFlush >= options.PacketsPerFsync)
                     {
                         await FlushLocallyAsync(writer, written);
                         sinceFlush = 0;
                     }
                 }
-                // The queue ran dry: make what arrived durable now rather than wait for a full batch.
-                if (sinceFlush > 0 && !_cts.IsCancellationRequested)
+                _cts.Token.ThrowIfCancellationRequested();
+                nextItem ??= reader.WaitToReadAsync(_cts.Token).AsTask();
+                if (sinceFlush > 0)
                 {
-                    await FlushLocallyAsync(writer, written);
-                    sinceFlush = 0;
+                    // The queue ran dry. A packet usually follows within moments on a busy pipeline: give it a
+                    // short grace so one fsync covers several packets, then make what arrived durable.
+                    if (!nextItem.IsCompleted && options.IdleFlushDelay > TimeSpan.Zero)
+                    {
+                        await Task.WhenAny(nextItem, Task.Delay(options.IdleFlushDelay, _service.Time, _cts.Token));
+                    }
+                    if (!nextItem.IsCompleted || sinceFlush >= options.PacketsPerFsync)
+                    {
+                        await FlushLocallyAsync(writer, written);
+                        sinceFlush = 0;
+                    }
                 }
+                if (!await nextItem)
+                {
+                    return;
+                }
+                nextItem = null;
             }
         }
         catch (OperationCanceledException)
@@ -210,6 +227,13 @@ internal sealed partial class PipelineSession
         {
             Fail(ChunkErrorCode.BadRange, 0, $"Chunk {_request.Id} holds {writer.Length} bytes here; the commit names {commit.Length}.");
             return;
+        }
+        await writer.FlushAsync(CancellationToken.None);
+        if (_downstream is not null)
+        {
+            // Replicas commit from the tail up: while anything below has not committed, this replica stays
+            // pending, so a recovery can still resume it under a new version with the others.
+            await _downstreamCommit.Task.WaitAsync(_cts.Token);
         }
         var info = await writer.CommitAsync(CancellationToken.None);
         if (info.Checksum != commit.Checksum)

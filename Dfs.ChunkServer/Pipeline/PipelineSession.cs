@@ -18,7 +18,9 @@ namespace Dfs.ChunkServer.Pipeline;
 /// (write, fsync in batches when the queue runs dry or every <see cref="ChunkServerOptions.PacketsPerFsync"/>
 /// packets) and the downstream loop (acks and errors from the next node), plus a watchdog for timeouts.
 /// The first failure wins: it stops every loop and is reported upstream as an Error frame whose hop count
-/// says which node failed; the local replica is then kept pending for a recovery.
+/// says which node failed; the local replica is then kept pending for a recovery. Replicas commit from the
+/// tail up (each only once everything below committed), so a failure during the commit leaves the nodes
+/// above it pending and resumable.
 /// </remarks>
 internal sealed partial class PipelineSession
 {

@@ -24,6 +24,12 @@ public sealed record ChunkServerOptions
     /// <summary>Packets written to the local replica between two fsyncs when the inbound queue never runs dry. Default 16 (1 MiB).</summary>
     public int PacketsPerFsync { get; init; } = 16;
 
+    /// <summary>
+    /// How long the disk loop waits for a further packet when its queue runs dry before it fsyncs what it has,
+    /// so that one fsync covers several packets on a busy pipeline. Default 2 ms; zero fsyncs at once.
+    /// </summary>
+    public TimeSpan IdleFlushDelay { get; init; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>Packets received but not yet written locally, per pipeline, before reading from upstream pauses. Default 64 (4 MiB).</summary>
     public int DiskQueuePackets { get; init; } = 64;
 
@@ -43,7 +49,7 @@ public sealed record ChunkServerOptions
         {
             problems.Add($"DiskQueuePackets must be at least 1 (is {DiskQueuePackets}).");
         }
-        if (AckTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero || PendingWriteTimeout <= TimeSpan.Zero)
+        if (IdleFlushDelay < TimeSpan.Zero || AckTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero || PendingWriteTimeout <= TimeSpan.Zero)
         {
             problems.Add("timeouts must be positive.");
         }

@@ -13,7 +13,7 @@ public sealed class PipelineWriteTests
     private static ChunkWriteClient TestClient(ChunkWriteOptions? options = null) => new((options ?? new ChunkWriteOptions()) with
     {
         Logger = Environment.GetEnvironmentVariable("DFS_TEST_LOG") == "1"
-            ? LoggerFactory.Create(l => l.AddSimpleConsole()).CreateLogger("writer")
+            ? LoggerFactory.Create(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug)).CreateLogger("writer")
             : null,
     });
 
@@ -97,7 +97,7 @@ public sealed class PipelineWriteTests
         await using var cluster = await ChunkCluster.StartAsync([new InMemoryChunkStore(), new InMemoryChunkStore(1024 * 1024), new InMemoryChunkStore()]);
         var data = TestData.Bytes(3 * 1024 * 1024, seed: 10);
 
-        var result = await new ChunkWriteClient().WriteAsync(new ChunkId(45), 1, cluster.Endpoints, new MemoryStream(data), CancellationToken.None);
+        var result = await TestClient().WriteAsync(new ChunkId(45), 1, cluster.Endpoints, new MemoryStream(data), CancellationToken.None);
 
         Assert.Equal([cluster.Endpoints[0], cluster.Endpoints[2]], result.Replicas);
         Assert.Equal(2, result.Chunk.Version);
