@@ -16,6 +16,9 @@ internal sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
     /// <summary>Local writes wait for this before reaching the inner store.</summary>
     public Task WriteGate { get; set; } = Task.CompletedTask;
 
+    /// <summary>When set, commits fail with this (a disk failing at the last moment).</summary>
+    public Exception? CommitFault { get; set; }
+
     public IChunkWriter BeginWrite(ChunkId id, long version) => new Writer(this, inner.BeginWrite(id, version));
 
     public IChunkWriter ResumeWrite(ChunkId id, long newVersion, long offset) => new Writer(this, inner.ResumeWrite(id, newVersion, offset));
@@ -49,7 +52,8 @@ internal sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
 
         public ValueTask FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
-        public ValueTask<ChunkInfo> CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
+        public ValueTask<ChunkInfo> CommitAsync(CancellationToken cancellationToken) =>
+            store.CommitFault is { } fault ? ValueTask.FromException<ChunkInfo>(fault) : inner.CommitAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }

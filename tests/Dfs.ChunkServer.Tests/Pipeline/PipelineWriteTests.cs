@@ -172,6 +172,22 @@ public sealed class PipelineWriteTests
     }
 
     [Fact]
+    public async Task TailFailsToCommit_TheOthersAreStillResumable_AndTheWriteCommitsOnThemWithVersionPlusOne()
+    {
+        var tail = new ObservedChunkStore(new InMemoryChunkStore()) { CommitFault = new IOException("The disk failed during the commit.") };
+        await using var cluster = await ChunkCluster.StartAsync([new InMemoryChunkStore(), new InMemoryChunkStore(), tail]);
+        var data = TestData.Bytes(700_001, seed: 13);
+
+        var result = await TestClient().WriteAsync(new ChunkId(49), 1, cluster.Endpoints, new MemoryStream(data), CancellationToken.None);
+
+        Assert.Equal([cluster.Endpoints[0], cluster.Endpoints[1]], result.Replicas);
+        Assert.Equal(new ChunkInfo(new ChunkId(49), 2, data.Length, Crc32C.Compute(data)), result.Chunk);
+        Assert.Equal(result.Chunk, cluster.Stores[0].TryGet(new ChunkId(49)));
+        Assert.Equal(result.Chunk, cluster.Stores[1].TryGet(new ChunkId(49)));
+        Assert.Null(tail.TryGet(new ChunkId(49)));
+    }
+
+    [Fact]
     public async Task AllServersUnreachable_WriteFailsWithUnreachable()
     {
         var cluster = await ChunkCluster.StartInMemoryAsync(2);
