@@ -1,10 +1,73 @@
+using System.Globalization;
+using Dfs.ChunkServer.Server;
+using Dfs.ChunkServer.Storage;
+using Dfs.Common.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
 namespace Dfs.ChunkServer;
 
+/// <summary>
+/// The chunk server process: <c>--config config.json --id c1</c>, optionally <c>--port N</c> (0: the OS
+/// chooses) and <c>--host ADDRESS</c> to override the config. Prints
+/// <c>chunk server c1 ready on 127.0.0.1:7201</c> once it accepts connections; stops on SIGTERM or Ctrl-C.
+/// </summary>
 internal static class Program
 {
-    public static int Main()
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("This process is not built yet; see README.md for what runs.");
-        return 1;
+        ChunkServerOptions options;
+        FileChunkStoreOptions storeOptions;
+        string id;
+        try
+        {
+            var arguments = NodeArguments.Parse(args, idRequired: true);
+            id = arguments.Id!;
+            var config = ClusterConfig.Load(arguments.ConfigPath);
+            var node = config.ChunkServer(id);
+            options = new ChunkServerOptions
+            {
+                Host = ValueOf(args, "--host") ?? node.Host,
+                Port = ValueOf(args, "--port") is { } port ? ParsePort(port) : node.Port,
+            };
+            options.Validate();
+            storeOptions = new FileChunkStoreOptions { RootPath = config.DataDirectoryFor(id), CapacityBytes = node.CapacityBytes };
+            storeOptions.Validate();
+        }
+        catch (Exception e) when (e is ConfigurationException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        using var loggerFactory = LoggerFactory.Create(ConfigureLogging);
+        using var store = new FileChunkStore(storeOptions, loggerFactory.CreateLogger<FileChunkStore>());
+        await using var host = await ChunkServerHost.StartAsync(store, options, ConfigureLogging,
+            services => services.AddHostedService(sp => new ChunkScrubber(store, new ChunkScrubberOptions(), TimeProvider.System,
+                sp.GetService<ILogger<ChunkScrubber>>())));
+        var endpoint = host.Endpoint.ToString();
+        // The line tests and launchers wait for; on stdout whatever the logging configuration.
+        Console.Out.WriteLine($"chunk server {id} ready on {endpoint}");
+        await Console.Out.FlushAsync();
+        await host.WaitForShutdownAsync();
+        return 0;
     }
+
+    private static void ConfigureLogging(ILoggingBuilder logging) =>
+        logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+
+    private static string? ValueOf(string[] args, string flag)
+    {
+        var index = Array.IndexOf(args, flag);
+        if (index < 0)
+        {
+            return null;
+        }
+        return index + 1 < args.Length ? args[index + 1] : throw new ConfigurationException($"{flag} needs a value.");
+    }
+
+    private static int ParsePort(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+            ? port
+            : throw new ConfigurationException($"--port must be a number from 0 to 65535, not '{text}'.");
 }

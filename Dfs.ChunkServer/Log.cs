@@ -1,0 +1,39 @@
+using Dfs.ChunkServer.Protocol;
+using Dfs.ChunkServer.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Dfs.ChunkServer;
+
+/// <summary>Log messages of the chunk server's server, pipeline and clients (event ids 3100–3199).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(3101, LogLevel.Warning, "Connection {ConnectionId} sent bytes that are not the chunk protocol; closing it: {Reason}")]
+    public static partial void BadFrames(ILogger logger, string connectionId, string reason);
+
+    [LoggerMessage(3102, LogLevel.Error, "Connection {ConnectionId} failed unexpectedly")]
+    public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(3103, LogLevel.Debug, "Pipeline for chunk {ChunkId} v{Version} at offset {Offset} set up with {DownstreamCount} node(s) below")]
+    public static partial void PipelineStarted(ILogger logger, ChunkId chunkId, long version, long offset, int downstreamCount);
+
+    [LoggerMessage(3104, LogLevel.Information, "Pipeline for chunk {ChunkId} v{Version} failed ({Code}, {Hops} hop(s) down): {Message}")]
+    public static partial void PipelineFailed(ILogger logger, ChunkId chunkId, long version, ChunkErrorCode code, int hops, string message);
+
+    [LoggerMessage(3105, LogLevel.Debug, "Chunk {ChunkId} v{Version} committed: {Length} bytes")]
+    public static partial void Committed(ILogger logger, ChunkId chunkId, long version, long length);
+
+    [LoggerMessage(3106, LogLevel.Warning, "Read of chunk {ChunkId} refused: {Code} {Message}")]
+    public static partial void ReadRefused(ILogger logger, ChunkId chunkId, ChunkErrorCode code, string message);
+
+    [LoggerMessage(3107, LogLevel.Information, "Copied chunk {ChunkId} v{Version} ({Length} bytes) from {Source}")]
+    public static partial void Copied(ILogger logger, ChunkId chunkId, long version, long length, string source);
+
+    [LoggerMessage(3108, LogLevel.Information, "Released the interrupted write of chunk {ChunkId} after {Timeout}")]
+    public static partial void PendingExpired(ILogger logger, ChunkId chunkId, TimeSpan timeout);
+
+    [LoggerMessage(3109, LogLevel.Warning, "Write of chunk {ChunkId} v{Version}: leaving out {Endpoint} ({Code}: {Message}) and rebuilding the pipeline")]
+    public static partial void WriteRecovering(ILogger logger, ChunkId chunkId, long version, string endpoint, ChunkErrorCode code, string message);
+
+    [LoggerMessage(3110, LogLevel.Debug, "Write of chunk {ChunkId}: survivor {Endpoint} holds {Status}")]
+    public static partial void SurvivorStatus(ILogger logger, ChunkId chunkId, string endpoint, string status);
+}

@@ -1,0 +1,29 @@
+using Dfs.ChunkServer.Pipeline;
+using Dfs.ChunkServer.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Dfs.ChunkServer.Server;
+
+/// <summary>What every connection of one chunk server shares: its store, options, writes in progress, logger and clock.</summary>
+internal sealed class ChunkService
+{
+    public ChunkService(IChunkStore store, ChunkServerOptions options, ILogger<ChunkService> logger, TimeProvider? timeProvider = null)
+    {
+        options.Validate();
+        Store = store;
+        Options = options;
+        Logger = logger;
+        Time = timeProvider ?? TimeProvider.System;
+        PendingWrites = new PendingWrites(options.PendingWriteTimeout, logger);
+    }
+
+    public IChunkStore Store { get; }
+
+    public ChunkServerOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider Time { get; }
+
+    public PendingWrites PendingWrites { get; }
+}
