@@ -6,7 +6,8 @@ namespace Dfs.Bench.Load;
 /// <summary>
 /// <c>Dfs.Bench kv-compare</c>: the same key-value workload against three Dfs masters and a three-member
 /// etcd in one run — puts of fixed-size values to distinct keys, then linearizable gets, at several
-/// connection counts, each phase sent to the system's leader — then the leader-failover gap of each.
+/// connection counts, each phase sent to the system's leader and run back to back on both systems — then the
+/// leader-failover gap of each.
 /// </summary>
 public static class KvCompareCommand
 {
@@ -20,35 +21,64 @@ public static class KvCompareCommand
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         var scratch = Path.Combine(Path.GetTempPath(), $"dfs-kv-compare-{Environment.ProcessId}");
 
-        foreach (var system in options.Systems)
+        // Both clusters stay up and each (connections, phase) cell runs back to back on every system, so the
+        // systems see the same machine conditions; an idle cluster costs the other next to nothing.
+        var clusters = new List<IKvCluster>();
+        try
         {
-            await using IKvCluster cluster = system switch
+            foreach (var system in options.Systems)
             {
-                "dfs" => new DfsKvCluster(Path.Combine(scratch, "dfs")),
-                "etcd" => new EtcdKvCluster(options.EtcdScript ?? throw new InvalidOperationException(
-                    "Cannot find peers/etcd-cluster.sh; pass --etcd-script PATH."), Path.Combine(scratch, "etcd")),
-                _ => throw new ArgumentException($"Unknown system '{system}'; use dfs or etcd."),
-            };
-            Console.WriteLine($"== {system}: starting");
-            await cluster.StartAsync(cancel.Token);
+                IKvCluster cluster = system switch
+                {
+                    "dfs" => new DfsKvCluster(Path.Combine(scratch, "dfs")),
+                    "etcd" => new EtcdKvCluster(options.EtcdScript ?? throw new InvalidOperationException(
+                        "Cannot find peers/etcd-cluster.sh; pass --etcd-script PATH."), Path.Combine(scratch, "etcd")),
+                    _ => throw new ArgumentException($"Unknown system '{system}'; use dfs or etcd."),
+                };
+                clusters.Add(cluster);
+                Console.WriteLine($"== {system}: starting");
+                await cluster.StartAsync(cancel.Token);
+            }
             foreach (var connections in options.Connections)
             {
-                var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30), cancel.Token);
-                var runner = new KvLoadRunner(cluster.NewProtocol, cluster.Endpoints[leader], options.ValueSize);
-                var runId = $"{system}{connections}";
-                var (puts, written) = await runner.RunPutsAsync(runId, connections, options.Duration, cancel.Token);
-                Report(system, "put", connections, puts);
-                results.Add((system, "put", connections, puts));
-                var gets = await runner.RunGetsAsync(runId, written, options.Duration, cancel.Token);
-                Report(system, "get", connections, gets);
-                results.Add((system, "get", connections, gets));
+                var written = new Dictionary<string, int[]>();
+                foreach (var cluster in clusters)
+                {
+                    var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30), cancel.Token);
+                    var runner = new KvLoadRunner(cluster.NewProtocol, cluster.Endpoints[leader], options.ValueSize);
+                    var (puts, keys) = await runner.RunPutsAsync($"{cluster.Name}{connections}", connections, options.Duration, cancel.Token);
+                    written[cluster.Name] = keys;
+                    Report(cluster.Name, "put", connections, puts);
+                    results.Add((cluster.Name, "put", connections, puts));
+                }
+                foreach (var cluster in clusters)
+                {
+                    var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30), cancel.Token);
+                    var runner = new KvLoadRunner(cluster.NewProtocol, cluster.Endpoints[leader], options.ValueSize);
+                    var gets = await runner.RunGetsAsync($"{cluster.Name}{connections}", written[cluster.Name], options.Duration, cancel.Token);
+                    Report(cluster.Name, "get", connections, gets);
+                    results.Add((cluster.Name, "get", connections, gets));
+                }
             }
-            memory[system] = cluster.ResidentBytes();
+            foreach (var cluster in clusters)
+            {
+                memory[cluster.Name] = cluster.ResidentBytes();
+            }
             if (options.FailoverRounds > 0)
             {
-                var gaps = await new FailoverProbe(cluster).MeasureAsync(options.FailoverRounds, cancel.Token);
-                failovers[system] = gaps;
-                Console.WriteLine($"   {system} failover gaps (ms): {string.Join(", ", gaps.Select(g => g.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)))}");
+                foreach (var cluster in clusters)
+                {
+                    var gaps = await new FailoverProbe(cluster).MeasureAsync(options.FailoverRounds, cancel.Token);
+                    failovers[cluster.Name] = gaps;
+                    Console.WriteLine($"   {cluster.Name} failover gaps (ms): {string.Join(", ", gaps.Select(g => g.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)))}");
+                }
+            }
+        }
+        finally
+        {
+            foreach (var cluster in clusters)
+            {
+                await cluster.DisposeAsync();
             }
         }
 
