@@ -4,7 +4,7 @@ using Dfs.Raft.Consensus.Sessions;
 
 namespace Dfs.Raft.Tests.Simulation;
 
-/// <summary>The host loop of each node, exactly in the order a real host must follow (see <see cref="Ready"/>).</summary>
+/// <summary>The host loop of each node: boot, ticks, and the sequential host (one Ready at a time, in the order of <see cref="Ready"/>).</summary>
 internal sealed partial class Simulation
 {
     private void Boot(SimNode node)
@@ -99,7 +99,8 @@ internal sealed partial class Simulation
         {
             return;
         }
-        if (node.Persisting && !_stepWhilePersisting)
+        // A sequential host may step while persisting; a pipelined one blocks only while it installs a snapshot inline.
+        if (node.Persisting && (_pipelined || !_stepWhilePersisting))
         {
             node.Inbox.Enqueue(action);
             return;
@@ -151,17 +152,30 @@ internal sealed partial class Simulation
         }
     }
 
-    /// <summary>Takes a Ready: sends what may go now, writes to the store, and finishes after the disk latency.</summary>
+    /// <summary>Takes the next Ready, as the host of this seed does: pipelined or one at a time.</summary>
     private void HandleReady(SimNode node)
     {
         var raft = node.Raft!;
+        if (_pipelined)
+        {
+            HandleReadyPipelined(node);
+            return;
+        }
         if (node.Persisting || !raft.HasReady)
         {
             return;
         }
         var ready = raft.GetReady();
         _trace.Mix(-1, ready.Entries.Count, ready.CommittedEntries.Count, ready.Messages.Count + ready.MessagesAfterPersist.Count);
+        PersistSequentially(node, ready);
+    }
 
+    /// <summary>
+    /// Handles one Ready start to end while the host handles nothing else: sends what may go now, writes to
+    /// the store, and finishes after the disk latency.
+    /// </summary>
+    private void PersistSequentially(SimNode node, Ready ready)
+    {
         foreach (var message in ready.Messages)
         {
             CheckSentBeforePersist(node, message);
@@ -274,18 +288,7 @@ internal sealed partial class Simulation
             _stats.SnapshotsInstalled++;
             Note($"{node.Id} installs snapshot {received.Metadata.Index}@t{received.Metadata.Term}");
         }
-        foreach (var entry in ready.CommittedEntries)
-        {
-            Apply(node, entry);
-        }
-        foreach (var readState in ready.ReadStates)
-        {
-            if (node.PendingReads.Remove(readState.RequestId, out var read))
-            {
-                node.ConfirmedReads.Add((readState.ReadIndex, read));
-            }
-        }
-        ServeConfirmedReads(node);
+        ApplyAndServe(node, ready);
 
         raft.Advance(ready);
         node.Persisting = false;
@@ -301,6 +304,22 @@ internal sealed partial class Simulation
         {
             HandleReady(node);
         }
+    }
+
+    private void ApplyAndServe(SimNode node, Ready ready)
+    {
+        foreach (var entry in ready.CommittedEntries)
+        {
+            Apply(node, entry);
+        }
+        foreach (var readState in ready.ReadStates)
+        {
+            if (node.PendingReads.Remove(readState.RequestId, out var read))
+            {
+                node.ConfirmedReads.Add((readState.ReadIndex, read));
+            }
+        }
+        ServeConfirmedReads(node);
     }
 
     private void Apply(SimNode node, LogEntry entry)
@@ -361,7 +380,15 @@ internal sealed partial class Simulation
             buffer.CopyTo(stream);
         });
         raft.ReportSnapshot(metadata);
-        node.LogStore.CompactThrough(metadata.Index);
+        if (_pipelined)
+        {
+            // The log belongs to the persistence stage: compaction queues behind the writes before it.
+            EnqueuePersist(node, new SimPersistJob(null, metadata.Index));
+        }
+        else
+        {
+            node.LogStore.CompactThrough(metadata.Index);
+        }
         node.LastSnapshotIndex = metadata.Index;
         _checker.ObserveSnapshot(node.Id, metadata.Index, digest);
         _stats.SnapshotsTaken++;
