@@ -1,6 +1,7 @@
 using Dfs.Raft.Consensus;
 using Dfs.Raft.Consensus.Messages;
 using Dfs.Raft.Consensus.Sessions;
+using Dfs.Raft.Consensus.Storage;
 
 namespace Dfs.Raft.Tests.Simulation;
 
@@ -11,12 +12,12 @@ internal sealed partial class Simulation
     {
         var recovered = node.LogStore.Recover();
         var latest = node.SnapshotStore.Latest;
-        var entries = ReconcileWithSnapshot(node, recovered.Entries, latest?.Metadata);
-        if (latest is { } kept && entries.Count == 0 && (recovered.Entries.Count == 0 || recovered.Entries[^1].Index != kept.Metadata.Index))
+        // The store must agree with the log the core boots with, or the next append lands on a gap or a stale suffix.
+        var reconciled = SnapshotLogReconciliation.ReconcileStore(node.LogStore, latest?.Metadata, recovered.Entries);
+        var entries = reconciled.Entries;
+        if (reconciled.DiscardedEntries)
         {
-            // The store must agree with the log the core boots with, or the next append lands on a gap or a stale suffix.
-            node.LogStore.Reset(kept.Metadata.Index + 1);
-            node.LogStore.Sync();
+            Note($"{node.Id}: log does not continue the snapshot at {latest!.Value.Metadata.Index}: discarded");
         }
         var boot = new RaftBootState(recovered.HardState, latest?.Metadata, entries, _configuration);
         var options = new RaftOptions
@@ -46,36 +47,6 @@ internal sealed partial class Simulation
             $"snapshot {latest?.Metadata.Index ?? 0}, log {entries.Count} entries ({recovered.Entries.Count} recovered)");
         ScheduleTick(node);
         AfterStep(node);
-    }
-
-    /// <summary>
-    /// A crash between saving a received snapshot and the log reset leaves the old log beside the new
-    /// snapshot: its entries after the snapshot are kept only if the log holds the snapshot's last entry
-    /// (Raft Figure 13, step 6); otherwise the whole log is discarded.
-    /// </summary>
-    private IReadOnlyList<LogEntry> ReconcileWithSnapshot(SimNode node, IReadOnlyList<LogEntry> entries, SnapshotMetadata? snapshot)
-    {
-        if (snapshot is null || entries.Count == 0)
-        {
-            return entries;
-        }
-        var first = entries[0].Index;
-        var last = entries[^1].Index;
-        if (last <= snapshot.Index)
-        {
-            return [];
-        }
-        if (first > snapshot.Index + 1)
-        {
-            Note($"{node.Id}: log starts at {first}, after the snapshot at {snapshot.Index}: discarded");
-            return [];
-        }
-        if (first <= snapshot.Index && entries[(int)(snapshot.Index - first)].Term != snapshot.Term)
-        {
-            Note($"{node.Id}: log conflicts with the snapshot at {snapshot.Index}: discarded");
-            return [];
-        }
-        return entries.Where(e => e.Index > snapshot.Index).ToArray();
     }
 
     private void ScheduleTick(SimNode node)
