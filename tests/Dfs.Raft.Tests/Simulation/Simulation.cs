@@ -79,7 +79,8 @@ internal sealed partial class Simulation
         _maxInflight = _random.Next(2) == 0 ? 64 : 1 + _random.Next(4);
         _maxBytesPerMessage = _random.Next(2) == 0 ? 1 << 20 : 64 + _random.Next(400);
         _maxUncommittedBytes = _random.Next(3) == 0 ? 400 + _random.Next(2_000) : 64L << 20;
-        _pipelined = _random.Next(2) == 0;
+        var pipelined = _random.Next(2) == 0;
+        _pipelined = options.HostOrder is { } order ? order == HostOrder.Pipelined : pipelined;
         _stats.PipelinedRuns = _pipelined ? 1 : 0;
 
         _nodes = new SimNode[options.NodeCount];
