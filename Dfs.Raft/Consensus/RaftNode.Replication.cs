@@ -412,10 +412,13 @@ public sealed partial class RaftNode
             return;
         }
 
-        // A rejection. Ignore it if it answers a message older than the current probe or the known match.
-        var stale = progress.State switch
+        // A rejection. Ignore it if it answers a message older than the current probe, or denies an index at or
+        // below the known match: that is a late answer or a follower that lost what it acknowledged, and a probe
+        // cannot go below the match anyway. Probing again at once would ping-pong at network speed, one more
+        // chain with every rejected heartbeat; the next heartbeat asks again, and its acknowledgement frees the probe.
+        var stale = response.RejectedIndex <= progress.Match || progress.State switch
         {
-            ProgressState.Replicate => response.RejectedIndex <= progress.Match,
+            ProgressState.Replicate => false,
             ProgressState.Probe => response.RejectedIndex != progress.Next - 1,
             _ => true,
         };

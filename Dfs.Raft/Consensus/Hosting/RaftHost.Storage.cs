@@ -1,3 +1,5 @@
+using Dfs.Raft.Consensus.Storage;
+
 namespace Dfs.Raft.Consensus.Hosting;
 
 public sealed partial class RaftHost
@@ -34,28 +36,12 @@ public sealed partial class RaftHost
     /// </summary>
     private IReadOnlyList<LogEntry> EntriesContinuing(SnapshotMetadata snapshot, IReadOnlyList<LogEntry> entries)
     {
-        var after = entries.Where(e => e.Index > snapshot.Index).ToArray();
-        var atSnapshot = entries.FirstOrDefault(e => e.Index == snapshot.Index);
-        if (after.Length == 0 && atSnapshot is not null && atSnapshot.Term == snapshot.Term)
-        {
-            // The log ends exactly at the snapshot: the next append continues it.
-            return [];
-        }
-        var continues = after.Length > 0 &&
-            (atSnapshot is not null ? atSnapshot.Term == snapshot.Term : after[0].Index == snapshot.Index + 1);
-        if (continues)
-        {
-            return after;
-        }
-        // Nothing in the log continues the snapshot (it ends before it, or holds another history): the next
-        // append must land right after the snapshot.
-        if (after.Length > 0)
+        var reconciled = SnapshotLogReconciliation.ReconcileStore(_logStore, snapshot, entries);
+        if (reconciled.DiscardedEntries)
         {
             Log.DiscardingLogAfterSnapshot(_logger, Id, snapshot.Index);
         }
-        _logStore.Reset(snapshot.Index + 1);
-        _logStore.Sync();
-        return [];
+        return reconciled.Entries;
     }
 
     /// <summary>Makes a snapshot from the leader durable, restores the state machine from it and resets the log behind it.</summary>

@@ -518,4 +518,56 @@ public sealed class ReplicationTests
             Assert.True(proposed > 10, $"Seed {seed}: only {proposed} proposals were accepted.");
         }
     }
+
+    [Fact]
+    public void Leader_WhenAFollowerDeniesEntriesItAcknowledged_WaitsForHeartbeatsInsteadOfProbingInALoop()
+    {
+        // A follower whose host acknowledged before persisting crashes and comes back without entries it
+        // acknowledged: every AppendEntries at its known match (heartbeats, probes) is rejected at or below it.
+        var cluster = TestCluster.Of(3);
+        var leader = cluster.Elect("n1");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(leader.Propose(TestCluster.Command($"c{i}")).Accepted);
+        }
+        cluster.Stabilize();
+        Assert.Equal(6, leader.CommitIndex);
+        cluster.Crash("n2");
+        var disk = cluster.Members["n2"].Disk;
+        disk.TruncateFrom(3);
+        disk.HardState = disk.HardState with { Commit = 2 };
+        cluster.Restart("n2");
+        cluster.Delivered.Clear();
+        // New work for n2, and a send that failed while it was down: the leader probes it from its match.
+        Assert.True(leader.Propose(TestCluster.Command("after")).Accepted);
+        leader.ReportUnreachable("n2");
+
+        const int ticks = 20;
+        var rejectionsAtOrBelowMatch = 0;
+        for (var tick = 0; tick < ticks; tick++)
+        {
+            foreach (var member in cluster.Members.Values)
+            {
+                member.Node.Tick();
+            }
+            // Deliver everything, repeatedly, far more often than a heartbeat comes: a probe chain would show here.
+            for (var round = 0; round < 50; round++)
+            {
+                foreach (var id in cluster.Members.Keys)
+                {
+                    cluster.HandleReady(id);
+                }
+                rejectionsAtOrBelowMatch += cluster.InFlight.Count(m => m is AppendEntriesResponse { Success: false, RejectedIndex: <= 6, From: "n2" });
+                cluster.DeliverInFlight();
+            }
+        }
+
+        var appendsToN2 = cluster.Delivered.Count(m => m is AppendEntries { From: "n1", To: "n2" });
+        Assert.True(rejectionsAtOrBelowMatch >= ticks / 2, $"expected n2 to keep rejecting at its lost match; it rejected {rejectionsAtOrBelowMatch} times");
+        // One heartbeat per tick, plus the probe whose rejection is then left to the next heartbeat.
+        Assert.True(appendsToN2 <= ticks + 2, $"expected at most {ticks + 2} AppendEntries to n2 in {ticks} ticks, saw {appendsToN2}");
+        // The rest of the group is unaffected: n3 acknowledges the new entry and it commits.
+        Assert.Equal(RaftRole.Leader, leader.Role);
+        Assert.Equal(7, leader.CommitIndex);
+    }
 }

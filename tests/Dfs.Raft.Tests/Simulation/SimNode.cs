@@ -34,6 +34,21 @@ internal sealed class SimNode(int index, string id, long tickUs, long clockOffse
     /// <summary>Work that arrived while persisting, in a host that handles one thing at a time.</summary>
     public Queue<Action<RaftNode>> Inbox { get; } = new();
 
+    /// <summary>Pipelined host: jobs queued for the persistence stage and not yet written.</summary>
+    public Queue<SimPersistJob> PersistQueue { get; } = new();
+
+    /// <summary>Pipelined host: the persistence stage is writing or syncing a batch.</summary>
+    public bool DiskBusy { get; set; }
+
+    /// <summary>Pipelined host: jobs queued or being persisted, not yet reported back to the loop.</summary>
+    public int PersistJobsInFlight { get; set; }
+
+    /// <summary>Pipelined host: a Ready carrying a snapshot from the leader, waiting until nothing is in flight.</summary>
+    public Ready? SnapshotReadyWaiting { get; set; }
+
+    /// <summary>Nothing of the host's is in flight: every Ready taken was advanced and the inbox is empty.</summary>
+    public bool Idle => !Persisting && Inbox.Count == 0 && PersistJobsInFlight == 0 && SnapshotReadyWaiting is null && !DiskBusy;
+
     public long LastAppliedIndex { get; set; }
     public long LastAppliedTerm { get; set; }
     public long LastSnapshotIndex { get; set; }
@@ -61,6 +76,10 @@ internal sealed class SimNode(int index, string id, long tickUs, long clockOffse
         Inner = null;
         Persisting = false;
         Inbox.Clear();
+        PersistQueue.Clear();
+        DiskBusy = false;
+        PersistJobsInFlight = 0;
+        SnapshotReadyWaiting = null;
         PendingWrites.Clear();
         PendingReads.Clear();
         ConfirmedReads.Clear();
@@ -69,6 +88,9 @@ internal sealed class SimNode(int index, string id, long tickUs, long clockOffse
         LastRole = RaftRole.Follower;
     }
 }
+
+/// <summary>A job of the pipelined host's persistence stage: a Ready to write, or a log compaction (when <see cref="Ready"/> is null).</summary>
+internal sealed record SimPersistJob(Ready? Ready, long CompactThrough);
 
 /// <summary>A write proposed on this node for a client, waiting for its index to be applied.</summary>
 internal sealed record PendingWrite(SimClient Client, long OpNo, int Attempt, long Term);

@@ -1,22 +1,23 @@
 using Dfs.Raft.Consensus;
 using Dfs.Raft.Consensus.Messages;
 using Dfs.Raft.Consensus.Sessions;
+using Dfs.Raft.Consensus.Storage;
 
 namespace Dfs.Raft.Tests.Simulation;
 
-/// <summary>The host loop of each node, exactly in the order a real host must follow (see <see cref="Ready"/>).</summary>
+/// <summary>The host loop of each node: boot, ticks, and the sequential host (one Ready at a time, in the order of <see cref="Ready"/>).</summary>
 internal sealed partial class Simulation
 {
     private void Boot(SimNode node)
     {
         var recovered = node.LogStore.Recover();
         var latest = node.SnapshotStore.Latest;
-        var entries = ReconcileWithSnapshot(node, recovered.Entries, latest?.Metadata);
-        if (latest is { } kept && entries.Count == 0 && (recovered.Entries.Count == 0 || recovered.Entries[^1].Index != kept.Metadata.Index))
+        // The store must agree with the log the core boots with, or the next append lands on a gap or a stale suffix.
+        var reconciled = SnapshotLogReconciliation.ReconcileStore(node.LogStore, latest?.Metadata, recovered.Entries);
+        var entries = reconciled.Entries;
+        if (reconciled.DiscardedEntries)
         {
-            // The store must agree with the log the core boots with, or the next append lands on a gap or a stale suffix.
-            node.LogStore.Reset(kept.Metadata.Index + 1);
-            node.LogStore.Sync();
+            Note($"{node.Id}: log does not continue the snapshot at {latest!.Value.Metadata.Index}: discarded");
         }
         var boot = new RaftBootState(recovered.HardState, latest?.Metadata, entries, _configuration);
         var options = new RaftOptions
@@ -48,36 +49,6 @@ internal sealed partial class Simulation
         AfterStep(node);
     }
 
-    /// <summary>
-    /// A crash between saving a received snapshot and the log reset leaves the old log beside the new
-    /// snapshot: its entries after the snapshot are kept only if the log holds the snapshot's last entry
-    /// (Raft Figure 13, step 6); otherwise the whole log is discarded.
-    /// </summary>
-    private IReadOnlyList<LogEntry> ReconcileWithSnapshot(SimNode node, IReadOnlyList<LogEntry> entries, SnapshotMetadata? snapshot)
-    {
-        if (snapshot is null || entries.Count == 0)
-        {
-            return entries;
-        }
-        var first = entries[0].Index;
-        var last = entries[^1].Index;
-        if (last <= snapshot.Index)
-        {
-            return [];
-        }
-        if (first > snapshot.Index + 1)
-        {
-            Note($"{node.Id}: log starts at {first}, after the snapshot at {snapshot.Index}: discarded");
-            return [];
-        }
-        if (first <= snapshot.Index && entries[(int)(snapshot.Index - first)].Term != snapshot.Term)
-        {
-            Note($"{node.Id}: log conflicts with the snapshot at {snapshot.Index}: discarded");
-            return [];
-        }
-        return entries.Where(e => e.Index > snapshot.Index).ToArray();
-    }
-
     private void ScheduleTick(SimNode node)
     {
         var incarnation = node.Incarnation;
@@ -99,7 +70,8 @@ internal sealed partial class Simulation
         {
             return;
         }
-        if (node.Persisting && !_stepWhilePersisting)
+        // A sequential host may step while persisting; a pipelined one blocks only while it installs a snapshot inline.
+        if (node.Persisting && (_pipelined || !_stepWhilePersisting))
         {
             node.Inbox.Enqueue(action);
             return;
@@ -151,17 +123,30 @@ internal sealed partial class Simulation
         }
     }
 
-    /// <summary>Takes a Ready: sends what may go now, writes to the store, and finishes after the disk latency.</summary>
+    /// <summary>Takes the next Ready, as the host of this seed does: pipelined or one at a time.</summary>
     private void HandleReady(SimNode node)
     {
         var raft = node.Raft!;
+        if (_pipelined)
+        {
+            HandleReadyPipelined(node);
+            return;
+        }
         if (node.Persisting || !raft.HasReady)
         {
             return;
         }
         var ready = raft.GetReady();
         _trace.Mix(-1, ready.Entries.Count, ready.CommittedEntries.Count, ready.Messages.Count + ready.MessagesAfterPersist.Count);
+        PersistSequentially(node, ready);
+    }
 
+    /// <summary>
+    /// Handles one Ready start to end while the host handles nothing else: sends what may go now, writes to
+    /// the store, and finishes after the disk latency.
+    /// </summary>
+    private void PersistSequentially(SimNode node, Ready ready)
+    {
         foreach (var message in ready.Messages)
         {
             CheckSentBeforePersist(node, message);
@@ -274,18 +259,7 @@ internal sealed partial class Simulation
             _stats.SnapshotsInstalled++;
             Note($"{node.Id} installs snapshot {received.Metadata.Index}@t{received.Metadata.Term}");
         }
-        foreach (var entry in ready.CommittedEntries)
-        {
-            Apply(node, entry);
-        }
-        foreach (var readState in ready.ReadStates)
-        {
-            if (node.PendingReads.Remove(readState.RequestId, out var read))
-            {
-                node.ConfirmedReads.Add((readState.ReadIndex, read));
-            }
-        }
-        ServeConfirmedReads(node);
+        ApplyAndServe(node, ready);
 
         raft.Advance(ready);
         node.Persisting = false;
@@ -301,6 +275,22 @@ internal sealed partial class Simulation
         {
             HandleReady(node);
         }
+    }
+
+    private void ApplyAndServe(SimNode node, Ready ready)
+    {
+        foreach (var entry in ready.CommittedEntries)
+        {
+            Apply(node, entry);
+        }
+        foreach (var readState in ready.ReadStates)
+        {
+            if (node.PendingReads.Remove(readState.RequestId, out var read))
+            {
+                node.ConfirmedReads.Add((readState.ReadIndex, read));
+            }
+        }
+        ServeConfirmedReads(node);
     }
 
     private void Apply(SimNode node, LogEntry entry)
@@ -361,7 +351,15 @@ internal sealed partial class Simulation
             buffer.CopyTo(stream);
         });
         raft.ReportSnapshot(metadata);
-        node.LogStore.CompactThrough(metadata.Index);
+        if (_pipelined)
+        {
+            // The log belongs to the persistence stage: compaction queues behind the writes before it.
+            EnqueuePersist(node, new SimPersistJob(null, metadata.Index));
+        }
+        else
+        {
+            node.LogStore.CompactThrough(metadata.Index);
+        }
         node.LastSnapshotIndex = metadata.Index;
         _checker.ObserveSnapshot(node.Id, metadata.Index, digest);
         _stats.SnapshotsTaken++;

@@ -45,6 +45,10 @@ internal sealed partial class Simulation
     private readonly long _maxDiskUs;
     private readonly int _snapshotEvery;
     private readonly bool _stepWhilePersisting;
+
+    // The host's order: pipelined (as RaftHost: several Readys in flight, a persistence stage with group
+    // commit, applies before the local fsync) or sequential (one Ready at a time).
+    private readonly bool _pipelined;
     private readonly double _crashWhilePersistingProbability;
 
     private bool _faultsOn = true;
@@ -75,6 +79,9 @@ internal sealed partial class Simulation
         _maxInflight = _random.Next(2) == 0 ? 64 : 1 + _random.Next(4);
         _maxBytesPerMessage = _random.Next(2) == 0 ? 1 << 20 : 64 + _random.Next(400);
         _maxUncommittedBytes = _random.Next(3) == 0 ? 400 + _random.Next(2_000) : 64L << 20;
+        var pipelined = _random.Next(2) == 0;
+        _pipelined = options.HostOrder is { } order ? order == HostOrder.Pipelined : pipelined;
+        _stats.PipelinedRuns = _pipelined ? 1 : 0;
 
         _nodes = new SimNode[options.NodeCount];
         for (var i = 0; i < _nodes.Length; i++)
@@ -98,7 +105,7 @@ internal sealed partial class Simulation
     {
         Note($"seed {_seed}: {_nodes.Length} nodes, drop {_dropProbability:F3}, dup {_duplicateProbability:F3}, " +
             $"delay {_minDelayUs}-{_maxDelayUs}us, disk {_minDiskUs}-{_maxDiskUs}us, snapshot every {_snapshotEvery}, " +
-            $"step while persisting {_stepWhilePersisting}, crash while persisting {_crashWhilePersistingProbability:F4}, " +
+            $"host {(_pipelined ? "pipelined" : "sequential")}, step while persisting {_stepWhilePersisting}, crash while persisting {_crashWhilePersistingProbability:F4}, " +
             $"session idle timeout {_sessionOptions.IdleTimeoutMs}ms, inflight {_maxInflight}, message bytes {_maxBytesPerMessage}, " +
             $"uncommitted bytes {_maxUncommittedBytes}");
         try
@@ -177,7 +184,7 @@ internal sealed partial class Simulation
         }
         if (!Converged())
         {
-            var state = string.Join(", ", _nodes.Select(n => $"{n.Id}: applied {n.LastAppliedIndex} commit {n.Raft?.CommitIndex} persisting {n.Persisting}"));
+            var state = string.Join(", ", _nodes.Select(n => $"{n.Id}: applied {n.LastAppliedIndex} commit {n.Raft?.CommitIndex} persisting {n.Persisting}, jobs in flight {n.PersistJobsInFlight}"));
             _checker.Report(InvariantChecker.Liveness, $"replicas did not converge within {_options.LivenessBoundUs / 1000}ms after healing ({state})");
             return;
         }
@@ -194,7 +201,7 @@ internal sealed partial class Simulation
             return false;
         }
         var commit = leader.Raft!.CommitIndex;
-        return Members(leader).All(n => n.Up && !n.Persisting && n.Inbox.Count == 0 && n.LastAppliedIndex == commit && n.Raft!.CommitIndex == commit);
+        return Members(leader).All(n => n.Up && n.Idle && n.LastAppliedIndex == commit && n.Raft!.CommitIndex == commit);
     }
 
     /// <summary>The nodes in the leader's configuration: removed or never-added nodes need not keep up.</summary>
@@ -244,7 +251,7 @@ internal sealed partial class Simulation
             {
                 _checker.CheckLeaderCompleteness(node.Id, raft.Term, raft.FirstLogIndex, log);
             }
-            if (!node.Persisting && node.Inbox.Count == 0 && !raft.HasReady)
+            if (node.Idle && !raft.HasReady)
             {
                 CheckStoreMatchesCore(node, raft.FirstLogIndex, log);
             }

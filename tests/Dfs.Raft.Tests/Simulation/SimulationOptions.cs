@@ -39,6 +39,9 @@ public sealed record SimulationOptions
     /// <summary>A deliberately wrong host, to show the checks catch what it breaks. Default none.</summary>
     public HostFault HostFault { get; init; } = HostFault.None;
 
+    /// <summary>The host's order for every seed; null (the default) lets each seed draw it, so both are covered.</summary>
+    public HostOrder? HostOrder { get; init; }
+
     /// <summary>Trace lines kept for a failure report.</summary>
     public int TraceCapacity { get; init; } = 60;
 
@@ -60,4 +63,14 @@ public enum HostFault
 
     /// <summary>Sends votes and acknowledgements before persisting what they promise.</summary>
     AcknowledgesBeforePersist,
+}
+
+/// <summary>How the simulated host takes and persists Readys.</summary>
+public enum HostOrder
+{
+    /// <summary>One Ready at a time: persist, fsync, acknowledge, apply, Advance, then the next.</summary>
+    Sequential,
+
+    /// <summary>As RaftHost: several Readys in flight, one fsync per batch, applies before the local fsync.</summary>
+    Pipelined,
 }

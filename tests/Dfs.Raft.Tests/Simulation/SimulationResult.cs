@@ -41,6 +41,18 @@ public sealed class SimulationStats
     public long MaxCommitIndex { get; set; }
     public bool StepWhilePersisting { get; set; }
 
+    /// <summary>Runs whose host was pipelined (several Readys in flight).</summary>
+    public int PipelinedRuns { get; set; }
+
+    /// <summary>Pipelined host: fsyncs that made more than one Ready durable at once.</summary>
+    public long CoalescedSyncs { get; set; }
+
+    /// <summary>Pipelined host: Readys taken while earlier ones were still being persisted.</summary>
+    public long ReadiesTakenWhilePersisting { get; set; }
+
+    /// <summary>Pipelined host: snapshot Readys that waited for the persistence stage to go idle.</summary>
+    public long SnapshotReadiesWaited { get; set; }
+
     /// <summary>Messages sent, by type.</summary>
     public SortedDictionary<string, long> MessagesByType { get; } = new(StringComparer.Ordinal);
 
@@ -65,6 +77,10 @@ public sealed class SimulationStats
         MessagesSent += other.MessagesSent;
         MessagesDropped += other.MessagesDropped;
         MaxCommitIndex = Math.Max(MaxCommitIndex, other.MaxCommitIndex);
+        PipelinedRuns += other.PipelinedRuns;
+        CoalescedSyncs += other.CoalescedSyncs;
+        ReadiesTakenWhilePersisting += other.ReadiesTakenWhilePersisting;
+        SnapshotReadiesWaited += other.SnapshotReadiesWaited;
         foreach (var (type, count) in other.MessagesByType)
         {
             MessagesByType[type] = MessagesByType.GetValueOrDefault(type) + count;
@@ -79,5 +95,6 @@ public sealed class SimulationStats
         $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, membership changes {MembershipChanges}, snapshots taken {SnapshotsTaken} " +
         $"sent {SnapshotsSent} installed {SnapshotsInstalled}, writes acked {AcknowledgedWrites} (duplicate answers {DuplicateAnswers}), " +
         $"reads {Reads}, sessions expired {SessionsExpired}, operations abandoned {OperationsAbandoned}, messages {MessagesSent} (dropped {MessagesDropped}; {string.Join(", ", MessagesByType.Select(p => $"{p.Key} {p.Value}"))}), " +
-        $"max commit {MaxCommitIndex}, proposals refused: {string.Join(", ", ProposalsRefused.Select(p => $"{p.Key} {p.Value}"))}";
+        $"max commit {MaxCommitIndex}, pipelined runs {PipelinedRuns} (Readys taken while persisting {ReadiesTakenWhilePersisting}, coalesced fsyncs {CoalescedSyncs}, " +
+        $"snapshot Readys that waited {SnapshotReadiesWaited}), proposals refused: {string.Join(", ", ProposalsRefused.Select(p => $"{p.Key} {p.Value}"))}";
 }

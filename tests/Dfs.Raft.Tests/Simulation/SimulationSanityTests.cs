@@ -26,13 +26,15 @@ public sealed class SimulationSanityTests
     }
 
     [Theory]
-    [InlineData(HostFault.SkipsFsync)]
-    [InlineData(HostFault.AcknowledgesBeforePersist)]
-    public void HostBreakingTheReadyContract_IsCaught(HostFault fault)
+    [InlineData(HostFault.SkipsFsync, HostOrder.Sequential)]
+    [InlineData(HostFault.SkipsFsync, HostOrder.Pipelined)]
+    [InlineData(HostFault.AcknowledgesBeforePersist, HostOrder.Sequential)]
+    [InlineData(HostFault.AcknowledgesBeforePersist, HostOrder.Pipelined)]
+    public void HostBreakingTheReadyContract_IsCaught(HostFault fault, HostOrder order)
     {
         // Skipping fsync breaks a third of the seeds; acknowledging early needs a crash inside the write
         // window plus an unlucky election, so it takes more seeds to show.
-        var options = SimulationOptions.ThreeNodes with { HostFault = fault };
+        var options = SimulationOptions.ThreeNodes with { HostFault = fault, HostOrder = order };
         SimulationResult? failure = null;
         for (var seed = 1; seed <= 500 && failure is null; seed++)
         {

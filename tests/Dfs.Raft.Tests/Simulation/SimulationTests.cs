@@ -41,6 +41,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
             Assert.True(totals.SnapshotsInstalled > 0, $"no snapshot was ever installed from a leader: {totals}");
             Assert.True(totals.AcknowledgedWrites > runs * 10, $"clients barely got anything acknowledged: {totals}");
             Assert.True(totals.DuplicateAnswers > 0 && totals.SessionsExpired > 0, $"sessions were never exercised (no duplicate answered, no session expired): {totals}");
+            // Both host orders ran, and the pipelined one really had several Readys in flight and coalesced fsyncs.
+            Assert.True(totals.PipelinedRuns > 0 && totals.PipelinedRuns < runs, $"{totals.PipelinedRuns} of {runs} runs had a pipelined host: {totals}");
+            Assert.True(totals.ReadiesTakenWhilePersisting > 0 && totals.CoalescedSyncs > 0, $"the pipelined host never overlapped Readys: {totals}");
         }
     }
 }
