@@ -2,6 +2,7 @@ using System.Globalization;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Common.Configuration;
+using Dfs.Common.Processes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,9 +20,10 @@ internal static class Program
         ChunkServerOptions options;
         FileChunkStoreOptions storeOptions;
         string id;
+        NodeArguments arguments;
         try
         {
-            var arguments = NodeArguments.Parse(args, idRequired: true);
+            arguments = NodeArguments.Parse(args, idRequired: true);
             id = arguments.Id!;
             var config = ClusterConfig.Load(arguments.ConfigPath);
             var node = config.ChunkServer(id);
@@ -43,8 +45,15 @@ internal static class Program
         using var loggerFactory = LoggerFactory.Create(ConfigureLogging);
         using var store = new FileChunkStore(storeOptions, loggerFactory.CreateLogger<FileChunkStore>());
         await using var host = await ChunkServerHost.StartAsync(store, options, ConfigureLogging,
-            services => services.AddHostedService(sp => new ChunkScrubber(store, new ChunkScrubberOptions(), TimeProvider.System,
-                sp.GetService<ILogger<ChunkScrubber>>())));
+            services =>
+            {
+                services.AddHostedService(sp => new ChunkScrubber(store, new ChunkScrubberOptions(), TimeProvider.System,
+                    sp.GetService<ILogger<ChunkScrubber>>()));
+                if (arguments.ParentPid is { } parent)
+                {
+                    services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>(), TimeProvider.System));
+                }
+            });
         var endpoint = host.Endpoint.ToString();
         // The line tests and launchers wait for; on stdout whatever the logging configuration.
         Console.Out.WriteLine($"chunk server {id} ready on {endpoint}");

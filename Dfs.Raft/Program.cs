@@ -1,5 +1,6 @@
 using System.Net;
 using Dfs.Common.Configuration;
+using Dfs.Common.Processes;
 using Dfs.Raft.Master;
 using Dfs.Raft.Master.Http;
 using Dfs.Raft.Master.Protocol;
@@ -15,9 +16,10 @@ internal static class Program
     {
         ClusterConfig config;
         MasterNodeConfig self;
+        NodeArguments arguments;
         try
         {
-            var arguments = NodeArguments.Parse(args, idRequired: true);
+            arguments = NodeArguments.Parse(args, idRequired: true);
             config = ClusterConfig.Load(arguments.ConfigPath);
             self = config.Master(arguments.Id!);
         }
@@ -35,6 +37,10 @@ internal static class Program
         builder.Services.AddSingleton(sp => new MasterNode(config, self.Id, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
         builder.Services.AddHostedService<MasterNodeService>();
+        if (arguments.ParentPid is { } parent)
+        {
+            builder.Services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>(), TimeProvider.System));
+        }
         builder.Services.AddMasterHttpApi(config);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -27,7 +27,7 @@ public sealed class ChildNode : IAsyncDisposable
     /// <summary>Completes when the node prints its ready line; faults if it exits first.</summary>
     public Task Ready => _ready.Task;
 
-    /// <summary>Starts <c>dotnet {dll} --config {config} --id {id}</c>.</summary>
+    /// <summary>Starts <c>dotnet {dll} --config {config} --id {id} --parent-pid {this process}</c>.</summary>
     public static ChildNode Start(string dllPath, string configPath, string id, TextWriter console)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -36,7 +36,8 @@ public sealed class ChildNode : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dllPath, "--config", configPath, "--id", id })
+        // The node follows the launcher's end (--parent-pid), however the launcher stops.
+        foreach (var argument in new[] { dllPath, "--config", configPath, "--id", id, "--parent-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }
