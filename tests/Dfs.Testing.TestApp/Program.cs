@@ -6,37 +6,37 @@ var mode = args.Length > 0 ? args[0] : "serve";
 switch (mode)
 {
     case "serve":
-    {
-        using var stop = new CancellationTokenSource();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
-            context.Cancel = true;
-            stop.Cancel();
-        });
-        Console.Error.WriteLine("starting");
-        Console.WriteLine($"ready pid={Environment.ProcessId} greeting={Environment.GetEnvironmentVariable("DFS_TEST_GREETING") ?? "none"}");
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Console.WriteLine("stopping on SIGTERM");
-        }
+            using var stop = new CancellationTokenSource();
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+            Console.Error.WriteLine("starting");
+            Console.WriteLine($"ready pid={Environment.ProcessId} greeting={Environment.GetEnvironmentVariable("DFS_TEST_GREETING") ?? "none"}");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.WriteLine("stopping on SIGTERM");
+            }
 
-        return 0;
-    }
+            return 0;
+        }
 
     case "lines":
-    {
-        var count = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
-        for (var i = 0; i < count; i++)
         {
-            Console.WriteLine($"line {i}");
-        }
+            var count = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+            for (var i = 0; i < count; i++)
+            {
+                Console.WriteLine($"line {i}");
+            }
 
-        return 0;
-    }
+            return 0;
+        }
 
     case "exit":
         Console.WriteLine("exiting");

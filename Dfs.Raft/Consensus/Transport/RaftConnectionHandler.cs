@@ -29,23 +29,23 @@ public sealed class RaftConnectionHandler(IRaftInboundSink sink, IHostApplicatio
                 switch (frame.Type)
                 {
                     case RaftFrameType.InstallSnapshot:
-                    {
-                        assembly?.Dispose();
-                        assembly = null;
-                        var (header, length) = RaftMessageCodec.ReadSnapshotHeader(frame.Payload);
-                        var next = new SnapshotAssembly(header, length, sink.SnapshotDirectory, sink.InMemorySnapshotLimit);
-                        if (next.IsComplete)
                         {
-                            sink.Deliver(next.Finish());
-                            next.Dispose();
+                            assembly?.Dispose();
+                            assembly = null;
+                            var (header, length) = RaftMessageCodec.ReadSnapshotHeader(frame.Payload);
+                            var next = new SnapshotAssembly(header, length, sink.SnapshotDirectory, sink.InMemorySnapshotLimit);
+                            if (next.IsComplete)
+                            {
+                                sink.Deliver(next.Finish());
+                                next.Dispose();
+                            }
+                            else
+                            {
+                                assembly = next;
+                                assemblyId = frame.RequestId;
+                            }
+                            break;
                         }
-                        else
-                        {
-                            assembly = next;
-                            assemblyId = frame.RequestId;
-                        }
-                        break;
-                    }
                     case RaftFrameType.SnapshotChunk:
                         if (assembly is null || frame.RequestId != assemblyId)
                         {

@@ -135,47 +135,47 @@ public static class RaftMessageCodec
         switch (frameType)
         {
             case RaftFrameType.RequestVote:
-            {
-                var (from, to, term) = ReadEnvelope(ref reader, "RequestVote");
-                var lastIndex = ReadInt64(ref reader, "RequestVote");
-                var lastTerm = ReadInt64(ref reader, "RequestVote");
-                var flags = ReadFlags(ref reader, "RequestVote", 3);
-                message = new RequestVote(from, to, term, lastIndex, lastTerm, (flags & 1) != 0, (flags & 2) != 0);
-                break;
-            }
+                {
+                    var (from, to, term) = ReadEnvelope(ref reader, "RequestVote");
+                    var lastIndex = ReadInt64(ref reader, "RequestVote");
+                    var lastTerm = ReadInt64(ref reader, "RequestVote");
+                    var flags = ReadFlags(ref reader, "RequestVote", 3);
+                    message = new RequestVote(from, to, term, lastIndex, lastTerm, (flags & 1) != 0, (flags & 2) != 0);
+                    break;
+                }
             case RaftFrameType.RequestVoteResponse:
-            {
-                var (from, to, term) = ReadEnvelope(ref reader, "RequestVoteResponse");
-                var flags = ReadFlags(ref reader, "RequestVoteResponse", 3);
-                message = new RequestVoteResponse(from, to, term, (flags & 1) != 0, (flags & 2) != 0);
-                break;
-            }
+                {
+                    var (from, to, term) = ReadEnvelope(ref reader, "RequestVoteResponse");
+                    var flags = ReadFlags(ref reader, "RequestVoteResponse", 3);
+                    message = new RequestVoteResponse(from, to, term, (flags & 1) != 0, (flags & 2) != 0);
+                    break;
+                }
             case RaftFrameType.AppendEntries:
                 message = ReadAppendEntries(ref reader);
                 break;
             case RaftFrameType.AppendEntriesResponse:
-            {
-                var (from, to, term) = ReadEnvelope(ref reader, "AppendEntriesResponse");
-                var success = ReadFlags(ref reader, "AppendEntriesResponse", 1) != 0;
-                message = new AppendEntriesResponse(from, to, term, success,
-                    ReadInt64(ref reader, "AppendEntriesResponse"), ReadInt64(ref reader, "AppendEntriesResponse"),
-                    ReadInt64(ref reader, "AppendEntriesResponse"), ReadInt64(ref reader, "AppendEntriesResponse"),
-                    ReadInt64(ref reader, "AppendEntriesResponse"));
-                break;
-            }
+                {
+                    var (from, to, term) = ReadEnvelope(ref reader, "AppendEntriesResponse");
+                    var success = ReadFlags(ref reader, "AppendEntriesResponse", 1) != 0;
+                    message = new AppendEntriesResponse(from, to, term, success,
+                        ReadInt64(ref reader, "AppendEntriesResponse"), ReadInt64(ref reader, "AppendEntriesResponse"),
+                        ReadInt64(ref reader, "AppendEntriesResponse"), ReadInt64(ref reader, "AppendEntriesResponse"),
+                        ReadInt64(ref reader, "AppendEntriesResponse"));
+                    break;
+                }
             case RaftFrameType.InstallSnapshotResponse:
-            {
-                var (from, to, term) = ReadEnvelope(ref reader, "InstallSnapshotResponse");
-                var success = ReadFlags(ref reader, "InstallSnapshotResponse", 1) != 0;
-                message = new InstallSnapshotResponse(from, to, term, success, ReadInt64(ref reader, "InstallSnapshotResponse"));
-                break;
-            }
+                {
+                    var (from, to, term) = ReadEnvelope(ref reader, "InstallSnapshotResponse");
+                    var success = ReadFlags(ref reader, "InstallSnapshotResponse", 1) != 0;
+                    message = new InstallSnapshotResponse(from, to, term, success, ReadInt64(ref reader, "InstallSnapshotResponse"));
+                    break;
+                }
             case RaftFrameType.TimeoutNow:
-            {
-                var (from, to, term) = ReadEnvelope(ref reader, "TimeoutNow");
-                message = new TimeoutNow(from, to, term);
-                break;
-            }
+                {
+                    var (from, to, term) = ReadEnvelope(ref reader, "TimeoutNow");
+                    message = new TimeoutNow(from, to, term);
+                    break;
+                }
             default:
                 throw new RaftCodecException($"Unknown Raft frame type 0x{frameType:X4}.");
         }

@@ -2,10 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 using Microsoft.AspNetCore.Mvc;
-
-using Dfs.Raft.Consensus.Hosting;
 
 namespace Dfs.Raft.Master.Http;
 

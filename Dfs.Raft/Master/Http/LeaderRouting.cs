@@ -1,7 +1,6 @@
 using Dfs.Common.Configuration;
-using Microsoft.AspNetCore.Http.Features;
-
 using Dfs.Raft.Consensus.Hosting;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Dfs.Raft.Master.Http;
 

@@ -26,7 +26,10 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
             DataDir = "data",
             Masters = Enumerable.Range(0, 3).Select(i => new MasterNodeConfig
             {
-                Id = $"m{i + 1}", Host = "127.0.0.1", RaftPort = ports[2 * i], ApiPort = ports[2 * i + 1],
+                Id = $"m{i + 1}",
+                Host = "127.0.0.1",
+                RaftPort = ports[2 * i],
+                ApiPort = ports[2 * i + 1],
             }).ToArray(),
             Gateway = new GatewayConfig { Port = 0 },
         };
