@@ -58,8 +58,11 @@ internal static class ChunkPipelineLoad
 
             for (var round = 1; round <= rounds; round++)
             {
+                var gib = totalBytes / (1024.0 * 1024 * 1024);
+                var cpu = CpuTime();
                 var referenceWrite = await MeasureAsync(() => ReferenceWriteAsync(folders, payload, chunks));
-                var started = Process.GetCurrentProcess().TotalProcessorTime;
+                var referenceWriteCpu = CpuTime() - cpu;
+                var started = CpuTime();
                 var ids = new List<ChunkId>();
                 var pipelineWrite = await MeasureAsync(async () =>
                 {
@@ -70,10 +73,14 @@ internal static class ChunkPipelineLoad
                         await writer.WriteAsync(id, 1, chain, new MemoryStream(payload, writable: false), CancellationToken.None);
                     }
                 });
-                var writeCpu = Process.GetCurrentProcess().TotalProcessorTime - started;
+                var writeCpu = CpuTime() - started;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round}: pipeline write used {writeCpu.TotalSeconds:F1} s of CPU in {pipelineWrite.TotalSeconds:F1} s ({writeCpu.TotalSeconds / pipelineWrite.TotalSeconds:F2} cores busy; machine load average {LoadAverage()})"));
+                    $"round {round}: pipeline write used {writeCpu.TotalSeconds:F1} s of CPU in {pipelineWrite.TotalSeconds:F1} s ({writeCpu.TotalSeconds / pipelineWrite.TotalSeconds:F2} cores busy; machine load average {LoadAverage()}); " +
+                    $"CPU-s per GiB: pipeline write {writeCpu.TotalSeconds / gib:F1}, reference write {referenceWriteCpu.TotalSeconds / gib:F1}"));
+                cpu = CpuTime();
                 var referenceRead = await MeasureAsync(() => ReferenceReadAsync(Path.Combine(folders[0], "reference.bin"), totalBytes));
+                var referenceReadCpu = CpuTime() - cpu;
+                cpu = CpuTime();
                 var chunkRead = await MeasureAsync(async () =>
                 {
                     foreach (var id in ids)
@@ -81,6 +88,9 @@ internal static class ChunkPipelineLoad
                         await reader.ReadAsync(id, 1, 0, -1, [chain[0]], static (_, _) => ValueTask.CompletedTask, CancellationToken.None);
                     }
                 });
+                var readCpu = CpuTime() - cpu;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: CPU-s per GiB: chunk read {readCpu.TotalSeconds / gib:F2}, reference read {referenceReadCpu.TotalSeconds / gib:F2}"));
                 var figures = new Figures(
                     Rate(totalBytes, pipelineWrite), Rate(totalBytes, referenceWrite),
                     Rate(totalBytes, chunkRead), Rate(totalBytes, referenceRead));
@@ -143,6 +153,12 @@ internal static class ChunkPipelineLoad
         {
             read += n;
         }
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 
     private static string LoadAverage() =>

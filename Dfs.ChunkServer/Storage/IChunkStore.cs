@@ -79,4 +79,22 @@ public interface IChunkReader : IAsyncDisposable
     /// <summary>Reads up to <paramref name="buffer"/>.Length verified bytes; 0 at the end of the range.</summary>
     /// <exception cref="ChunkStoreException">Corrupt: a block failed its checksum; nothing of it is returned.</exception>
     ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads up to <paramref name="buffer"/>.Length verified bytes and returns them with their CRC-32C, so a
+    /// caller that sends them on need not checksum them again; 0 bytes at the end of the range.
+    /// </summary>
+    /// <remarks>
+    /// A store that reads a whole block straight into <paramref name="buffer"/> returns the block's own
+    /// verified CRC and copies nothing; the default reads through <see cref="ReadAsync"/> and computes it.
+    /// </remarks>
+    /// <exception cref="ChunkStoreException">Corrupt: a block failed its checksum; nothing of it is returned.</exception>
+    async ValueTask<VerifiedRead> ReadVerifiedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(buffer, cancellationToken);
+        return new VerifiedRead(read, Dfs.Common.Hashing.Crc32C.Compute(buffer.Span[..read]));
+    }
 }
+
+/// <summary>Bytes read by <see cref="IChunkReader.ReadVerifiedAsync"/> and their CRC-32C.</summary>
+public readonly record struct VerifiedRead(int Count, uint Crc);
