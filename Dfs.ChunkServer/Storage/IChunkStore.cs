@@ -61,6 +61,14 @@ public interface IChunkWriter : IAsyncDisposable
     /// <exception cref="ChunkStoreException">DiskFull.</exception>
     ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends bytes whose CRC-32C the caller already checked (a pipeline packet verified on arrival): a store
+    /// may keep <paramref name="crc"/> as the block's checksum instead of computing it again when the bytes are
+    /// exactly one block. The default ignores it.
+    /// </summary>
+    /// <exception cref="ChunkStoreException">DiskFull.</exception>
+    ValueTask WriteAsync(ReadOnlyMemory<byte> data, uint crc, CancellationToken cancellationToken) => WriteAsync(data, cancellationToken);
+
     /// <summary>Makes the bytes written so far durable (fsync) without committing: the point at which a pipeline packet is acknowledged.</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken);
 
