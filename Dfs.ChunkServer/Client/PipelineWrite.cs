@@ -26,7 +26,7 @@ internal sealed partial class PipelineWrite
     private long _version;
     private long _acked;
     private long _total;
-    private uint _crcState = uint.MaxValue;
+    private uint _checksum;
     private bool _eof;
     private bool _commitSent;
     private ChunkInfo? _committed;
@@ -52,7 +52,8 @@ internal sealed partial class PipelineWrite
         _source = source;
     }
 
-    private uint Checksum => ~_crcState;
+    /// <summary>CRC-32C of every byte read from the source so far, combined from the packets' CRCs.</summary>
+    private uint Checksum => _checksum;
 
     public async Task<ChunkWriteResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -129,7 +130,9 @@ internal sealed partial class PipelineWrite
                 return;
             }
             var packet = new Packet(buffer, filled, _total);
-            _crcState = Crc32C.Append(_crcState, buffer.AsSpan(0, filled));
+            // One pass over the bytes: the packet's CRC goes on the wire and into the whole chunk's.
+            var crc = Crc32C.Compute(packet.Data.Span);
+            _checksum = Crc32C.Combine(_checksum, crc, filled);
             _total += filled;
             lock (_gate)
             {
@@ -139,7 +142,7 @@ internal sealed partial class PipelineWrite
                 }
                 _unacked.Enqueue(packet);
             }
-            await SendAsync(pipeline, connection => ChunkWire.SendData(connection, pipeline.RequestId, packet.Offset, packet.Data.Span));
+            await SendAsync(pipeline, connection => ChunkWire.SendData(connection, pipeline.RequestId, packet.Offset, packet.Data.Span, crc));
             return;
         }
         if (_eof && !_commitSent)

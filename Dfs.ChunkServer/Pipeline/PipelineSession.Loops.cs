@@ -56,7 +56,7 @@ internal sealed partial class PipelineSession
 
     private async ValueTask<bool> OnDataAsync(Frame frame, CancellationToken token)
     {
-        if (!ChunkWire.TryParseData(frame, out var offset, out var data))
+        if (!ChunkWire.TryParseData(frame, out var offset, out var crc, out var data))
         {
             Fail(ChunkErrorCode.Corrupt, 0, $"The packet at offset {offset} of chunk {_request.Id} failed its CRC-32C check on arrival.");
             return false;
@@ -86,7 +86,7 @@ internal sealed partial class PipelineSession
         _received += length;
         try
         {
-            await _disk.Writer.WriteAsync(new DiskItem(buffer, length, _received, null), token);
+            await _disk.Writer.WriteAsync(new DiskItem(buffer, length, crc, _received, null), token);
         }
         catch
         {
@@ -123,7 +123,7 @@ internal sealed partial class PipelineSession
         {
             return false;
         }
-        await _disk.Writer.WriteAsync(new DiskItem(null, 0, _received, commit), token);
+        await _disk.Writer.WriteAsync(new DiskItem(null, 0, 0, _received, commit), token);
         _disk.Writer.TryComplete();
         var info = await _localCommit.Task.WaitAsync(token);
         if (_downstream is not null)
@@ -161,7 +161,8 @@ internal sealed partial class PipelineSession
                     try
                     {
                         // Store calls are not cancelled half-way: a torn local write would be worse than a late stop.
-                        await writer.WriteAsync(item.Buffer.AsMemory(0, item.Length), CancellationToken.None);
+                        // The packet's CRC was checked on arrival: the store need not compute it again.
+                        await writer.WriteAsync(item.Buffer.AsMemory(0, item.Length), item.Crc, CancellationToken.None);
                     }
                     finally
                     {

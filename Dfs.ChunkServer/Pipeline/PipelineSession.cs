@@ -321,8 +321,8 @@ internal sealed partial class PipelineSession
         }
     }
 
-    /// <summary>A packet waiting for the disk loop (its bytes in a pooled buffer), or the commit that ends the write.</summary>
-    private readonly record struct DiskItem(byte[]? Buffer, int Length, long End, CommitRequest? Commit)
+    /// <summary>A packet waiting for the disk loop (its bytes in a pooled buffer, with their verified CRC-32C), or the commit that ends the write.</summary>
+    private readonly record struct DiskItem(byte[]? Buffer, int Length, uint Crc, long End, CommitRequest? Commit)
     {
         public void Release()
         {

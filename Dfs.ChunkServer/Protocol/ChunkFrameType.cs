@@ -14,7 +14,7 @@ public enum ChunkFrameType : ushort
     /// <summary>Sets up (or resumes) a write pipeline: <see cref="WriteBlockRequest"/>; answered by an <see cref="Ack"/> of the start offset once the whole chain is set up.</summary>
     WriteBlock = 10,
 
-    /// <summary>One packet of chunk bytes with its offset and CRC-32C(offset i64, CRC-32C u32, bytes; see <see cref="ChunkWire.SendData"/>). Carries write data downstream and read data back.</summary>
+    /// <summary>One packet of chunk bytes with its offset and CRC-32C(offset i64, CRC-32C u32, bytes; see <see cref="ChunkWire.SendData(Dfs.Common.Framing.FrameConnection, ulong, long, ReadOnlySpan{byte}, uint)"/>). Carries write data downstream and read data back.</summary>
     Data = 11,
 
     /// <summary>The highest contiguous offset durable on the sender and everything downstream of it: <see cref="AckMessage"/>.</summary>

@@ -46,12 +46,16 @@ public static class ChunkWire
         connection.WriteFrame((ushort)type, requestId, []);
 
     /// <summary>Buffers a data packet, computing its CRC-32C.</summary>
-    public static void SendData(FrameConnection connection, ulong requestId, long offset, ReadOnlySpan<byte> data)
+    public static void SendData(FrameConnection connection, ulong requestId, long offset, ReadOnlySpan<byte> data) =>
+        SendData(connection, requestId, offset, data, Crc32C.Compute(data));
+
+    /// <summary>Buffers a data packet whose CRC-32C the caller computed.</summary>
+    public static void SendData(FrameConnection connection, ulong requestId, long offset, ReadOnlySpan<byte> data, uint crc)
     {
         var frame = connection.BeginFrame((ushort)ChunkFrameType.Data, requestId);
         var span = frame.GetSpan(DataHeaderBytes + data.Length);
         BinaryPrimitives.WriteInt64LittleEndian(span, offset);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], Crc32C.Compute(data));
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], crc);
         data.CopyTo(span[DataHeaderBytes..]);
         frame.Advance(DataHeaderBytes + data.Length);
         connection.EndFrame();
@@ -70,7 +74,12 @@ public static class ChunkWire
 
     /// <summary>Splits a data frame into offset and data and checks the data against the packet's CRC-32C.</summary>
     /// <returns>False if the data does not match its checksum.</returns>
-    public static bool TryParseData(in Frame frame, out long offset, out ReadOnlySequence<byte> data)
+    public static bool TryParseData(in Frame frame, out long offset, out ReadOnlySequence<byte> data) =>
+        TryParseData(frame, out offset, out _, out data);
+
+    /// <summary>Splits a data frame into offset, CRC-32C and data and checks the data against the CRC.</summary>
+    /// <returns>False if the data does not match its checksum.</returns>
+    public static bool TryParseData(in Frame frame, out long offset, out uint crc, out ReadOnlySequence<byte> data)
     {
         var payload = frame.Payload;
         if (payload.Length < DataHeaderBytes || payload.Length > DataHeaderBytes + MaxPacketBytes)
@@ -80,7 +89,7 @@ public static class ChunkWire
         Span<byte> header = stackalloc byte[DataHeaderBytes];
         payload.Slice(0, DataHeaderBytes).CopyTo(header);
         offset = BinaryPrimitives.ReadInt64LittleEndian(header);
-        var crc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        crc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
         data = payload.Slice(DataHeaderBytes);
         return Crc32C.Compute(data) == crc;
     }

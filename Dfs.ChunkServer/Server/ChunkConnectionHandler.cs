@@ -21,6 +21,9 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
 {
     private const int ReadPacketBytes = ChunkWire.MaxPacketBytes;
 
+    /// <summary>Read packets buffered before a flush: within Kestrel's response buffer, and few sends per chunk.</summary>
+    private const int ReadFlushBytes = 256 * 1024;
+
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, lifetime.ApplicationStopping);
@@ -136,38 +139,38 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
         {
             ChunkWire.Send(frames, requestId, new ChunkInfoMessage(reader.Chunk), frameType: ChunkFrameType.ReadHeader);
             var position = request.Offset;
+            var unflushed = 0;
             ChunkStoreException? failure = null;
             while (reader.Remaining > 0 && failure is null)
             {
-                // Verified bytes go from the store straight into the connection's output buffer.
+                // Verified bytes go from the store straight into the connection's output buffer, one block
+                // per packet, and the block's verified CRC-32C is the packet's.
                 var frame = frames.BeginFrame((ushort)ChunkFrameType.Data, requestId);
                 var packet = frame.GetMemory(ChunkWire.DataHeaderBytes + ReadPacketBytes)[..(ChunkWire.DataHeaderBytes + ReadPacketBytes)];
-                var data = packet[ChunkWire.DataHeaderBytes..];
-                var filled = 0;
+                VerifiedRead read;
                 try
                 {
-                    while (filled < ReadPacketBytes)
-                    {
-                        var n = await reader.ReadAsync(data[filled..], closed);
-                        if (n == 0)
-                        {
-                            break;
-                        }
-                        filled += n;
-                    }
+                    read = await reader.ReadVerifiedAsync(packet[ChunkWire.DataHeaderBytes..], closed);
                 }
                 catch (ChunkStoreException e)
                 {
-                    // Nothing of a failing block was returned: the packet carries only the verified bytes before it.
+                    // Nothing of a failing block was returned: an empty packet, then the error.
                     failure = e;
+                    read = new VerifiedRead(0, Crc32C.Compute([]));
                 }
                 BinaryPrimitives.WriteInt64LittleEndian(packet.Span, position);
-                BinaryPrimitives.WriteUInt32LittleEndian(packet.Span[8..], Crc32C.Compute(data.Span[..filled]));
-                frame.Advance(ChunkWire.DataHeaderBytes + filled);
+                BinaryPrimitives.WriteUInt32LittleEndian(packet.Span[8..], read.Crc);
+                frame.Advance(ChunkWire.DataHeaderBytes + read.Count);
                 frames.EndFrame();
-                await frames.FlushAsync(closed);
-                position += filled;
-                if (filled == 0)
+                position += read.Count;
+                unflushed += ChunkWire.DataHeaderBytes + read.Count;
+                if (unflushed >= ReadFlushBytes)
+                {
+                    // Several packets per send: a flush per packet would cost a syscall and a wake-up each.
+                    await frames.FlushAsync(closed);
+                    unflushed = 0;
+                }
+                if (read.Count == 0)
                 {
                     break;
                 }

@@ -25,6 +25,17 @@ internal static class ChunkLayout
         return crcs;
     }
 
+    /// <summary>The CRC-32C of a whole replica from its block CRCs, without reading its bytes again.</summary>
+    public static uint WholeChecksum(ReadOnlySpan<uint> blockCrcs, long length)
+    {
+        var whole = 0u;
+        for (var i = 0; i < blockCrcs.Length; i++)
+        {
+            whole = Crc32C.Combine(whole, blockCrcs[i], BlockLength(length, i));
+        }
+        return whole;
+    }
+
     /// <summary>Throws the contract's BadRange error unless [offset, offset + length) lies within the replica.</summary>
     public static void CheckRange(ChunkInfo chunk, long offset, long length)
     {

@@ -48,6 +48,41 @@ public sealed partial class FileChunkStore
             return ValueTask.FromResult(copied);
         }
 
+        public ValueTask<VerifiedRead> ReadVerifiedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(_block is null, this);
+            if (_position >= _end || buffer.IsEmpty)
+            {
+                return ValueTask.FromResult(new VerifiedRead(0, Crc32C.Compute([])));
+            }
+            var block = (int)(_position / ChunkLayout.BlockSize);
+            var length = ChunkLayout.BlockLength(_replica.Meta.Length, block);
+            var blockStart = (long)block * ChunkLayout.BlockSize;
+            if (_position == blockStart && buffer.Length >= length && _end >= blockStart + length)
+            {
+                // A whole block wanted: read it straight into the caller's buffer and check it there, so its
+                // bytes are copied once and its stored CRC is the CRC of what is returned.
+                var span = buffer.Span[..length];
+                var read = ReadFully(_handle, span, blockStart);
+                var crc = read == length ? Crc32C.Compute(span) : 0;
+                if (read != length || crc != _replica.Meta.BlockCrcs[block])
+                {
+                    FailBlock(block, read, length);
+                }
+                _position += length;
+                return ValueTask.FromResult(new VerifiedRead(length, crc));
+            }
+            // Part of a block: through the block buffer, and never past the block's end.
+            var bytes = LoadBlock(block);
+            var inBlock = (int)(_position - blockStart);
+            var count = (int)Math.Min(Math.Min(buffer.Length, bytes.Length - inBlock), _end - _position);
+            var part = bytes.Slice(inBlock, count);
+            part.CopyTo(buffer.Span);
+            _position += count;
+            return ValueTask.FromResult(new VerifiedRead(count, Crc32C.Compute(part)));
+        }
+
         /// <summary>Checks every block and the whole-chunk CRC; Corrupt (after quarantine) on the first failure.</summary>
         public ValueTask<bool> VerifyAllAsync(CancellationToken cancellationToken)
         {
@@ -76,6 +111,16 @@ public sealed partial class FileChunkStore
             return ValueTask.CompletedTask;
         }
 
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        private void FailBlock(int block, int read, int length)
+        {
+            var reason = read != length
+                ? $"block {block} is cut short: {read} of {length} bytes on disk"
+                : $"block {block} failed its CRC-32C check";
+            _store.Quarantine(_replica, reason);
+            throw ChunkLayout.CorruptBlock(_replica.Meta.Info, block);
+        }
+
         private ReadOnlySpan<byte> LoadBlock(int block)
         {
             ObjectDisposedException.ThrowIf(_block is null, this);
@@ -87,11 +132,7 @@ public sealed partial class FileChunkStore
                 var read = ReadFully(_handle, span, (long)block * ChunkLayout.BlockSize);
                 if (read != length || Crc32C.Compute(span) != _replica.Meta.BlockCrcs[block])
                 {
-                    var reason = read != length
-                        ? $"block {block} is cut short: {read} of {length} bytes on disk"
-                        : $"block {block} failed its CRC-32C check";
-                    _store.Quarantine(_replica, reason);
-                    throw ChunkLayout.CorruptBlock(_replica.Meta.Info, block);
+                    FailBlock(block, read, length);
                 }
                 _loadedBlock = block;
             }

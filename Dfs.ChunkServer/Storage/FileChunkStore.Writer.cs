@@ -20,7 +20,6 @@ public sealed partial class FileChunkStore
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkLayout.BlockSize);
         try
         {
-            var whole = uint.MaxValue;
             var tail = uint.MaxValue;
             var blocks = ChunkLayout.BlockCount(offset);
             var full = new List<uint>(blocks);
@@ -44,7 +43,6 @@ public sealed partial class FileChunkStore
                     }
                 }
                 var kept = span[..keep];
-                whole = Crc32C.Append(whole, kept);
                 if (keep == ChunkLayout.BlockSize)
                 {
                     full.Add(Crc32C.Compute(kept));
@@ -62,7 +60,6 @@ public sealed partial class FileChunkStore
             pending.FlushedLength = offset;
             pending.FullBlockCrcs = full;
             pending.TailState = tail;
-            pending.WholeState = whole;
         }
         finally
         {
@@ -105,7 +102,13 @@ public sealed partial class FileChunkStore
             }
         }
 
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            WriteAsync(data, null, cancellationToken);
+
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, uint crc, CancellationToken cancellationToken) =>
+            WriteAsync(data, (uint?)crc, cancellationToken);
+
+        private ValueTask WriteAsync(ReadOnlyMemory<byte> data, uint? crc, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             lock (pending)
@@ -129,7 +132,7 @@ public sealed partial class FileChunkStore
                     Interlocked.Add(ref store._usedBytes, -data.Length);
                     Fail(e.Message);
                 }
-                Append(data.Span);
+                Append(data.Span, crc);
             }
             return ValueTask.CompletedTask;
         }
@@ -184,7 +187,7 @@ public sealed partial class FileChunkStore
                     {
                         crcs[^1] = ~pending.TailState;
                     }
-                    meta = new ChunkMeta(Id, Version, pending.Length, crcs, ~pending.WholeState);
+                    meta = new ChunkMeta(Id, Version, pending.Length, crcs, ChunkLayout.WholeChecksum(crcs, pending.Length));
 
                     var handle = pending.Handle!;
                     RandomAccess.FlushToDisk(handle);
@@ -246,9 +249,16 @@ public sealed partial class FileChunkStore
             return ValueTask.CompletedTask;
         }
 
-        private void Append(ReadOnlySpan<byte> data)
+        /// <param name="crc">The bytes' checked CRC-32C, if known; taken as the block's when they are exactly one block.</param>
+        private void Append(ReadOnlySpan<byte> data, uint? crc)
         {
-            pending.WholeState = Crc32C.Append(pending.WholeState, data);
+            if (crc is { } known && data.Length == ChunkLayout.BlockSize && pending.Length % ChunkLayout.BlockSize == 0)
+            {
+                pending.FullBlockCrcs.Add(known);
+                pending.Length += data.Length;
+                pending.RecordedLength = pending.Length;
+                return;
+            }
             while (!data.IsEmpty)
             {
                 var inBlock = (int)(pending.Length % ChunkLayout.BlockSize);

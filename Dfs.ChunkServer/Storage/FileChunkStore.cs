@@ -465,9 +465,6 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
         /// <summary>Running (non-finalized) CRC state of the bytes of the partial last block.</summary>
         public uint TailState { get; set; } = uint.MaxValue;
 
-        /// <summary>Running CRC state of every byte; valid while a writer owns the write.</summary>
-        public uint WholeState { get; set; } = uint.MaxValue;
-
         /// <summary>Bytes covered by <see cref="FullBlockCrcs"/> and <see cref="TailState"/>: all of them while written here, the sidecar's after a restart.</summary>
         public long RecordedLength { get; set; }
 

@@ -61,6 +61,14 @@ public interface IChunkWriter : IAsyncDisposable
     /// <exception cref="ChunkStoreException">DiskFull.</exception>
     ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends bytes whose CRC-32C the caller already checked (a pipeline packet verified on arrival): a store
+    /// may keep <paramref name="crc"/> as the block's checksum instead of computing it again when the bytes are
+    /// exactly one block. The default ignores it.
+    /// </summary>
+    /// <exception cref="ChunkStoreException">DiskFull.</exception>
+    ValueTask WriteAsync(ReadOnlyMemory<byte> data, uint crc, CancellationToken cancellationToken) => WriteAsync(data, cancellationToken);
+
     /// <summary>Makes the bytes written so far durable (fsync) without committing: the point at which a pipeline packet is acknowledged.</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken);
 
@@ -79,4 +87,22 @@ public interface IChunkReader : IAsyncDisposable
     /// <summary>Reads up to <paramref name="buffer"/>.Length verified bytes; 0 at the end of the range.</summary>
     /// <exception cref="ChunkStoreException">Corrupt: a block failed its checksum; nothing of it is returned.</exception>
     ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads up to <paramref name="buffer"/>.Length verified bytes and returns them with their CRC-32C, so a
+    /// caller that sends them on need not checksum them again; 0 bytes at the end of the range.
+    /// </summary>
+    /// <remarks>
+    /// A store that reads a whole block straight into <paramref name="buffer"/> returns the block's own
+    /// verified CRC and copies nothing; the default reads through <see cref="ReadAsync"/> and computes it.
+    /// </remarks>
+    /// <exception cref="ChunkStoreException">Corrupt: a block failed its checksum; nothing of it is returned.</exception>
+    async ValueTask<VerifiedRead> ReadVerifiedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = await ReadAsync(buffer, cancellationToken);
+        return new VerifiedRead(read, Dfs.Common.Hashing.Crc32C.Compute(buffer.Span[..read]));
+    }
 }
+
+/// <summary>Bytes read by <see cref="IChunkReader.ReadVerifiedAsync"/> and their CRC-32C.</summary>
+public readonly record struct VerifiedRead(int Count, uint Crc);

@@ -47,6 +47,16 @@ public static class Crc32C
     }
 
     /// <summary>
+    /// The CRC-32C of the concatenation A·B from the CRC-32C of A, the CRC-32C of B and B's length, without
+    /// touching the bytes: CRC(A) multiplied by x^(8·lengthB) modulo the polynomial, plus CRC(B).
+    /// </summary>
+    public static uint Combine(uint crcA, uint crcB, int lengthB)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lengthB);
+        return MultiplyModP(XPow8nModP(lengthB), crcA) ^ crcB;
+    }
+
+    /// <summary>
     /// Extends a running (non-finalized) CRC state with <paramref name="data"/>. Start from
     /// <see cref="uint.MaxValue"/> and finish by complementing the result.
     /// </summary>

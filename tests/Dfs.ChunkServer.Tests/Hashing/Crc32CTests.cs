@@ -133,6 +133,30 @@ public class Crc32CTests
         Assert.Equal(before, Crc32C.Compute(data));
     }
 
+    [Fact]
+    public void Combine_OfTheCrcsOfTwoParts_IsTheCrcOfTheWhole()
+    {
+        var data = RandomBytes(new Random(Seed + 7), 200_000);
+        foreach (var split in new[] { 0, 1, 7, 4096, 65_536, 131_071, 199_999, 200_000 })
+        {
+            var combined = Crc32C.Combine(Crc32C.Compute(data.AsSpan(0, split)), Crc32C.Compute(data.AsSpan(split)), data.Length - split);
+            AssertEqualCrc(Crc32C.Compute(data), combined, $"split at {split}");
+        }
+    }
+
+    [Fact]
+    public void Combine_OfManyBlocksInOrder_IsTheCrcOfTheWhole()
+    {
+        var data = RandomBytes(new Random(Seed + 8), (5 * 65_536) + 333);
+        var whole = 0u;
+        for (var start = 0; start < data.Length; start += 65_536)
+        {
+            var block = data.AsSpan(start, Math.Min(65_536, data.Length - start));
+            whole = Crc32C.Combine(whole, Crc32C.Compute(block), block.Length);
+        }
+        AssertEqualCrc(Crc32C.Compute(data), whole, "five blocks and a tail");
+    }
+
     private static void AssertEqualCrc(uint expected, uint actual, string what)
     {
         if (expected != actual)

@@ -89,6 +89,94 @@ public sealed class FileChunkStoreTests : ChunkStoreContractTests
     }
 
     [Fact]
+    public async Task WriteWithCheckedPacketCrcs_CommitsTheWholeChunkCrcAndServesTheBytes()
+    {
+        var store = Open();
+        var id = new ChunkId(0x31);
+        var data = Bytes((3 * Block) + 500, 31);
+        await using (var writer = store.BeginWrite(id, 1))
+        {
+            // Whole blocks with their CRC, then a piece cut across no block boundary, then the tail.
+            for (var start = 0; start < data.Length; start += Block)
+            {
+                var piece = data.AsMemory(start, Math.Min(Block, data.Length - start));
+                await writer.WriteAsync(piece, Dfs.Common.Hashing.Crc32C.Compute(piece.Span), default);
+            }
+            var info = await writer.CommitAsync(default);
+
+            Assert.Equal(Dfs.Common.Hashing.Crc32C.Compute(data), info.Checksum);
+        }
+        Assert.Equal(data, await ReadAllAsync(store, id, 1, 0, data.Length));
+        Assert.True(await store.VerifyAsync(id, default));
+    }
+
+    [Fact]
+    public async Task WholeBlockWrittenWithAWrongCrc_IsNeverServed()
+    {
+        var store = Open();
+        var id = new ChunkId(0x32);
+        var data = Bytes(2 * Block, 32);
+        await using (var writer = store.BeginWrite(id, 1))
+        {
+            await writer.WriteAsync(data.AsMemory(0, Block), Dfs.Common.Hashing.Crc32C.Compute(data.AsSpan(0, Block)), default);
+            await writer.WriteAsync(data.AsMemory(Block), Dfs.Common.Hashing.Crc32C.Compute(data.AsSpan(Block)) ^ 1, default);
+            await writer.CommitAsync(default);
+        }
+
+        await using var reader = store.OpenRead(id, 1, 0, data.Length);
+        var buffer = new byte[data.Length];
+        Assert.Equal(Block, (await reader.ReadVerifiedAsync(buffer, default)).Count);
+        var error = await Assert.ThrowsAsync<ChunkStoreException>(async () => await reader.ReadVerifiedAsync(buffer.AsMemory(Block), default));
+        Assert.Equal(ChunkError.Corrupt, error.Error);
+    }
+
+    [Theory]
+    [InlineData(0, 3 * Block)]
+    [InlineData(100, (2 * Block) + 50)]
+    [InlineData(Block - 1, 2)]
+    public async Task ReadVerified_ReturnsPiecesWithinBlocksWithTheirOwnCrc(int offset, int length)
+    {
+        var store = Open();
+        var id = new ChunkId(0x33);
+        var data = Bytes((3 * Block) + 77, 33);
+        await WriteChunkAsync(store, id, 1, data, split: 10_000);
+
+        await using var reader = store.OpenRead(id, 1, offset, length);
+        var read = new List<byte>();
+        var buffer = new byte[Block];
+        while (true)
+        {
+            var piece = await reader.ReadVerifiedAsync(buffer, default);
+            if (piece.Count == 0)
+            {
+                break;
+            }
+            var start = offset + read.Count;
+            Assert.True(start / Block == (start + piece.Count - 1) / Block, $"The piece at {start} of {piece.Count} bytes crosses a block boundary.");
+            Assert.Equal(Dfs.Common.Hashing.Crc32C.Compute(buffer.AsSpan(0, piece.Count)), piece.Crc);
+            read.AddRange(buffer.AsSpan(0, piece.Count));
+        }
+        Assert.Equal(data.AsSpan(offset, length).ToArray(), read.ToArray());
+    }
+
+    [Fact]
+    public async Task ReadVerified_OfAFlippedBlock_IsCorruptAndReturnsNothingOfIt()
+    {
+        var store = Open();
+        var id = new ChunkId(0x34);
+        await WriteChunkAsync(store, id, 1, Bytes(2 * Block, 34), split: Block);
+        FlipBit(ChunkFile($"{id}.1.data"), Block + 5);
+
+        await using var reader = store.OpenRead(id, 1, 0, 2 * Block);
+        var buffer = new byte[Block];
+        Assert.Equal(Block, (await reader.ReadVerifiedAsync(buffer, default)).Count);
+        var error = await Assert.ThrowsAsync<ChunkStoreException>(async () => await reader.ReadVerifiedAsync(buffer, default));
+
+        Assert.Equal(ChunkError.Corrupt, error.Error);
+        Assert.Null(store.TryGet(id));
+    }
+
+    [Fact]
     public async Task FlippedBitInDataFile_FailsVerification()
     {
         var store = Open();
