@@ -165,7 +165,11 @@ public sealed class KvStateMachine : IStateMachine, IDisposable
     }
 
     /// <inheritdoc />
-    public void WriteSnapshot(Stream destination)
+    public void WriteSnapshot(Stream destination) => CaptureSnapshot()(destination);
+
+    /// <inheritdoc />
+    /// <remarks>Records never change once stored, so the capture only copies the index under the read lock; the bytes stream later.</remarks>
+    public Action<Stream> CaptureSnapshot()
     {
         KvStore.SnapshotCapture capture;
         long appliedIndex;
@@ -179,7 +183,7 @@ public sealed class KvStateMachine : IStateMachine, IDisposable
         {
             _lock.ExitReadLock();
         }
-        capture.WriteTo(destination, appliedIndex);
+        return destination => capture.WriteTo(destination, appliedIndex);
     }
 
     /// <inheritdoc />

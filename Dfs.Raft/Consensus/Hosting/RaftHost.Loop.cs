@@ -35,7 +35,7 @@ public sealed partial class RaftHost
                 {
                     Handle(node, hostEvent);
                 }
-                if (_snapshotReadyWaiting is { } waiting && _persistJobsInFlight == 0)
+                if (_snapshotReadyWaiting is { } waiting && StorageIdle)
                 {
                     _snapshotReadyWaiting = null;
                     HandleSnapshotReady(node, waiting);
@@ -102,6 +102,9 @@ public sealed partial class RaftHost
             case PersistedEvent persisted:
                 OnPersisted(node, persisted);
                 break;
+            case SnapshotSavedEvent saved:
+                OnSnapshotSaved(node, saved);
+                break;
         }
     }
 
@@ -161,7 +164,7 @@ public sealed partial class RaftHost
         if (ready.Snapshot is not null)
         {
             // Installing a snapshot replaces the state machine and the log: it waits until nothing else touches them.
-            if (_persistJobsInFlight > 0)
+            if (!StorageIdle)
             {
                 _snapshotReadyWaiting = ready;
                 return;

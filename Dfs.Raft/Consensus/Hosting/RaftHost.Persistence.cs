@@ -23,6 +23,10 @@ public sealed partial class RaftHost
     private int _persistJobsInFlight;
     private Ready? _snapshotReadyWaiting;
     private Task? _persister;
+    private Task? _snapshotSave;
+
+    /// <summary>Nothing else touches the log, the snapshot store or the state machine's restore: a leader's snapshot may be installed.</summary>
+    private bool StorageIdle => _persistJobsInFlight == 0 && _snapshotSave is null;
 
     private abstract class PersistJob;
 

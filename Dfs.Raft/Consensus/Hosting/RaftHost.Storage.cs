@@ -76,19 +76,68 @@ public sealed partial class RaftHost
         Log.SnapshotInstalled(_logger, Id, metadata.Index, metadata.Term);
     }
 
-    /// <summary>Takes a snapshot once enough entries were applied since the last, then lets the core and the store drop what it covers.</summary>
+    /// <summary>
+    /// Starts a snapshot once enough entries were applied since the last: the state is captured on the loop
+    /// (cheap for a state machine with a point-in-time view) and written and saved on a background task, so the
+    /// loop keeps heartbeating meanwhile; <see cref="OnSnapshotSaved"/> finishes it.
+    /// </summary>
     private void MaybeTakeSnapshot(RaftNode node)
     {
-        if (_appliedIndex - _snapshotIndex < _options.SnapshotThreshold)
+        if (_snapshotSave is not null || _appliedIndex - _snapshotIndex < _options.SnapshotThreshold)
         {
             return;
         }
         var metadata = new SnapshotMetadata(_appliedIndex, _appliedTerm, _appliedConfiguration);
-        _snapshotStore.Save(metadata, _stateMachine.WriteSnapshot);
+        var write = _stateMachine.CaptureSnapshot();
+        _snapshotSave = Task.Run(() =>
+        {
+            try
+            {
+                _snapshotStore.Save(metadata, write);
+                Enqueue(new SnapshotSavedEvent(metadata, null));
+            }
+            catch (Exception e)
+            {
+                Enqueue(new SnapshotSavedEvent(metadata, e));
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>On the loop: the snapshot is durable, so the core and the log may drop what it covers.</summary>
+    private void OnSnapshotSaved(RaftNode node, SnapshotSavedEvent saved)
+    {
+        _snapshotSave = null;
+        if (saved.Failure is { } failure)
+        {
+            throw new IOException($"Raft node {Id} could not save a snapshot at {saved.Metadata.Index}: {failure.Message}", failure);
+        }
+        var metadata = saved.Metadata;
+        if (metadata.Index <= _snapshotIndex)
+        {
+            // A snapshot from the leader overtook this one.
+            return;
+        }
         node.ReportSnapshot(metadata);
         // The log belongs to the persistence stage: compaction queues behind the writes before it.
         EnqueuePersist(new CompactLog(metadata.Index));
         _snapshotIndex = metadata.Index;
         Log.SnapshotTaken(_logger, Id, metadata.Index, metadata.Term);
+    }
+
+    /// <summary>A snapshot this node took is durable (or failed to be saved).</summary>
+    private sealed class SnapshotSavedEvent(SnapshotMetadata metadata, Exception? failure) : HostEvent
+    {
+        public SnapshotMetadata Metadata { get; } = metadata;
+
+        public Exception? Failure { get; } = failure;
+    }
+
+    /// <summary>Waits for a snapshot being saved, when the node stops.</summary>
+    private async Task StopSnapshotSaveAsync()
+    {
+        if (_snapshotSave is { } save)
+        {
+            await save;
+        }
     }
 }

@@ -184,6 +184,7 @@ public sealed partial class RaftHost : IAsyncDisposable
         }
         await _transport.DisposeAsync();
         await StopPersisterAsync();
+        await StopSnapshotSaveAsync();
         FailEverything(stopping: true);
         _logStore.Dispose();
         _stopping.Dispose();

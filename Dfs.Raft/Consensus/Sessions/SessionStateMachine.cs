@@ -113,9 +113,26 @@ public sealed class SessionStateMachine : IStateMachine
         return new SessionResult(SessionResultKind.Applied, response);
     }
 
-    public void WriteSnapshot(Stream destination)
+    public void WriteSnapshot(Stream destination) => CaptureSnapshot()(destination);
+
+    /// <inheritdoc />
+    /// <remarks>The session table is written out at capture (it is small); the wrapped state machine captures its own view.</remarks>
+    public Action<Stream> CaptureSnapshot()
     {
-        ArgumentNullException.ThrowIfNull(destination);
+        var sessions = new MemoryStream();
+        WriteSessions(sessions);
+        var inner = _inner.CaptureSnapshot();
+        return destination =>
+        {
+            ArgumentNullException.ThrowIfNull(destination);
+            sessions.Position = 0;
+            sessions.CopyTo(destination);
+            inner(destination);
+        };
+    }
+
+    private void WriteSessions(Stream destination)
+    {
         Span<byte> scratch = stackalloc byte[16];
         WriteUInt32(destination, SnapshotMagic, scratch);
         WriteInt64(destination, _clockMs, scratch);
@@ -135,7 +152,6 @@ public sealed class SessionStateMachine : IStateMachine
                 destination.Write(response);
             }
         }
-        _inner.WriteSnapshot(destination);
     }
 
     public void RestoreSnapshot(Stream source)

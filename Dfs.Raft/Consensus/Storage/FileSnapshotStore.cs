@@ -26,7 +26,7 @@ public sealed partial class FileSnapshotStore : ISnapshotStore
 
     private readonly string _directory;
     private readonly ILogger _logger;
-    private (SnapshotMetadata Metadata, SnapshotPayload Payload)? _latest;
+    private volatile StoredSnapshot? _latest;
 
     /// <summary>Opens (creating if needed) the snapshot folder under <paramref name="directory"/> and finds the latest valid snapshot.</summary>
     public FileSnapshotStore(string directory, ILogger? logger = null)
@@ -35,14 +35,14 @@ public sealed partial class FileSnapshotStore : ISnapshotStore
         _directory = Path.Combine(Path.GetFullPath(directory), "snapshots");
         _logger = logger ?? NullLogger.Instance;
         System.IO.Directory.CreateDirectory(_directory);
-        _latest = Open();
+        _latest = Open() is { } opened ? new StoredSnapshot(opened.Item1, opened.Item2) : null;
     }
 
     /// <summary>The folder that holds the snapshot files.</summary>
     public string Directory => _directory;
 
     /// <inheritdoc/>
-    public (SnapshotMetadata Metadata, SnapshotPayload Payload)? Latest => _latest;
+    public (SnapshotMetadata Metadata, SnapshotPayload Payload)? Latest => _latest?.AsTuple();
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The snapshot is older than the latest one; nothing is written.</exception>
@@ -85,7 +85,7 @@ public sealed partial class FileSnapshotStore : ISnapshotStore
 
         var payload = new FileSliceSnapshotPayload(finalPath, header.Length, bodyLength);
         var previous = _latest;
-        _latest = (metadata, payload);
+        _latest = new StoredSnapshot(metadata, payload);
         RemoveOlderThan(previous is { } p && p.Payload is FileSliceSnapshotPayload kept ? kept.Path : null, finalPath);
         return payload;
     }

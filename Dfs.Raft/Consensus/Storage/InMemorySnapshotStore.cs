@@ -8,10 +8,10 @@ namespace Dfs.Raft.Consensus.Storage;
 /// </remarks>
 public sealed class InMemorySnapshotStore : ISnapshotStore
 {
-    private (SnapshotMetadata Metadata, SnapshotPayload Payload)? _latest;
+    private volatile StoredSnapshot? _latest;
 
     /// <inheritdoc/>
-    public (SnapshotMetadata Metadata, SnapshotPayload Payload)? Latest => _latest;
+    public (SnapshotMetadata Metadata, SnapshotPayload Payload)? Latest => _latest?.AsTuple();
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The snapshot is older than the latest one.</exception>
@@ -27,7 +27,7 @@ public sealed class InMemorySnapshotStore : ISnapshotStore
         using var stream = new MemoryStream();
         write(stream);
         var payload = new MemorySnapshotPayload(stream.ToArray());
-        _latest = (metadata, payload);
+        _latest = new StoredSnapshot(metadata, payload);
         return payload;
     }
 
