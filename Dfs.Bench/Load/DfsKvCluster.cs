@@ -23,8 +23,8 @@ public sealed class DfsKvCluster : IKvCluster
         {
             DataDir = "data",
             // The same timing as the repository's config.json for a local cluster.
-            ElectionTimeoutMs = 250,
-            HeartbeatIntervalMs = 50,
+            ElectionTimeoutMs = 200,
+            HeartbeatIntervalMs = 40,
             Masters = Enumerable.Range(1, 3).Select(i => new MasterNodeConfig
             {
                 Id = $"m{i}",

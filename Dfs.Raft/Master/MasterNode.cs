@@ -39,6 +39,9 @@ public sealed class MasterNode : IMasterKv, IAsyncDisposable
             Members = config.Masters.Select(m => m.Id).ToArray(),
             ElectionTimeout = TimeSpan.FromMilliseconds(config.ElectionTimeoutMs),
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.HeartbeatIntervalMs),
+            // As etcd's default snapshot count: a snapshot rewrites the whole store, and its disk writes compete
+            // with the log's fsyncs, so it is taken rarely; the log in between costs a few tens of MB.
+            SnapshotThreshold = 100_000,
         }, logStore, snapshots, new SessionStateMachine(Store), Transport, time, loggers.CreateLogger<RaftHost>());
         RequestHandler = new MasterRequestHandler(this);
         Address = self;
