@@ -1,7 +1,7 @@
+using System.Buffers.Binary;
 using Dfs.ChunkServer.Pipeline;
 using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
-using System.Buffers.Binary;
 using Dfs.Common.Framing;
 using Dfs.Common.Hashing;
 using Microsoft.AspNetCore.Connections;

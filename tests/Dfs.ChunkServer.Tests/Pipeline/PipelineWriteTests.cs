@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using Dfs.ChunkServer.Client;
 using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
 using Dfs.Common.Hashing;
+using Microsoft.Extensions.Logging;
 
 namespace Dfs.ChunkServer.Tests.Pipeline;
 
