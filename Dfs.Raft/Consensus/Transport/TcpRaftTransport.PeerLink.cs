@@ -72,6 +72,11 @@ public sealed partial class TcpRaftTransport
                     delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxReconnectDelay.Ticks));
                     continue;
                 }
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Shutting down while connecting: whatever the attempt ran into no longer matters.
+                    return;
+                }
 
                 delay = options.MinReconnectDelay;
                 Log.Connected(_owner._logger, _peer, address.ToString());
