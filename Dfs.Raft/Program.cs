@@ -1,6 +1,9 @@
 using System.Net;
 using Dfs.Common.Configuration;
 using Dfs.Common.Processes;
+using Dfs.Raft.Consensus.Hosting;
+using Dfs.Raft.Consensus.Sessions;
+using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
 using Dfs.Raft.Master.Http;
 using Dfs.Raft.Master.Protocol;
@@ -34,9 +37,15 @@ internal static class Program
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new MasterNode(config, self.Id, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<KvStateMachine>();
+        builder.Services.AddRaft(config, self.Id,
+            sp => new SessionStateMachine(sp.GetRequiredService<KvStateMachine>()),
+            // As etcd's default snapshot count: a snapshot rewrites the whole store, and its disk writes compete
+            // with the log's fsyncs, so it is taken rarely; the log in between costs a few tens of MB.
+            options => options with { SnapshotThreshold = 100_000 });
+        builder.Services.AddSingleton<MasterNode>();
         builder.Services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
-        builder.Services.AddHostedService<MasterNodeService>();
+        builder.Services.AddSingleton<MasterRequestHandler>();
         if (arguments.ParentPid is { } parent)
         {
             builder.Services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>(), TimeProvider.System));
@@ -61,7 +70,7 @@ internal static class Program
             Console.Error.WriteLine($"master {self.Id} could not start: {e.Message}");
             return 1;
         }
-        // The container disposes MasterNode (stores, transport) as the app shuts down.
+        // The container disposes the Raft host (and with it the log), the transport and the store as the app shuts down.
         return 0;
     }
 

@@ -11,11 +11,11 @@ namespace Dfs.Raft.Master.Protocol;
 /// Serves a master's internal port: the first frame's type tells a Raft peer's connection from a
 /// client's, and the connection is handed to the matching protocol for its whole life.
 /// </summary>
-public sealed partial class MasterConnectionHandler(MasterNode node, IHostApplicationLifetime lifetime, ILoggerFactory loggers,
-    ILogger<MasterConnectionHandler> logger)
+public sealed partial class MasterConnectionHandler(IRaftInboundSink raftSink, MasterRequestHandler requests, IHostApplicationLifetime lifetime,
+    ILoggerFactory loggers, ILogger<MasterConnectionHandler> logger)
     : ConnectionHandler
 {
-    private readonly RaftConnectionHandler _raft = new(node.Transport, lifetime, loggers.CreateLogger<RaftConnectionHandler>());
+    private readonly RaftConnectionHandler _raft = new(raftSink, lifetime, loggers.CreateLogger<RaftConnectionHandler>());
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -32,7 +32,7 @@ public sealed partial class MasterConnectionHandler(MasterNode node, IHostApplic
         var frames = new FrameConnection(connection.Transport);
         try
         {
-            await ClientConnectionServer.ServeAsync(frames, node.RequestHandler, connection.ConnectionClosed);
+            await ClientConnectionServer.ServeAsync(frames, requests, connection.ConnectionClosed);
         }
         catch (FramingException e)
         {

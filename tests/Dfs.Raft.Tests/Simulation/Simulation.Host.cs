@@ -194,26 +194,38 @@ internal sealed partial class Simulation
         node.Persisting = true;
         var incarnation = node.Incarnation;
         var latency = writes ? DiskLatency() : 0;
-        if (writes && _faultsOn && _options.Crashes && _random.NextDouble() < _crashWhilePersistingProbability)
+        if (writes)
         {
-            // Power fails while the write is in flight: whatever was sent before the fsync must not matter.
-            _events.After(_random.NextInt64(latency + 1), () =>
-            {
-                if (node.Incarnation == incarnation && node.Up)
-                {
-                    Crash(node);
-                    if (_random.Next(3) == 0)
-                    {
-                        PowerLoss();
-                    }
-                }
-            });
+            MaybeCrashDuringWrite(node, incarnation, latency);
         }
         _events.After(latency, () =>
         {
             if (node.Incarnation == incarnation && node.Up)
             {
                 FinishReady(node, ready, writes);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Now and then power fails while a write is in flight (before its fsync returns): whatever was sent or
+    /// applied before the fsync must not matter. Used by both host orders.
+    /// </summary>
+    private void MaybeCrashDuringWrite(SimNode node, int incarnation, long latency)
+    {
+        if (!_faultsOn || !_options.Crashes || _random.NextDouble() >= _crashWhilePersistingProbability)
+        {
+            return;
+        }
+        _events.After(_random.NextInt64(latency + 1), () =>
+        {
+            if (node.Incarnation == incarnation && node.Up)
+            {
+                Crash(node);
+                if (_random.Next(3) == 0)
+                {
+                    PowerLoss();
+                }
             }
         });
     }

@@ -130,20 +130,9 @@ internal sealed partial class Simulation
         }
         var incarnation = node.Incarnation;
         var latency = written ? DiskLatency() : 0;
-        if (written && _faultsOn && _options.Crashes && _random.NextDouble() < _crashWhilePersistingProbability)
+        if (written)
         {
-            // Power fails while the batch is in flight: what was applied or sent before the fsync must not matter.
-            _events.After(_random.NextInt64(latency + 1), () =>
-            {
-                if (node.Incarnation == incarnation && node.Up)
-                {
-                    Crash(node);
-                    if (_random.Next(3) == 0)
-                    {
-                        PowerLoss();
-                    }
-                }
-            });
+            MaybeCrashDuringWrite(node, incarnation, latency);
         }
         _events.After(latency, () =>
         {
