@@ -8,15 +8,18 @@ using Dfs.ChunkServer.Storage;
 namespace Dfs.Bench;
 
 /// <summary>
-/// <c>chunk-pipeline [--total-mib 1024] [--chunk-mib 64] [--rounds 2] [--dir PATH] [--window N] [--disk-queue N] [--fsync-packets N]</c>: a 3-replica write
+/// <c>chunk-pipeline [--total-mib 1024] [--chunk-mib 64] [--rounds 2] [--dir PATH] [--window N] [--disk-queue N] [--fsync-packets N] [--local-read-kib N]</c>: a 3-replica write
 /// pipeline of in-process chunk servers on loopback over FileChunkStores in three folders, beside the
 /// machine's own limit measured in the same run; then chunk reads beside plain page-cache reads.
 /// </summary>
 /// <remarks>
 /// Write reference: the same bytes written three times, to three files concurrently (one per folder), with an
 /// fsync at the end of each chunk: what three replicas on this disk cost without any network or protocol.
-/// Read reference: the same number of bytes read with a plain FileStream from a file in the page cache.
-/// BenchmarkDotNet's repetition does not suit a 1 GiB fsynced workload, so this is a load generator.
+/// Read reference: the same number of bytes read with a plain FileStream from a file in the page cache. Chunks are
+/// read twice: by the default client (short-circuit from the local file, every block verified) and over TCP.
+/// The sides take turns chunk by chunk, so each meets the same machine state; each round prints its ratios and
+/// the last line their medians. BenchmarkDotNet's repetition does not suit a 1 GiB fsynced workload, so this is
+/// a load generator.
 /// </remarks>
 internal static class ChunkPipelineLoad
 {
@@ -52,8 +55,9 @@ internal static class ChunkPipelineLoad
             }
             var chain = hosts.Select(h => h.Endpoint).ToArray();
             var writer = new ChunkWriteClient(new ChunkWriteOptions { WindowPackets = window });
-            var reader = new ChunkReadClient();
-            var best = new Figures();
+            var reader = new ChunkReadClient(new ChunkReadOptions { LocalReadBytes = IntArg(args, "--local-read-kib", new ChunkReadOptions().LocalReadBytes / 1024) * 1024 });
+            var networkReader = new ChunkReadClient(new ChunkReadOptions { ShortCircuitLocalReads = false });
+            var all = new List<Figures>();
             ulong nextId = 1;
 
             // A short unmeasured write and read first, so the measured rounds run tiered-up code.
@@ -62,6 +66,7 @@ internal static class ChunkPipelineLoad
             for (var i = 0; i < 4; i++)
             {
                 await reader.ReadAsync(warmUp, 1, 0, -1, [chain[0]], static (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+                await networkReader.ReadAsync(warmUp, 1, 0, -1, [chain[0]], static (_, _) => ValueTask.CompletedTask, CancellationToken.None);
             }
             foreach (var store in stores)
             {
@@ -72,65 +77,77 @@ internal static class ChunkPipelineLoad
             {
                 var gib = totalBytes / (1024.0 * 1024 * 1024);
                 var ids = new List<ChunkId>();
-                async Task<(TimeSpan Elapsed, TimeSpan Cpu)> Reference()
+                var pipeline = new Measured();
+                var reference = new Measured();
+                var referenceFiles = folders.Select(folder => new FileStream(Path.Combine(folder, "reference.bin"), FileMode.Create,
+                    FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.Asynchronous)).ToArray();
+                try
                 {
-                    var before = CpuTime();
-                    var elapsed = await MeasureAsync(() => ReferenceWriteAsync(folders, payload, chunks));
-                    return (elapsed, CpuTime() - before);
-                }
-                async Task<(TimeSpan Elapsed, TimeSpan Cpu)> Pipeline()
-                {
-                    var before = CpuTime();
-                    var elapsed = await MeasureAsync(async () =>
+                    // Chunk by chunk, the two writers take turns, and who goes first alternates: on this VM a page the
+                    // guest just freed is cheap to reuse and a page the hypervisor reclaimed is dear, so writing all
+                    // of one and then all of the other would hand one of them the cheap pages.
+                    for (var i = 0; i < chunks; i++)
                     {
-                        for (var i = 0; i < chunks; i++)
+                        var id = new ChunkId(nextId++);
+                        ids.Add(id);
+                        Func<Task> pipelineChunk = () => writer.WriteAsync(id, 1, chain, new MemoryStream(payload, writable: false), CancellationToken.None);
+                        Func<Task> referenceChunk = () => ReferenceWriteChunkAsync(referenceFiles, payload);
+                        if (i % 2 == 0)
                         {
-                            var id = new ChunkId(nextId++);
-                            ids.Add(id);
-                            await writer.WriteAsync(id, 1, chain, new MemoryStream(payload, writable: false), CancellationToken.None);
+                            await reference.AddAsync(referenceChunk);
+                            await pipeline.AddAsync(pipelineChunk);
                         }
-                    });
-                    return (elapsed, CpuTime() - before);
-                }
-                // Whichever writes first after the previous round's deletes gets page-cache pages the guest still
-                // holds; the next one gets pages the hypervisor has reclaimed meanwhile (free page reporting) and
-                // pays for faulting them in. Alternating the order gives each side the same conditions over two rounds.
-                var referenceFirst = round % 2 == 1;
-                (TimeSpan Elapsed, TimeSpan Cpu) reference, pipeline;
-                if (referenceFirst)
-                {
-                    reference = await Reference();
-                    pipeline = await Pipeline();
-                }
-                else
-                {
-                    pipeline = await Pipeline();
-                    reference = await Reference();
-                }
-                var (referenceWrite, referenceWriteCpu) = reference;
-                var (pipelineWrite, writeCpu) = pipeline;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round} ({(referenceFirst ? "reference written first" : "pipeline written first")}): pipeline write used {writeCpu.TotalSeconds:F1} s of CPU in {pipelineWrite.TotalSeconds:F1} s ({writeCpu.TotalSeconds / pipelineWrite.TotalSeconds:F2} cores busy; machine load average {LoadAverage()}); " +
-                    $"CPU-s per GiB: pipeline write {writeCpu.TotalSeconds / gib:F1}, reference write {referenceWriteCpu.TotalSeconds / gib:F1}"));
-                var cpu = CpuTime();
-                var referenceRead = await MeasureAsync(() => ReferenceReadAsync(Path.Combine(folders[0], "reference.bin"), totalBytes));
-                var referenceReadCpu = CpuTime() - cpu;
-                cpu = CpuTime();
-                var chunkRead = await MeasureAsync(async () =>
-                {
-                    foreach (var id in ids)
-                    {
-                        await reader.ReadAsync(id, 1, 0, -1, [chain[0]], static (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+                        else
+                        {
+                            await pipeline.AddAsync(pipelineChunk);
+                            await reference.AddAsync(referenceChunk);
+                        }
                     }
-                });
-                var readCpu = CpuTime() - cpu;
+                }
+                finally
+                {
+                    foreach (var file in referenceFiles)
+                    {
+                        await file.DisposeAsync();
+                    }
+                }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round}: CPU-s per GiB: chunk read {readCpu.TotalSeconds / gib:F2}, reference read {referenceReadCpu.TotalSeconds / gib:F2}"));
+                    $"round {round}: write CPU-s per GiB: pipeline {pipeline.Cpu.TotalSeconds / gib:F1}, reference {reference.Cpu.TotalSeconds / gib:F1} (machine load average {LoadAverage()})"));
+
+                // Reads the same way: a chunk's bytes from the reference file, then by the two chunk readers, in turns.
+                var localRead = new Measured();
+                var networkRead = new Measured();
+                var referenceRead = new Measured();
+                var localBefore = reader.LocalBytesRead;
+                var readBuffer = new byte[IoBlock];
+                await using (var referenceFile = new FileStream(Path.Combine(folders[0], "reference.bin"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous))
+                {
+                    for (var i = 0; i < chunks; i++)
+                    {
+                        var id = ids[i];
+                        var offset = i * chunkBytes;
+                        var turns = new (Measured Into, Func<Task> Read)[]
+                        {
+                            (referenceRead, () => ReferenceReadChunkAsync(referenceFile, readBuffer, offset, chunkBytes)),
+                            (localRead, () => reader.ReadAsync(id, 1, 0, -1, [chain[0]], static (_, _) => ValueTask.CompletedTask, CancellationToken.None)),
+                            (networkRead, () => networkReader.ReadAsync(id, 1, 0, -1, [chain[0]], static (_, _) => ValueTask.CompletedTask, CancellationToken.None)),
+                        };
+                        for (var turn = 0; turn < turns.Length; turn++)
+                        {
+                            var (into, read) = turns[(i + turn) % turns.Length];
+                            await into.AddAsync(read);
+                        }
+                    }
+                }
+                var localBytes = reader.LocalBytesRead - localBefore;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: read CPU-s per GiB: chunk read {localRead.Cpu.TotalSeconds / gib:F2} ({localBytes * 100.0 / totalBytes:F0}% of its bytes short-circuit from the local file), " +
+                    $"chunk read over TCP {networkRead.Cpu.TotalSeconds / gib:F2}, reference {referenceRead.Cpu.TotalSeconds / gib:F2}"));
                 var figures = new Figures(
-                    Rate(totalBytes, pipelineWrite), Rate(totalBytes, referenceWrite),
-                    Rate(totalBytes, chunkRead), Rate(totalBytes, referenceRead));
+                    Rate(totalBytes, pipeline.Elapsed), Rate(totalBytes, reference.Elapsed),
+                    Rate(totalBytes, localRead.Elapsed), Rate(totalBytes, networkRead.Elapsed), Rate(totalBytes, referenceRead.Elapsed));
                 Print($"round {round}", figures);
-                best = best.Max(figures);
+                all.Add(figures);
 
                 foreach (var id in ids)
                 {
@@ -144,7 +161,11 @@ internal static class ChunkPipelineLoad
                     File.Delete(Path.Combine(folder, "reference.bin"));
                 }
             }
-            Print("best", best);
+            Print("median", Figures.Median(all));
+            static double MedianOf(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"median of the {all.Count} rounds' ratios: write {MedianOf(all.Select(f => f.PipelineWrite / f.ReferenceWrite)):P0}, " +
+                $"chunk read {MedianOf(all.Select(f => f.ChunkRead / f.ReferenceRead)):P0}, over TCP {MedianOf(all.Select(f => f.NetworkRead / f.ReferenceRead)):P0}"));
             return 0;
         }
         finally
@@ -161,30 +182,24 @@ internal static class ChunkPipelineLoad
         }
     }
 
-    /// <summary>Three files written concurrently with the chunk bytes, fsynced at the end of every chunk.</summary>
-    private static Task ReferenceWriteAsync(string[] folders, byte[] payload, int chunks) =>
-        Task.WhenAll(folders.Select(folder => Task.Run(async () =>
+    /// <summary>One chunk's bytes appended to each of three files concurrently, each file fsynced at the end.</summary>
+    private static Task ReferenceWriteChunkAsync(FileStream[] files, byte[] payload) =>
+        Task.WhenAll(files.Select(file => Task.Run(async () =>
         {
-            Directory.CreateDirectory(folder);
-            await using var file = new FileStream(Path.Combine(folder, "reference.bin"), FileMode.Create, FileAccess.Write, FileShare.Read, 1, FileOptions.Asynchronous);
-            for (var chunk = 0; chunk < chunks; chunk++)
+            for (var offset = 0; offset < payload.Length; offset += IoBlock)
             {
-                for (var offset = 0; offset < payload.Length; offset += IoBlock)
-                {
-                    await file.WriteAsync(payload.AsMemory(offset, Math.Min(IoBlock, payload.Length - offset)));
-                }
-                file.Flush(flushToDisk: true);
+                await file.WriteAsync(payload.AsMemory(offset, Math.Min(IoBlock, payload.Length - offset)));
             }
+            file.Flush(flushToDisk: true);
         })));
 
-    /// <summary>The same number of bytes read from a file that is in the page cache (it was just written and read once).</summary>
-    private static async Task ReferenceReadAsync(string path, long totalBytes)
+    /// <summary>One chunk's worth of bytes read from a file in the page cache (it was just written).</summary>
+    private static async Task ReferenceReadChunkAsync(FileStream file, byte[] buffer, long offset, long length)
     {
-        var buffer = new byte[IoBlock];
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+        file.Position = offset;
         long read = 0;
         int n;
-        while (read < totalBytes && (n = await file.ReadAsync(buffer)) > 0)
+        while (read < length && (n = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - read)))) > 0)
         {
             read += n;
         }
@@ -199,18 +214,29 @@ internal static class ChunkPipelineLoad
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
-    private static async Task<TimeSpan> MeasureAsync(Func<Task> action)
+    /// <summary>Wall-clock and process CPU time summed over the pieces of one side of a comparison.</summary>
+    private sealed class Measured
     {
-        var started = Stopwatch.GetTimestamp();
-        await action();
-        return Stopwatch.GetElapsedTime(started);
+        public TimeSpan Elapsed { get; private set; }
+
+        public TimeSpan Cpu { get; private set; }
+
+        public async Task AddAsync(Func<Task> action)
+        {
+            var cpu = CpuTime();
+            var started = Stopwatch.GetTimestamp();
+            await action();
+            Elapsed += Stopwatch.GetElapsedTime(started);
+            Cpu += CpuTime() - cpu;
+        }
     }
 
     private static double Rate(long bytes, TimeSpan elapsed) => bytes / (1024.0 * 1024.0) / elapsed.TotalSeconds;
 
     private static void Print(string label, Figures f) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{label}: write pipeline {f.PipelineWrite:F0} MB/s vs 3x fsynced files {f.ReferenceWrite:F0} MB/s = {f.PipelineWrite / f.ReferenceWrite:P0}; " +
-        $"read chunk {f.ChunkRead:F0} MB/s vs page-cache FileStream {f.ReferenceRead:F0} MB/s = {f.ChunkRead / f.ReferenceRead:P0}"));
+        $"read chunk {f.ChunkRead:F0} MB/s vs page-cache FileStream {f.ReferenceRead:F0} MB/s = {f.ChunkRead / f.ReferenceRead:P0} " +
+        $"(over TCP without short-circuit: {f.NetworkRead:F0} MB/s = {f.NetworkRead / f.ReferenceRead:P0})"));
 
     private static int IntArg(string[] args, string name, int fallback) =>
         StringArg(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
@@ -222,10 +248,14 @@ internal static class ChunkPipelineLoad
     }
 
     /// <summary>One round's rates in MiB/s.</summary>
-    private readonly record struct Figures(double PipelineWrite, double ReferenceWrite, double ChunkRead, double ReferenceRead)
+    private readonly record struct Figures(double PipelineWrite, double ReferenceWrite, double ChunkRead, double NetworkRead, double ReferenceRead)
     {
-        public Figures Max(Figures other) => new(
-            Math.Max(PipelineWrite, other.PipelineWrite), Math.Max(ReferenceWrite, other.ReferenceWrite),
-            Math.Max(ChunkRead, other.ChunkRead), Math.Max(ReferenceRead, other.ReferenceRead));
+        /// <summary>Each field's median over the rounds (the upper middle one for an even count).</summary>
+        public static Figures Median(IReadOnlyList<Figures> rounds)
+        {
+            double Middle(Func<Figures, double> field) => rounds.Select(field).Order().ElementAt(rounds.Count / 2);
+            return new Figures(Middle(f => f.PipelineWrite), Middle(f => f.ReferenceWrite), Middle(f => f.ChunkRead),
+                Middle(f => f.NetworkRead), Middle(f => f.ReferenceRead));
+        }
     }
 }

@@ -14,11 +14,29 @@ namespace Dfs.ChunkServer.Client;
 /// <remarks>
 /// Only verified bytes reach the destination: the server checks every stored block, and each packet is
 /// checked against its CRC-32C on arrival. Bytes go straight from the connection's buffers to the
-/// destination. Thread-safe; each read uses its own connection.
+/// destination. A replica on this machine is read from its file when its server allows it (see
+/// <see cref="ChunkReadOptions.ShortCircuitLocalReads"/>), each block checked against the checksum the server
+/// gave. Thread-safe; each read uses its own connection.
 /// </remarks>
-public sealed class ChunkReadClient(TimeSpan? timeout = null)
+public sealed partial class ChunkReadClient
 {
-    private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromSeconds(30);
+    private readonly ChunkReadOptions _options;
+    private readonly TimeSpan _timeout;
+    private long _bytesRead;
+    private long _localBytesRead;
+
+    public ChunkReadClient(ChunkReadOptions? options = null)
+    {
+        _options = options ?? new ChunkReadOptions();
+        _options.Validate();
+        _timeout = _options.Timeout;
+    }
+
+    /// <summary>Verified bytes this client has delivered to destinations, by any path.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Of <see cref="BytesRead"/>, the bytes read straight from a local replica's file (short-circuit).</summary>
+    public long LocalBytesRead => Interlocked.Read(ref _localBytesRead);
 
     /// <summary>Copies bytes [offset, offset + length) of the chunk into <paramref name="destination"/>; a negative length reads to the chunk's end.</summary>
     /// <returns>The replica that delivered the last bytes.</returns>
@@ -96,7 +114,20 @@ public sealed class ChunkReadClient(TimeSpan? timeout = null)
         var connection = await FrameConnection.ConnectAsync(replica.Host, replica.Port, timeout.Token);
         try
         {
-            return await ReadOverAsync(connection, peer, id, minimumVersion, state, sink, onReplica, timeout, cancellationToken);
+            var announced = false;
+            if (_options.ShortCircuitLocalReads && IsOnThisMachine(replica))
+            {
+                // A local read that cannot start or finish (refused, file gone, a block failing its check) goes on
+                // over this connection from the first byte not delivered: the server then verifies the blocks
+                // itself and reports a corrupt replica.
+                var local = await TryReadLocallyAsync(connection, peer, id, minimumVersion, state, sink, onReplica, timeout, cancellationToken);
+                if (local.Completed)
+                {
+                    return local.Replica!;
+                }
+                announced = local.Replica is not null;
+            }
+            return await ReadOverAsync(connection, peer, id, minimumVersion, state, sink, announced ? null : onReplica, timeout, cancellationToken);
         }
         finally
         {
@@ -113,6 +144,55 @@ public sealed class ChunkReadClient(TimeSpan? timeout = null)
         await connection.FlushAsync(timeout.Token);
 
         var info = ChunkWire.Expect<ChunkInfoMessage>(await connection.ReadAsync(timeout.Token), peer, ChunkFrameType.ReadHeader).Info;
+        await AcceptSourceAsync(peer, id, info, state, onReplica, cancellationToken);
+
+        while (true)
+        {
+            timeout.CancelAfter(_timeout);
+            var read = await connection.ReadAsync(timeout.Token);
+            if (read is not { } frame)
+            {
+                throw new ChunkServerException(ChunkErrorCode.Unreachable, $"{peer} closed the connection at offset {state.Position} of chunk {id}.");
+            }
+            switch ((ChunkFrameType)frame.Type)
+            {
+                case ChunkFrameType.Data:
+                    if (!ChunkWire.TryParseData(frame, out var packetOffset, out var data))
+                    {
+                        throw new ChunkServerException(ChunkErrorCode.Corrupt, $"{peer}: the packet at offset {packetOffset} of chunk {id} failed its CRC-32C check on arrival.");
+                    }
+                    if (packetOffset != state.Position || packetOffset + data.Length > state.End)
+                    {
+                        throw new ChunkServerException(ChunkErrorCode.Protocol, $"{peer} sent bytes {packetOffset}..{packetOffset + data.Length} of chunk {id}; {state.Position}..{state.End} were expected.");
+                    }
+                    foreach (var segment in data)
+                    {
+                        await DeliverAsync(sink, segment, cancellationToken);
+                    }
+                    state.Position += data.Length;
+                    Interlocked.Add(ref _bytesRead, data.Length);
+                    break;
+                case ChunkFrameType.ReadEnd:
+                    if (state.Position != state.End)
+                    {
+                        throw new ChunkServerException(ChunkErrorCode.Protocol, $"{peer} ended the read of chunk {id} at offset {state.Position}, short of {state.End}.");
+                    }
+                    return info;
+                case ChunkFrameType.Error:
+                    throw ChunkWire.Parse<ErrorMessage>(frame).ToException();
+                default:
+                    throw new ChunkServerException(ChunkErrorCode.Protocol, $"{peer} sent frame type {frame.Type} inside a read.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="info"/> as the replica the next bytes come from: it must hold the same contents as
+    /// any replica read before; <paramref name="onReplica"/> is told; an open-ended range ends at its length.
+    /// </summary>
+    private static async ValueTask AcceptSourceAsync(string peer, ChunkId id, ChunkInfo info, ReadState state,
+        Func<ChunkInfo, CancellationToken, ValueTask>? onReplica, CancellationToken cancellationToken)
+    {
         if (state.Source is { } first && (first.Length != info.Length || first.Checksum != info.Checksum))
         {
             throw new ChunkServerException(ChunkErrorCode.Conflict,
@@ -134,50 +214,19 @@ public sealed class ChunkReadClient(TimeSpan? timeout = null)
         {
             state.End = Math.Max(state.Position, info.Length);
         }
+    }
 
-        while (true)
+    /// <summary>Hands verified bytes to the destination; its failures are not the replica's.</summary>
+    private static async ValueTask DeliverAsync(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, ReadOnlyMemory<byte> data,
+        CancellationToken cancellationToken)
+    {
+        try
         {
-            timeout.CancelAfter(_timeout);
-            var read = await connection.ReadAsync(timeout.Token);
-            if (read is not { } frame)
-            {
-                throw new ChunkServerException(ChunkErrorCode.Unreachable, $"{peer} closed the connection at offset {state.Position} of chunk {id}.");
-            }
-            switch ((ChunkFrameType)frame.Type)
-            {
-                case ChunkFrameType.Data:
-                    if (!ChunkWire.TryParseData(frame, out var packetOffset, out var data))
-                    {
-                        throw new ChunkServerException(ChunkErrorCode.Corrupt, $"{peer}: the packet at offset {packetOffset} of chunk {id} failed its CRC-32C check on arrival.");
-                    }
-                    if (packetOffset != state.Position || packetOffset + data.Length > state.End)
-                    {
-                        throw new ChunkServerException(ChunkErrorCode.Protocol, $"{peer} sent bytes {packetOffset}..{packetOffset + data.Length} of chunk {id}; {state.Position}..{state.End} were expected.");
-                    }
-                    try
-                    {
-                        foreach (var segment in data)
-                        {
-                            await sink(segment, cancellationToken);
-                        }
-                    }
-                    catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        throw new DestinationFailedException(e);
-                    }
-                    state.Position += data.Length;
-                    break;
-                case ChunkFrameType.ReadEnd:
-                    if (state.Position != state.End)
-                    {
-                        throw new ChunkServerException(ChunkErrorCode.Protocol, $"{peer} ended the read of chunk {id} at offset {state.Position}, short of {state.End}.");
-                    }
-                    return info;
-                case ChunkFrameType.Error:
-                    throw ChunkWire.Parse<ErrorMessage>(frame).ToException();
-                default:
-                    throw new ChunkServerException(ChunkErrorCode.Protocol, $"{peer} sent frame type {frame.Type} inside a read.");
-            }
+            await sink(data, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DestinationFailedException(e);
         }
     }
 

@@ -7,6 +7,12 @@ namespace Dfs.ChunkServer.Pipeline;
 
 internal sealed partial class PipelineSession
 {
+    /// <summary>Forwarded bytes a node may hold back while more packets are already waiting to be forwarded.</summary>
+    private const int MaxUnflushedForwardBytes = 512 * 1024;
+
+    /// <summary>Bytes forwarded downstream since the last flush (upstream loop only).</summary>
+    private long _unflushedForward;
+
     /// <summary>Reads packets from upstream, forwards each downstream before queueing it for the local disk.</summary>
     private async Task<bool> UpstreamLoopAsync()
     {
@@ -75,7 +81,11 @@ internal sealed partial class PipelineSession
             {
                 Volatile.Write(ref _lastDownstreamProgress, _service.Time.GetTimestamp());
             }
-            if (!await ForwardAsync(frame, token))
+            // Within a burst of packets already received, one send carries several: fewer system calls here
+            // and fewer wake-ups downstream.
+            _unflushedForward += frame.Payload.Length;
+            var flush = !_upstream.HasBufferedFrame || _unflushedForward >= MaxUnflushedForwardBytes;
+            if (!await ForwardAsync(frame, flush, token))
             {
                 return false;
             }
@@ -86,7 +96,17 @@ internal sealed partial class PipelineSession
         _received += length;
         try
         {
-            await _disk.Writer.WriteAsync(new DiskItem(buffer, length, crc, _received, null), token);
+            var item = new DiskItem(buffer, length, crc, _received, null);
+            if (!_disk.Writer.TryWrite(item))
+            {
+                // The local disk is behind: send what was held back before waiting for it.
+                if (_unflushedForward > 0 && !await FlushForwardedAsync(token))
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return false;
+                }
+                await _disk.Writer.WriteAsync(item, token);
+            }
         }
         catch
         {
@@ -96,12 +116,31 @@ internal sealed partial class PipelineSession
         return true;
     }
 
-    private async ValueTask<bool> ForwardAsync(Frame frame, CancellationToken token)
+    private async ValueTask<bool> FlushForwardedAsync(CancellationToken token)
+    {
+        try
+        {
+            await _downstream!.FlushAsync(token);
+            _unflushedForward = 0;
+            return true;
+        }
+        catch (IOException e)
+        {
+            Fail(ChunkErrorCode.Unreachable, 1, $"The connection to {Next} broke: {e.Message}");
+            return false;
+        }
+    }
+
+    private async ValueTask<bool> ForwardAsync(Frame frame, bool flush, CancellationToken token)
     {
         try
         {
             ChunkWire.Forward(_downstream!, frame);
-            await _downstream!.FlushAsync(token);
+            if (flush)
+            {
+                await _downstream!.FlushAsync(token);
+                _unflushedForward = 0;
+            }
             return true;
         }
         catch (IOException e)
@@ -119,7 +158,7 @@ internal sealed partial class PipelineSession
             Fail(ChunkErrorCode.BadRange, 0, $"Commit of chunk {_request.Id} names {commit.Length} bytes; {_received} were received.");
             return false;
         }
-        if (_downstream is not null && !await ForwardAsync(frame, token))
+        if (_downstream is not null && !await ForwardAsync(frame, flush: true, token))
         {
             return false;
         }

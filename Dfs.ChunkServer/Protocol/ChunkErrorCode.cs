@@ -24,6 +24,9 @@ public enum ChunkErrorCode : ushort
 
     /// <summary>An unexpected failure on the node (an I/O error other than the above).</summary>
     Internal = 103,
+
+    /// <summary>The server does not grant a short-circuit local read to this caller: read over the connection instead.</summary>
+    LocalReadRefused = 104,
 }
 
 /// <summary>Conversions between <see cref="ChunkError"/> and <see cref="ChunkErrorCode"/>.</summary>

@@ -35,6 +35,16 @@ public enum ChunkFrameType : ushort
     /// <summary>The range was sent in full.</summary>
     ReadEnd = 22,
 
+    /// <summary>
+    /// Asks for a short-circuit local read: <see cref="OpenLocalRequest"/> → <see cref="LocalReplica"/>. Granted only
+    /// to a caller on the same machine (a loopback connection) by a server whose store keeps replicas as files;
+    /// otherwise refused with <see cref="ChunkErrorCode.LocalReadRefused"/>.
+    /// </summary>
+    OpenLocal = 23,
+
+    /// <summary>Where the replica's data file is and its block checksums: <see cref="LocalReplicaMessage"/>.</summary>
+    LocalReplica = 24,
+
     /// <summary>Asks about a chunk's write in progress or committed replica: <see cref="StatusRequest"/> → <see cref="StatusReply"/>.</summary>
     Status = 30,
 

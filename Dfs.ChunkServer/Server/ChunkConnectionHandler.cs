@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net;
 using Dfs.ChunkServer.Pipeline;
 using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
@@ -31,7 +32,7 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
         var frames = new FrameConnection(connection.Transport);
         try
         {
-            await ServeAsync(frames, connection.ConnectionId, closed);
+            await ServeAsync(frames, connection.ConnectionId, IsSameMachine(connection.RemoteEndPoint), closed);
         }
         finally
         {
@@ -39,13 +40,16 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
         }
     }
 
-    private async Task ServeAsync(FrameConnection frames, string connectionId, CancellationToken closed)
+    /// <summary>A loopback peer runs on this machine and can open the files a local read names.</summary>
+    private static bool IsSameMachine(EndPoint? remote) => remote is IPEndPoint { Address: var address } && IPAddress.IsLoopback(address);
+
+    private async Task ServeAsync(FrameConnection frames, string connectionId, bool sameMachine, CancellationToken closed)
     {
         try
         {
             while (await frames.ReadAsync(closed) is { } frame)
             {
-                if (!await DispatchAsync(frames, frame, closed))
+                if (!await DispatchAsync(frames, frame, sameMachine, closed))
                 {
                     return;
                 }
@@ -68,7 +72,7 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
     }
 
     /// <returns>False when the connection must close.</returns>
-    private async Task<bool> DispatchAsync(FrameConnection frames, Frame frame, CancellationToken closed)
+    private async Task<bool> DispatchAsync(FrameConnection frames, Frame frame, bool sameMachine, CancellationToken closed)
     {
         var requestId = frame.RequestId;
         try
@@ -82,6 +86,9 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
                 case ChunkFrameType.Read:
                     await ServeReadAsync(frames, requestId, ChunkWire.Parse<ReadRequest>(frame), closed);
                     return true;
+                case ChunkFrameType.OpenLocal:
+                    ChunkWire.Send(frames, requestId, DescribeLocal(ChunkWire.Parse<OpenLocalRequest>(frame), sameMachine));
+                    break;
                 case ChunkFrameType.Status:
                     var status = await GetStatusAsync(ChunkWire.Parse<StatusRequest>(frame).Id, closed);
                     ChunkWire.Send(frames, requestId, status);
@@ -106,7 +113,7 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
         }
         catch (ChunkServerException e)
         {
-            // A peer this request needed (the source of a copy) failed.
+            // A peer this request needed (the source of a copy) failed, or a local read was refused.
             ChunkWire.Send(frames, requestId, new ErrorMessage(e.Code, 0, e.Message));
         }
         await frames.FlushAsync(closed);
@@ -186,6 +193,20 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
             }
             await frames.FlushAsync(closed);
         }
+    }
+
+    /// <exception cref="ChunkServerException">LocalReadRefused: the caller is to read over the connection.</exception>
+    private LocalReplicaMessage DescribeLocal(OpenLocalRequest request, bool sameMachine)
+    {
+        var refusal = !service.Options.ShortCircuitLocalReads ? "this chunk server does not grant short-circuit local reads"
+            : !sameMachine ? "short-circuit local reads are granted only to readers on the chunk server's own machine"
+            : service.Store is not ILocalReplicaSource ? "this chunk server's store does not keep replicas as files"
+            : null;
+        if (refusal is not null)
+        {
+            throw new ChunkServerException(ChunkErrorCode.LocalReadRefused, $"Chunk {request.Id}: {refusal}; read it over the connection.");
+        }
+        return new LocalReplicaMessage(((ILocalReplicaSource)service.Store).DescribeLocal(request.Id, request.MinimumVersion));
     }
 
     private async Task<StatusReply> GetStatusAsync(ChunkId id, CancellationToken closed)

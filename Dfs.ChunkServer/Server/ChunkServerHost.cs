@@ -1,6 +1,7 @@
 using System.Net;
 using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
+using Dfs.Common.Framing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -49,12 +50,14 @@ public sealed class ChunkServerHost : IAsyncDisposable
         builder.Services.AddSingleton<ReplicaCopier>();
         configureServices?.Invoke(builder.Services);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        // Receive a whole data packet per system call rather than Kestrel's default 4 KiB.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
         ListenOptions? listen = null;
         var address = await ResolveAsync(options.Host, cancellationToken);
         // Data arrives in bursts of whole packets: receiving at once (no zero-byte wait first) halves the
         // receive syscalls of a pipeline hop.
-        builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
+        builder.WebHost.UseSockets(sockets => { sockets.WaitForDataBeforeAllocatingBuffer = false; sockets.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable("DFS_INLINE") == "1"; });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Room for several data packets in flight per connection before a flush waits for the socket.

@@ -33,6 +33,13 @@ public sealed record ChunkServerOptions
     /// <summary>Packets received but not yet written locally, per pipeline, before reading from upstream pauses. Default 64 (4 MiB).</summary>
     public int DiskQueuePackets { get; init; } = 64;
 
+    /// <summary>
+    /// Whether a reader on this machine may read replica files itself (short-circuit local reads), verifying
+    /// every block against the checksums this server gives it. Needs a store that keeps replicas as files and a
+    /// reader allowed to open them (the same user). Default true.
+    /// </summary>
+    public bool ShortCircuitLocalReads { get; init; } = true;
+
     /// <summary>Checks the options, naming each mistake.</summary>
     public void Validate()
     {

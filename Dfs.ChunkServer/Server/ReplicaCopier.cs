@@ -7,7 +7,7 @@ namespace Dfs.ChunkServer.Server;
 /// <summary>Fetches a committed replica from a peer into the local store (re-replication ordered by the master).</summary>
 internal sealed class ReplicaCopier(ChunkService service)
 {
-    private readonly ChunkReadClient _reader = new(service.Options.AckTimeout);
+    private readonly ChunkReadClient _reader = new(new ChunkReadOptions { Timeout = service.Options.AckTimeout });
 
     /// <summary>Copies the chunk; the local replica is committed only if its checksum matches the source's.</summary>
     /// <exception cref="ChunkServerException">The source could not serve the chunk.</exception>

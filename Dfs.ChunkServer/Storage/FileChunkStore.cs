@@ -20,7 +20,7 @@ namespace Dfs.ChunkServer.Storage;
 /// Concurrency: safe for concurrent use on different chunks; one writer per chunk at a time; reads never block
 /// writes. Lock order: chunk stripe, then pending write, then the catalogue lock.
 /// </remarks>
-public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSource, IDisposable
+public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSource, ILocalReplicaSource, IDisposable
 {
     private readonly string _root;
     private readonly string _chunksDir;
@@ -220,6 +220,21 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
             }
             return new Reader(this, replica, handle, offset, length);
         }
+    }
+
+    public LocalReplica DescribeLocal(ChunkId id, long minimumVersion)
+    {
+        Replica? replica;
+        lock (_gate)
+        {
+            _replicas.TryGetValue(id, out replica);
+        }
+        if (replica is null)
+        {
+            throw ChunkLayout.NotFound(id);
+        }
+        ChunkLayout.CheckVersion(replica.Meta.Info, minimumVersion);
+        return new LocalReplica(replica.Meta.Info, replica.DataPath, replica.Meta.BlockCrcs);
     }
 
     public async ValueTask<bool> VerifyAsync(ChunkId id, CancellationToken cancellationToken)

@@ -106,6 +106,31 @@ public sealed class FrameConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the next <see cref="ReadAsync"/> returns a frame already received, without waiting: a node passing
+    /// frames on can hold its flush until the burst it is forwarding ends.
+    /// </summary>
+    public bool HasBufferedFrame
+    {
+        get
+        {
+            if (!_hasPendingRead)
+            {
+                return false;
+            }
+            var rest = _buffer;
+            try
+            {
+                return FrameParser.TryParse(ref rest, _maxPayloadBytes, out _);
+            }
+            catch (FramingException)
+            {
+                // The next read reports it at once.
+                return true;
+            }
+        }
+    }
+
     /// <summary>Buffers one frame with the given payload. Call <see cref="FlushAsync"/> to send.</summary>
     public void WriteFrame(ushort type, ulong requestId, ReadOnlySpan<byte> payload, ushort flags = 0)
     {

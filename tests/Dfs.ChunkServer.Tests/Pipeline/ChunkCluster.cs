@@ -61,7 +61,7 @@ internal sealed class ChunkCluster : IAsyncDisposable
     public static async Task<byte[]> ReadAllAsync(ChunkId id, long minimumVersion, params ChunkEndpoint[] replicas)
     {
         using var destination = new MemoryStream();
-        await new ChunkReadClient(TimeSpan.FromSeconds(10)).ReadAsync(id, minimumVersion, 0, -1, replicas, destination, CancellationToken.None);
+        await new ChunkReadClient(new ChunkReadOptions { Timeout = TimeSpan.FromSeconds(10) }).ReadAsync(id, minimumVersion, 0, -1, replicas, destination, CancellationToken.None);
         return destination.ToArray();
     }
 
