@@ -186,6 +186,9 @@ internal sealed partial class PipelineSession
         var sinceFlush = 0;
         var written = _request.Offset;
         Task<bool>? nextItem = null;
+        var batch = new List<DiskItem>(options.PacketsPerFsync);
+        var packets = new List<ReadOnlyMemory<byte>>(options.PacketsPerFsync);
+        var crcs = new List<uint>(options.PacketsPerFsync);
         try
         {
             while (true)
@@ -197,18 +200,37 @@ internal sealed partial class PipelineSession
                         await CommitLocallyAsync(writer, commit);
                         return;
                     }
+                    // Whatever else is already queued goes into the same write, up to the fsync interval.
+                    batch.Add(item);
+                    while (batch.Count < options.PacketsPerFsync - sinceFlush && reader.TryPeek(out var next) && next.Commit is null && reader.TryRead(out next))
+                    {
+                        batch.Add(next);
+                    }
                     try
                     {
+                        packets.Clear();
+                        crcs.Clear();
+                        foreach (var queued in batch)
+                        {
+                            packets.Add(queued.Buffer.AsMemory(0, queued.Length));
+                            crcs.Add(queued.Crc);
+                        }
                         // Store calls are not cancelled half-way: a torn local write would be worse than a late stop.
-                        // The packet's CRC was checked on arrival: the store need not compute it again.
-                        await writer.WriteAsync(item.Buffer.AsMemory(0, item.Length), item.Crc, CancellationToken.None);
+                        // The packets' CRCs were checked on arrival: the store need not compute them again.
+                        await writer.WriteAsync(packets, crcs, CancellationToken.None);
                     }
                     finally
                     {
-                        item.Release();
+                        foreach (var queued in batch)
+                        {
+                            queued.Release();
+                        }
+                        packets.Clear();
                     }
-                    written = item.End;
-                    if (++sinceFlush >= options.PacketsPerFsync)
+                    written = batch[^1].End;
+                    sinceFlush += batch.Count;
+                    batch.Clear();
+                    if (sinceFlush >= options.PacketsPerFsync)
                     {
                         await FlushLocallyAsync(writer, written);
                         sinceFlush = 0;

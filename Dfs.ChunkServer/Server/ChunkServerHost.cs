@@ -57,7 +57,7 @@ public sealed class ChunkServerHost : IAsyncDisposable
         var address = await ResolveAsync(options.Host, cancellationToken);
         // Data arrives in bursts of whole packets: receiving at once (no zero-byte wait first) halves the
         // receive syscalls of a pipeline hop.
-        builder.WebHost.UseSockets(sockets => { sockets.WaitForDataBeforeAllocatingBuffer = false; sockets.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable("DFS_INLINE") == "1"; });
+        builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // Room for several data packets in flight per connection before a flush waits for the socket.

@@ -137,6 +137,47 @@ public sealed partial class FileChunkStore
             return ValueTask.CompletedTask;
         }
 
+        public ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> packets, IReadOnlyList<uint> crcs, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (packets.Count != crcs.Count)
+            {
+                throw new ArgumentException($"{packets.Count} packets came with {crcs.Count} checksums.", nameof(crcs));
+            }
+            var total = 0L;
+            foreach (var packet in packets)
+            {
+                total += packet.Length;
+            }
+            lock (pending)
+            {
+                CheckOwnedLocked();
+                if (total == 0)
+                {
+                    return ValueTask.CompletedTask;
+                }
+                var refusal = store.TryReserve(total);
+                if (refusal is not null)
+                {
+                    Fail(refusal);
+                }
+                try
+                {
+                    RandomAccess.Write(pending.Handle!, packets, pending.Length);
+                }
+                catch (IOException e) when (IsDiskFull(e))
+                {
+                    Interlocked.Add(ref store._usedBytes, -total);
+                    Fail(e.Message);
+                }
+                for (var i = 0; i < packets.Count; i++)
+                {
+                    Append(packets[i].Span, crcs[i]);
+                }
+            }
+            return ValueTask.CompletedTask;
+        }
+
         public ValueTask FlushAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -69,6 +69,21 @@ public interface IChunkWriter : IAsyncDisposable
     /// <exception cref="ChunkStoreException">DiskFull.</exception>
     ValueTask WriteAsync(ReadOnlyMemory<byte> data, uint crc, CancellationToken cancellationToken) => WriteAsync(data, cancellationToken);
 
+    /// <summary>
+    /// Appends packets in order, each with the CRC-32C the caller checked (see
+    /// <see cref="WriteAsync(ReadOnlyMemory{byte}, uint, CancellationToken)"/>). A store on files writes them with one
+    /// gather write: one system call, and the kernel takes page-cache memory for the whole run at once, which
+    /// costs far less than taking it packet by packet. The default writes them one by one.
+    /// </summary>
+    /// <exception cref="ChunkStoreException">DiskFull.</exception>
+    async ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> packets, IReadOnlyList<uint> crcs, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < packets.Count; i++)
+        {
+            await WriteAsync(packets[i], crcs[i], cancellationToken);
+        }
+    }
+
     /// <summary>Makes the bytes written so far durable (fsync) without committing: the point at which a pipeline packet is acknowledged.</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken);
 

@@ -41,6 +41,34 @@ public abstract class ChunkStoreContractTests : IDisposable
         Assert.Equal(data, await ReadAllAsync(store, new ChunkId(2), 1, 0, data.Length));
     }
 
+    [Fact]
+    public async Task PacketsWrittenTogether_ReadBackExactly_WithTheChecksumsOfTheWholeReplica()
+    {
+        var store = CreateStore();
+        var id = new ChunkId(20);
+        // Whole blocks, then packets that leave block boundaries behind, then whole-sized packets across them.
+        int[] sizes = [Block, Block, 10, Block - 10, Block, 3, Block, 0, 77];
+        var data = Bytes(sizes.Sum(), seed: 20);
+        var packets = new List<ReadOnlyMemory<byte>>();
+        var at = 0;
+        foreach (var size in sizes)
+        {
+            packets.Add(data.AsMemory(at, size));
+            at += size;
+        }
+
+        await using (var writer = store.BeginWrite(id, 1))
+        {
+            await writer.WriteAsync(packets.Take(4).ToArray(), packets.Take(4).Select(p => Crc32C.Compute(p.Span)).ToArray(), CancellationToken.None);
+            await writer.WriteAsync(packets.Skip(4).ToArray(), packets.Skip(4).Select(p => Crc32C.Compute(p.Span)).ToArray(), CancellationToken.None);
+            Assert.Equal(data.Length, writer.Length);
+            Assert.Equal(new ChunkInfo(id, 1, data.Length, Crc32C.Compute(data)), await writer.CommitAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(data, await ReadAllAsync(store, id, 1, 0, data.Length));
+        Assert.True(await store.VerifyAsync(id, CancellationToken.None));
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(Block - 1, 2)]
