@@ -135,7 +135,7 @@ public sealed partial class ChunkReadClient
     {
         try
         {
-            return ReadFully(file, destination.Span, offset);
+            return FileReads.ReadFully(file, destination.Span, offset);
         }
         catch (IOException)
         {
@@ -160,21 +160,6 @@ public sealed partial class ChunkReadClient
     }
 
     private static long RoundUpToBlock(long offset) => (offset + ChunkLayout.BlockSize - 1) / ChunkLayout.BlockSize * ChunkLayout.BlockSize;
-
-    private static int ReadFully(SafeFileHandle file, Span<byte> destination, long offset)
-    {
-        var total = 0;
-        while (total < destination.Length)
-        {
-            var n = RandomAccess.Read(file, destination[total..], offset + total);
-            if (n == 0)
-            {
-                break;
-            }
-            total += n;
-        }
-        return total;
-    }
 
     /// <param name="Replica">The replica the destination was told of, if the read got that far.</param>
     /// <param name="Completed">The whole range was delivered.</param>

@@ -64,7 +64,7 @@ public sealed partial class FileChunkStore
                 // A whole block wanted: read it straight into the caller's buffer and check it there, so its
                 // bytes are copied once and its stored CRC is the CRC of what is returned.
                 var span = buffer.Span[..length];
-                var read = ReadFully(_handle, span, blockStart);
+                var read = FileReads.ReadFully(_handle, span, blockStart);
                 var crc = read == length ? Crc32C.Compute(span) : 0;
                 if (read != length || crc != _replica.Meta.BlockCrcs[block])
                 {
@@ -129,7 +129,7 @@ public sealed partial class FileChunkStore
             {
                 _loadedBlock = -1;
                 var span = _block.AsSpan(0, length);
-                var read = ReadFully(_handle, span, (long)block * ChunkLayout.BlockSize);
+                var read = FileReads.ReadFully(_handle, span, (long)block * ChunkLayout.BlockSize);
                 if (read != length || Crc32C.Compute(span) != _replica.Meta.BlockCrcs[block])
                 {
                     FailBlock(block, read, length);

@@ -30,7 +30,7 @@ public sealed partial class FileChunkStore
                 var recorded = (int)Math.Clamp(pending.RecordedLength - start, 0, ChunkLayout.BlockSize);
                 var keep = (int)Math.Min(ChunkLayout.BlockSize, offset - start);
                 var span = buffer.AsSpan(0, Math.Max(recorded, keep));
-                if (ReadFully(handle, span, start) != span.Length)
+                if (FileReads.ReadFully(handle, span, start) != span.Length)
                 {
                     throw new ChunkStoreException(ChunkError.Corrupt, $"The pending data of chunk {pending.Id} is shorter than the {pending.Length} bytes recorded for it.");
                 }
@@ -65,21 +65,6 @@ public sealed partial class FileChunkStore
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static int ReadFully(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> buffer, long fileOffset)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            var read = RandomAccess.Read(handle, buffer[total..], fileOffset + total);
-            if (read == 0)
-            {
-                break;
-            }
-            total += read;
-        }
-        return total;
     }
 
     private sealed class Writer(FileChunkStore store, PendingFile pending) : IChunkWriter

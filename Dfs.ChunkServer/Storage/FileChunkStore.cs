@@ -222,21 +222,6 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
         }
     }
 
-    public LocalReplica DescribeLocal(ChunkId id, long minimumVersion)
-    {
-        Replica? replica;
-        lock (_gate)
-        {
-            _replicas.TryGetValue(id, out replica);
-        }
-        if (replica is null)
-        {
-            throw ChunkLayout.NotFound(id);
-        }
-        ChunkLayout.CheckVersion(replica.Meta.Info, minimumVersion);
-        return new LocalReplica(replica.Meta.Info, replica.DataPath, replica.Meta.BlockCrcs);
-    }
-
     public async ValueTask<bool> VerifyAsync(ChunkId id, CancellationToken cancellationToken)
     {
         // An empty range is valid for any replica; verification walks every block regardless.
