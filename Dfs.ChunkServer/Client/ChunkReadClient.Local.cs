@@ -79,7 +79,7 @@ public sealed partial class ChunkReadClient
         var pieceBytes = _options.LocalReadBytes;
         // Whole blocks from the one holding the range's first byte to the one holding its last.
         var fileStart = state.Position / ChunkLayout.BlockSize * ChunkLayout.BlockSize;
-        var fileEnd = Math.Min(replica.Info.Length, RoundUpToBlock(state.End));
+        var fileEnd = Math.Min(replica.Info.Length, (long)ChunkLayout.BlockCount(state.End) * ChunkLayout.BlockSize);
         var current = ArrayPool<byte>.Shared.Rent(pieceBytes);
         var next = ArrayPool<byte>.Shared.Rent(pieceBytes);
         Task<int>? ahead = null;
@@ -158,8 +158,6 @@ public sealed partial class ChunkReadClient
         }
         return verified;
     }
-
-    private static long RoundUpToBlock(long offset) => (offset + ChunkLayout.BlockSize - 1) / ChunkLayout.BlockSize * ChunkLayout.BlockSize;
 
     /// <param name="Replica">The replica the destination was told of, if the read got that far.</param>
     /// <param name="Completed">The whole range was delivered.</param>

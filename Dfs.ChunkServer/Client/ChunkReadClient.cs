@@ -21,7 +21,6 @@ namespace Dfs.ChunkServer.Client;
 public sealed partial class ChunkReadClient
 {
     private readonly ChunkReadOptions _options;
-    private readonly TimeSpan _timeout;
     private long _bytesRead;
     private long _localBytesRead;
 
@@ -29,7 +28,6 @@ public sealed partial class ChunkReadClient
     {
         _options = options ?? new ChunkReadOptions();
         _options.Validate();
-        _timeout = _options.Timeout;
     }
 
     /// <summary>Verified bytes this client has delivered to destinations, by any path.</summary>
@@ -92,7 +90,7 @@ public sealed partial class ChunkReadClient
             {
                 failures.Add(new ChunkServerException(
                     e is OperationCanceledException ? ChunkErrorCode.Timeout : ChunkErrorCode.Unreachable,
-                    $"{replica}: {(e is OperationCanceledException ? $"no answer within {_timeout.TotalSeconds:0.#} s" : e.Message)}"));
+                    $"{replica}: {(e is OperationCanceledException ? $"no answer within {_options.Timeout.TotalSeconds:0.#} s" : e.Message)}"));
             }
         }
         var code = failures.All(f => f.Code == ChunkErrorCode.StaleVersion) ? ChunkErrorCode.StaleVersion
@@ -110,7 +108,7 @@ public sealed partial class ChunkReadClient
     {
         var peer = replica.ToString();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
+        timeout.CancelAfter(_options.Timeout);
         var connection = await FrameConnection.ConnectAsync(replica.Host, replica.Port, timeout.Token);
         try
         {
@@ -148,7 +146,7 @@ public sealed partial class ChunkReadClient
 
         while (true)
         {
-            timeout.CancelAfter(_timeout);
+            timeout.CancelAfter(_options.Timeout);
             var read = await connection.ReadAsync(timeout.Token);
             if (read is not { } frame)
             {

@@ -1,3 +1,5 @@
+using Dfs.ChunkServer.Storage;
+
 namespace Dfs.ChunkServer.Client;
 
 /// <summary>How a <see cref="ChunkReadClient"/> reads. Every field has a documented default.</summary>
@@ -22,9 +24,9 @@ public sealed record ChunkReadOptions
         {
             throw new ArgumentException($"Timeout must be positive (is {Timeout}).");
         }
-        if (LocalReadBytes < 64 * 1024 || LocalReadBytes % (64 * 1024) != 0)
+        if (LocalReadBytes < ChunkLayout.BlockSize || LocalReadBytes % ChunkLayout.BlockSize != 0)
         {
-            throw new ArgumentException($"LocalReadBytes must be a positive multiple of 65536 (is {LocalReadBytes}).");
+            throw new ArgumentException($"LocalReadBytes must be a positive multiple of the {ChunkLayout.BlockSize}-byte block (is {LocalReadBytes}).");
         }
     }
 }

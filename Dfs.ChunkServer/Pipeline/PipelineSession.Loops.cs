@@ -133,21 +133,8 @@ internal sealed partial class PipelineSession
 
     private async ValueTask<bool> ForwardAsync(Frame frame, bool flush, CancellationToken token)
     {
-        try
-        {
-            ChunkWire.Forward(_downstream!, frame);
-            if (flush)
-            {
-                await _downstream!.FlushAsync(token);
-                _unflushedForward = 0;
-            }
-            return true;
-        }
-        catch (IOException e)
-        {
-            Fail(ChunkErrorCode.Unreachable, 1, $"The connection to {Next} broke: {e.Message}");
-            return false;
-        }
+        ChunkWire.Forward(_downstream!, frame);
+        return !flush || await FlushForwardedAsync(token);
     }
 
     private async Task<bool> OnCommitAsync(Frame frame, CancellationToken token)

@@ -88,47 +88,24 @@ public sealed partial class FileChunkStore
         }
 
         public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-            WriteAsync(data, null, cancellationToken);
+            Write([data], null, cancellationToken);
 
         public ValueTask WriteAsync(ReadOnlyMemory<byte> data, uint crc, CancellationToken cancellationToken) =>
-            WriteAsync(data, (uint?)crc, cancellationToken);
-
-        private ValueTask WriteAsync(ReadOnlyMemory<byte> data, uint? crc, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            lock (pending)
-            {
-                CheckOwnedLocked();
-                if (data.IsEmpty)
-                {
-                    return ValueTask.CompletedTask;
-                }
-                var refusal = store.TryReserve(data.Length);
-                if (refusal is not null)
-                {
-                    Fail(refusal);
-                }
-                try
-                {
-                    RandomAccess.Write(pending.Handle!, data.Span, pending.Length);
-                }
-                catch (IOException e) when (IsDiskFull(e))
-                {
-                    Interlocked.Add(ref store._usedBytes, -data.Length);
-                    Fail(e.Message);
-                }
-                Append(data.Span, crc);
-            }
-            return ValueTask.CompletedTask;
-        }
+            Write([data], [crc], cancellationToken);
 
         public ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> packets, IReadOnlyList<uint> crcs, CancellationToken cancellationToken)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             if (packets.Count != crcs.Count)
             {
                 throw new ArgumentException($"{packets.Count} packets came with {crcs.Count} checksums.", nameof(crcs));
             }
+            return Write(packets, crcs, cancellationToken);
+        }
+
+        /// <summary>Appends the packets with one (gather) write; <paramref name="crcs"/>, when given, are their checked CRC-32Cs.</summary>
+        private ValueTask Write(IReadOnlyList<ReadOnlyMemory<byte>> packets, IReadOnlyList<uint>? crcs, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             var total = 0L;
             foreach (var packet in packets)
             {
@@ -157,7 +134,7 @@ public sealed partial class FileChunkStore
                 }
                 for (var i = 0; i < packets.Count; i++)
                 {
-                    Append(packets[i].Span, crcs[i]);
+                    Append(packets[i].Span, crcs?[i]);
                 }
             }
             return ValueTask.CompletedTask;
