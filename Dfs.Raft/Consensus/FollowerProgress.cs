@@ -44,6 +44,36 @@ internal sealed class FollowerProgress(long next, int maxInflight)
 
     public int InflightCount => _inflight.Count;
 
+    /// <summary>The leader's commit index the follower is being timed against while it is behind (0 when it is not).</summary>
+    public long CatchUpTarget { get; private set; }
+
+    /// <summary>Ticks spent behind <see cref="CatchUpTarget"/> while answering the leader.</summary>
+    public int TicksBehind { get; private set; }
+
+    /// <summary>
+    /// One leader tick: times how long the follower has been behind the commit index. The clock restarts
+    /// whenever the follower reaches the commit index it was behind, so a follower that keeps up under load (always
+    /// a little behind a moving commit index) never accumulates; ticks while it does not answer are not counted,
+    /// as an unreachable follower is a network matter, not a follower that cannot catch up.
+    /// </summary>
+    public void TrackCatchUp(long commit)
+    {
+        if (Match >= commit)
+        {
+            CatchUpTarget = 0;
+            TicksBehind = 0;
+        }
+        else if (CatchUpTarget == 0 || Match >= CatchUpTarget)
+        {
+            CatchUpTarget = commit;
+            TicksBehind = 0;
+        }
+        else if (RecentActive)
+        {
+            TicksBehind++;
+        }
+    }
+
     public bool IsPaused => State switch
     {
         ProgressState.Probe => ProbeSent,

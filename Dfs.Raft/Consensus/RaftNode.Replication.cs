@@ -135,6 +135,7 @@ public sealed partial class RaftNode
 
     private void TickProgress(FollowerProgress progress)
     {
+        progress.TrackCatchUp(_commit);
         switch (progress.State)
         {
             case ProgressState.Replicate when progress.Next - 1 > progress.Match:

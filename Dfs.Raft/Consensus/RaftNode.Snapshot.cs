@@ -63,7 +63,12 @@ public sealed partial class RaftNode
             return;
         }
 
-        if (_log.TryTerm(metadata.Index) == metadata.Term)
+        var matches = _log.TryTerm(metadata.Index) == metadata.Term;
+        // The stored log keeps what follows the snapshot only if it already holds the snapshot's last entry.
+        // Resetting it would drop entries this node acknowledged as durable until they were written again,
+        // and a crash in between would leave the leader believing in a match the follower no longer has.
+        var keepsStoredLog = matches && _handedOutIndex >= metadata.Index;
+        if (matches)
         {
             // Figure 13: the log holds the snapshot's last entry, so what follows it is kept.
             _log.CompactThrough(metadata.Index, metadata.Term);
@@ -73,12 +78,15 @@ public sealed partial class RaftNode
             _log.Reset(metadata.Index, metadata.Term);
         }
         _snapshot = metadata;
-        _pendingSnapshot = new ReceivedSnapshot(metadata, install.Payload);
+        _pendingSnapshot = new ReceivedSnapshot(metadata, install.Payload, keepsStoredLog);
         _commit = metadata.Index;
         _applied = metadata.Index;
-        // The host may reset its log for the snapshot: any kept suffix is handed out again after it.
-        _handedOutIndex = metadata.Index;
-        _persistedIndex = Math.Min(_persistedIndex, metadata.Index);
+        if (!keepsStoredLog)
+        {
+            // The host resets its log behind the snapshot: any suffix kept in memory is handed out again after it.
+            _handedOutIndex = metadata.Index;
+            _persistedIndex = Math.Min(_persistedIndex, metadata.Index);
+        }
         RecomputeConfiguration();
         _messagesAfterPersist.Add(new InstallSnapshotResponse(Id, install.From, _term, true, metadata.Index));
     }

@@ -33,6 +33,15 @@ public sealed record RaftOptions
     /// <summary>Entries proposed but not yet committed, in bytes, beyond which proposals are refused. Default 64 MiB.</summary>
     public long MaxUncommittedBytes { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// Ticks a follower that answers may stay behind the leader's commit index before the leader reports it as
+    /// lagging (<see cref="RaftNode.LaggingFollowers"/>). 0 means 3 × <see cref="ElectionTicks"/> (the default).
+    /// </summary>
+    public int LaggingAfterTicks { get; init; }
+
+    /// <summary>The effective <see cref="LaggingAfterTicks"/>.</summary>
+    public int LaggingTicks => LaggingAfterTicks > 0 ? LaggingAfterTicks : 3 * ElectionTicks;
+
     /// <summary>Validates the options, naming the first problem.</summary>
     public void Validate()
     {

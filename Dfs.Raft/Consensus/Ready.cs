@@ -18,7 +18,12 @@ public sealed record SoftState(RaftRole Role, string? LeaderId, long Term);
 public readonly record struct ReadState(long RequestId, long ReadIndex);
 
 /// <summary>A snapshot received from the leader, to persist and restore before anything else in the same <see cref="Ready"/>.</summary>
-public sealed record ReceivedSnapshot(SnapshotMetadata Metadata, SnapshotPayload Payload);
+/// <param name="KeepsLog">
+/// The stored log already holds the snapshot's last entry with its term (Raft Figure 13, step 6): the host
+/// compacts the log through the snapshot's index and keeps what follows, which the node may have acknowledged.
+/// When false the host resets the log to start right after the snapshot.
+/// </param>
+public sealed record ReceivedSnapshot(SnapshotMetadata Metadata, SnapshotPayload Payload, bool KeepsLog = false);
 
 /// <summary>
 /// Everything the core needs the host to do, in one batch (the etcd-raft "ready" shape). The host handles a
@@ -46,7 +51,7 @@ public sealed class Ready
     /// </summary>
     public IReadOnlyList<LogEntry> Entries { get; init; } = [];
 
-    /// <summary>A snapshot from the leader that replaces the state machine and the log before it.</summary>
+    /// <summary>A snapshot from the leader that replaces the state machine and the log before it (see <see cref="ReceivedSnapshot.KeepsLog"/>).</summary>
     public ReceivedSnapshot? Snapshot { get; init; }
 
     /// <summary>Messages that may be sent before this Ready is persisted.</summary>

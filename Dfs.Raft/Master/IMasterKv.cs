@@ -41,7 +41,11 @@ public sealed record MasterStatus(
     long LastLogIndex,
     long SnapshotIndex,
     IReadOnlyList<string> Members,
-    int Pid);
+    int Pid)
+{
+    /// <summary>On the leader: followers that answer but have stayed behind the commit index for several election timeouts.</summary>
+    public IReadOnlyList<string> LaggingFollowers { get; init; } = [];
+}
 
 /// <summary>The command was applied earlier, but the session table no longer holds its response (the client acknowledged past it, or too many were outstanding).</summary>
 public sealed class ResponseDiscardedException(string message) : Exception(message);

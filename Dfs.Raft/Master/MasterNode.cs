@@ -17,7 +17,10 @@ public sealed class MasterNode(RaftHost host, KvStateMachine store, TimeProvider
         {
             var s = host.Status;
             return new MasterStatus(s.Id, s.Role.ToString(), s.Term, s.LeaderId, s.CommitIndex, s.AppliedIndex, s.LastLogIndex,
-                s.SnapshotIndex, s.Members.Voters.Concat(s.Members.Learners).ToArray(), Environment.ProcessId);
+                s.SnapshotIndex, s.Members.Voters.Concat(s.Members.Learners).ToArray(), Environment.ProcessId)
+            {
+                LaggingFollowers = s.LaggingFollowers,
+            };
         }
     }
 

@@ -37,4 +37,10 @@ internal static partial class Log
 
     [LoggerMessage(1010, LogLevel.Warning, "Raft node {NodeId}: a LeaderChanged handler threw")]
     public static partial void HandlerFailed(ILogger logger, string nodeId, Exception exception);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Raft leader {NodeId}: follower {Follower} answers but has been behind commit index {Target} for {BehindMs} ms (match {Match}, next {Next}, state {State})")]
+    public static partial void FollowerLagging(ILogger logger, string nodeId, string follower, long target, long behindMs, long match, long next, string state);
+
+    [LoggerMessage(1012, LogLevel.Information, "Raft leader {NodeId}: follower {Follower} caught up")]
+    public static partial void FollowerCaughtUp(ILogger logger, string nodeId, string follower);
 }

@@ -18,6 +18,9 @@ public sealed partial class RaftHost
     private string? _lastLeader;
     private long _ticksWithoutLeadership = -1;
 
+    // Followers the core reports as lagging, as of the last tick (status and log transitions).
+    private IReadOnlyList<string> _laggingFollowers = [];
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var node = _node!;
@@ -142,6 +145,7 @@ public sealed partial class RaftHost
 
     private void OnTick(RaftNode node)
     {
+        ReportLaggingFollowers(node);
         if (_ticksWithoutLeadership < 0 || node.Role == RaftRole.Leader)
         {
             return;
@@ -388,11 +392,45 @@ public sealed partial class RaftHost
         }
     }
 
+    /// <summary>Logs followers as they start and stop lagging, and keeps the list the status reports.</summary>
+    private void ReportLaggingFollowers(RaftNode node)
+    {
+        var lagging = node.LaggingFollowers();
+        if (lagging.Count == 0 && _laggingFollowers.Count == 0)
+        {
+            return;
+        }
+        foreach (var follower in lagging)
+        {
+            if (!_laggingFollowers.Contains(follower.Id))
+            {
+                Log.FollowerLagging(_logger, Id, follower.Id, follower.Target, (long)(follower.TicksBehind * _options.TickInterval.TotalMilliseconds),
+                    follower.Match, follower.Next, follower.State);
+            }
+        }
+        foreach (var id in _laggingFollowers)
+        {
+            if (!lagging.Any(f => f.Id == id))
+            {
+                Log.FollowerCaughtUp(_logger, Id, id);
+            }
+        }
+        var ids = lagging.Select(f => f.Id).ToArray();
+        if (!ids.SequenceEqual(_laggingFollowers))
+        {
+            // A new list only when it changes: the status is republished when it differs.
+            _laggingFollowers = ids;
+        }
+    }
+
     private void PublishStatus()
     {
         var node = _node!;
         var status = new RaftStatus(Id, node.Role, node.Term, node.LeaderId, node.CommitIndex, _appliedIndex, node.LastLogIndex,
-            _snapshotIndex, node.Configuration);
+            _snapshotIndex, node.Configuration)
+        {
+            LaggingFollowers = _laggingFollowers,
+        };
         if (status == _status)
         {
             return;

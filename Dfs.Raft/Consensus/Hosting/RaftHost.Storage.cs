@@ -44,7 +44,7 @@ public sealed partial class RaftHost
         return reconciled.Entries;
     }
 
-    /// <summary>Makes a snapshot from the leader durable, restores the state machine from it and resets the log behind it.</summary>
+    /// <summary>Makes a snapshot from the leader durable, restores the state machine from it, and resets the log behind it or compacts a log that continues it.</summary>
     private void InstallReceivedSnapshot(ReceivedSnapshot snapshot)
     {
         var metadata = snapshot.Metadata;
@@ -68,7 +68,15 @@ public sealed partial class RaftHost
                 File.Delete(received.Path);
             }
         }
-        _logStore.Reset(metadata.Index + 1);
+        if (snapshot.KeepsLog)
+        {
+            // The log continues the snapshot and may hold acknowledged entries after it: only drop what it covers.
+            _logStore.CompactThrough(metadata.Index);
+        }
+        else
+        {
+            _logStore.Reset(metadata.Index + 1);
+        }
         _appliedIndex = _snapshotIndex = metadata.Index;
         _appliedTerm = metadata.Term;
         _appliedConfiguration = metadata.Configuration;

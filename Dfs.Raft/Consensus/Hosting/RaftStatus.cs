@@ -10,7 +10,11 @@ public sealed record RaftStatus(
     long AppliedIndex,
     long LastLogIndex,
     long SnapshotIndex,
-    ClusterConfiguration Members);
+    ClusterConfiguration Members)
+{
+    /// <summary>On a leader: followers that answer but have stayed behind the commit index (see <see cref="RaftNode.LaggingFollowers"/>).</summary>
+    public IReadOnlyList<string> LaggingFollowers { get; init; } = [];
+}
 
 /// <summary>The leader known to a node changed.</summary>
 public sealed class LeaderChangedEventArgs(string? leaderId, long term) : EventArgs

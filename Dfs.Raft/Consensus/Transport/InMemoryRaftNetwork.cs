@@ -45,6 +45,9 @@ public sealed class InMemoryRaftNetwork
     /// <summary>Restores every link.</summary>
     public void HealAll() => _cut.Clear();
 
+    /// <summary>Loses the messages this returns true for, silently (as a lossy link would); null loses none.</summary>
+    public Func<RaftMessage, bool>? Lose { get; set; }
+
     internal void Attach(InMemoryRaftTransport transport) => _nodes[transport.Id] = transport;
 
     internal void Detach(InMemoryRaftTransport transport) => _nodes.TryRemove(new KeyValuePair<string, InMemoryRaftTransport>(transport.Id, transport));
@@ -54,6 +57,10 @@ public sealed class InMemoryRaftNetwork
         if (_cut.ContainsKey((message.From, message.To)) || !_nodes.TryGetValue(message.To, out var target))
         {
             return false;
+        }
+        if (Lose is { } lose && lose(message))
+        {
+            return true;
         }
         if (message is InstallSnapshot { Payload: { } payload } snapshot)
         {

@@ -88,8 +88,62 @@ public sealed class SnapshotTests
         Assert.Equal(4, follower.FirstLogIndex);
         Assert.Equal(5, follower.LastLogIndex);
         var ready = follower.GetReady();
-        // The host may reset its log for the snapshot: the kept entries come again after it.
-        Assert.Equal([4L, 5L], ready.Entries.Select(e => e.Index));
+        // The stored log continues the snapshot: the host compacts it and keeps 4 and 5 where they are.
+        Assert.True(ready.Snapshot?.KeepsLog);
+        Assert.Empty(ready.Entries);
+    }
+
+    [Fact]
+    public void Follower_ReceivingSnapshotBeyondWhatItHandedOut_HasTheHostResetTheLogAndHandsTheSuffixOutAgain()
+    {
+        var configuration = new ClusterConfiguration(["n1", "n2", "n3"]);
+        var follower = new RaftNode(new RaftOptions { Id = "n2" },
+            new RaftBootState(new HardState(1, null, 0), null, ElectionTests.LogOfTerms(1, 1), configuration), new Random(1));
+        // Entries 3..5 arrive but are not yet handed to the host when the snapshot at 4 comes.
+        follower.Step(new AppendEntries("n1", "n2", 1, 2, 1, ElectionTests.LogOfTerms(1, 1, 1, 1, 1).Skip(2).ToList(), 0, 0));
+
+        follower.Step(new InstallSnapshot("n1", "n2", 1, new SnapshotMetadata(4, 1, configuration), new MemorySnapshotPayload(new byte[] { 1 })));
+
+        var ready = follower.GetReady();
+        Assert.False(ready.Snapshot?.KeepsLog);
+        Assert.Equal([5L], ready.Entries.Select(e => e.Index));
+    }
+
+    /// <summary>
+    /// A follower acknowledges entries past the index of a snapshot the leader sends it next (the leader
+    /// compacted while the acknowledgement was on its way), and loses power right after installing the
+    /// snapshot. The acknowledged entries must survive: the leader counts them as matched, so its heartbeats
+    /// ask for them, and a follower without them would reject every heartbeat and never catch up.
+    /// </summary>
+    [Fact]
+    public void Follower_CrashingRightAfterASnapshotItsLogContinues_KeepsWhatItAcknowledged()
+    {
+        var cluster = TestCluster.Of(3);
+        var configuration = new ClusterConfiguration(["n1", "n2", "n3"]);
+        var log = ElectionTests.LogOfTerms(1, 1, 1, 1, 1);
+        cluster["n2"].Step(new AppendEntries("n1", "n2", 1, 0, 0, log, 2, 0));
+        var ack = Assert.Single(cluster.HandleReady("n2")!.MessagesAfterPersist.OfType<AppendEntriesResponse>());
+        Assert.True(ack.Success);
+        Assert.Equal(5, ack.MatchIndex);
+
+        var snapshot = new MemorySnapshotPayload(TestCluster.Command("c1\nc2\nc3"));
+        cluster["n2"].Step(new InstallSnapshot("n1", "n2", 1, new SnapshotMetadata(3, 1, configuration), snapshot));
+        // Power is lost after the host stored the snapshot and before the rest of that Ready: the order the
+        // Ready contract gives (snapshot, entries, hard state, one fsync) allows losing everything after it.
+        var install = cluster["n2"].GetReady();
+        Assert.NotNull(install.Snapshot);
+        cluster.Members["n2"].Persist(new Ready { Snapshot = install.Snapshot });
+        cluster.Crash("n2");
+        cluster.Restart("n2");
+
+        Assert.Equal(4, cluster["n2"].FirstLogIndex);
+        Assert.Equal(5, cluster["n2"].LastLogIndex);
+        // The leader's heartbeat at the match it was told: accepted, and it brings the commit index along.
+        cluster["n2"].Step(new AppendEntries("n1", "n2", 1, 5, 1, [], 5, 0));
+        var answer = Assert.Single(cluster.HandleReady("n2")!.MessagesAfterPersist.OfType<AppendEntriesResponse>());
+        Assert.True(answer.Success, $"heartbeat at the acknowledged index 5 rejected (hint {answer.HintIndex})");
+        Assert.Equal(5, cluster["n2"].CommitIndex);
+        Assert.Equal(["c1", "c2", "c3", "c4", "c5"], cluster.Members["n2"].AppliedCommands);
     }
 
     [Fact]

@@ -302,7 +302,14 @@ internal sealed class TestCluster
             {
                 Disk.Snapshot = ready.Snapshot.Metadata;
                 Disk.SnapshotPayload = ready.Snapshot.Payload;
-                Disk.Log.Clear();
+                if (ready.Snapshot.KeepsLog)
+                {
+                    Disk.Log.RemoveAll(e => e.Index <= ready.Snapshot.Metadata.Index);
+                }
+                else
+                {
+                    Disk.Log.Clear();
+                }
                 RestoreSnapshotState();
             }
             if (ready.Entries.Count > 0)

@@ -1,6 +1,7 @@
 using System.Text;
 using Dfs.Raft.Consensus;
 using Dfs.Raft.Consensus.Hosting;
+using Dfs.Raft.Consensus.Messages;
 using Dfs.Raft.Consensus.Storage;
 using Dfs.Raft.Consensus.Transport;
 using Dfs.Testing;
@@ -104,6 +105,23 @@ public sealed class RaftHostTests
         Assert.True(error is NotLeaderException or ProposalOutcomeUnknownException, $"unexpected {error.GetType().Name}: {error.Message}");
         await Eventually.WaitUntilAsync(() => cluster.StateMachines.Values.All(s => s.Commands.SequenceEqual(["before", "after"])), Timeout,
             () => string.Join("; ", cluster.StateMachines.Select(s => $"{s.Key}: {string.Join(",", s.Value.Commands)}")));
+    }
+
+    [Fact]
+    public async Task FollowerThatAnswersButGetsNoEntries_ShowsAsLaggingInTheLeadersStatus_UntilItCatchesUp()
+    {
+        await using var cluster = await InMemoryTestCluster.StartAsync(3);
+        var leader = await cluster.WaitForLeaderAsync();
+        var follower = cluster.Hosts.Keys.First(id => id != leader.Id);
+        cluster.Network.Lose = m => m is AppendEntries { Entries.Count: > 0 } append && append.To == follower;
+        await leader.ProposeAsync(Encoding.UTF8.GetBytes("a"), CancellationToken.None);
+
+        await Eventually.WaitUntilAsync(() => leader.Status.LaggingFollowers.SequenceEqual([follower]), Timeout,
+            () => $"lagging: [{string.Join(",", leader.Status.LaggingFollowers)}]; {cluster.Describe()}");
+
+        cluster.Network.Lose = null;
+        await Eventually.WaitUntilAsync(() => leader.Status.LaggingFollowers.Count == 0 && cluster.Hosts[follower].Status.AppliedIndex == leader.Status.CommitIndex,
+            Timeout, () => $"lagging: [{string.Join(",", leader.Status.LaggingFollowers)}]; {cluster.Describe()}");
     }
 
     [Fact]

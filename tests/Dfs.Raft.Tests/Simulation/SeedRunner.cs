@@ -17,6 +17,15 @@ internal static class SeedRunner
             ? Math.Max(1, total / batches)
             : defaultCount;
 
+    /// <summary>
+    /// The first seed of a fresh range of <paramref name="count"/> seeds: DFS_SIM_FRESH when set, else drawn at
+    /// random above every fixed range (which all lie below 100,000,000).
+    /// </summary>
+    public static int FreshFirstSeed(int count) =>
+        int.TryParse(Environment.GetEnvironmentVariable("DFS_SIM_FRESH"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var first) && first > 0
+            ? first
+            : Random.Shared.Next(100_000_000, int.MaxValue - count);
+
     public static (SimulationStats Totals, TimeSpan Elapsed, int Runs) RunBatch(SimulationOptions options, int firstSeed, int count,
         Xunit.Abstractions.ITestOutputHelper? output = null)
     {
@@ -24,7 +33,11 @@ internal static class SeedRunner
         if (ReplaySeed is not null)
         {
             // A replay prints the whole trace; the digest, and so the run, does not depend on how much is kept.
-            options = options with { TraceCapacity = 1_000_000 };
+            options = options with
+            {
+                TraceCapacity = 1_000_000,
+                TraceMessages = string.Equals(Environment.GetEnvironmentVariable("DFS_SIM_TRACE"), "messages", StringComparison.Ordinal),
+            };
         }
         var totals = new SimulationStats();
         var failures = new List<SimulationResult>();

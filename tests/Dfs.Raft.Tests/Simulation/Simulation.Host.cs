@@ -176,7 +176,14 @@ internal sealed partial class Simulation
                 _checker.Report(InvariantChecker.HostContract, $"{node.Id}: received snapshot cannot be saved: {e.Message}");
                 return;
             }
-            node.LogStore.Reset(received.Metadata.Index + 1);
+            if (received.KeepsLog)
+            {
+                node.LogStore.CompactThrough(received.Metadata.Index);
+            }
+            else
+            {
+                node.LogStore.Reset(received.Metadata.Index + 1);
+            }
             node.LastSnapshotIndex = received.Metadata.Index;
             writes = true;
         }

@@ -42,8 +42,26 @@ internal sealed partial class Simulation
             }
             return;
         }
+        if (_traceMessages)
+        {
+            var text = Describe(message);
+            Transmit(() =>
+            {
+                Note($"deliver {text}");
+                OnNode(to, raft => raft.Step(message));
+            });
+            return;
+        }
         Transmit(() => OnNode(to, raft => raft.Step(message)));
     }
+
+    private static string Describe(RaftMessage message) => message switch
+    {
+        AppendEntries a => $"{a.From}->{a.To} AppendEntries t{a.Term} prev {a.PrevLogIndex}@t{a.PrevLogTerm} entries {a.Entries.Count}" +
+            (a.Entries.Count > 0 ? $" ({a.Entries[0].Index}..{a.Entries[^1].Index})" : "") + $" commit {a.LeaderCommit}",
+        InstallSnapshot i => $"{i.From}->{i.To} InstallSnapshot t{i.Term} {i.Metadata.Index}@t{i.Metadata.Term}",
+        _ => message.ToString(),
+    };
 
     private void SendToClient(SimClient client, ClientReply reply) => Transmit(() => OnClientReply(client, reply));
 

@@ -16,6 +16,9 @@ internal sealed partial class Simulation
     private readonly SimulationOptions _options;
     private readonly int _seed;
     private readonly Random _random;
+
+    // Every delivered message in the trace (a replay with DFS_SIM_TRACE=messages).
+    private readonly bool _traceMessages;
     private readonly EventQueue _events = new();
     private readonly SimTrace _trace;
     private readonly InvariantChecker _checker;
@@ -61,6 +64,7 @@ internal sealed partial class Simulation
         _seed = seed;
         _random = new Random(seed);
         _trace = new SimTrace(options.TraceCapacity);
+        _traceMessages = options.TraceMessages;
         _checker = new InvariantChecker(() => _events.Now);
 
         _dropProbability = _random.NextDouble() * options.MaxDropProbability;

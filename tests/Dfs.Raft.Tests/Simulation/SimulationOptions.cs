@@ -45,12 +45,24 @@ public sealed record SimulationOptions
     /// <summary>Trace lines kept for a failure report.</summary>
     public int TraceCapacity { get; init; } = 60;
 
+    /// <summary>Notes every delivered message in the trace (for reading a replayed failure; the run itself is unchanged).</summary>
+    public bool TraceMessages { get; init; }
+
     public static SimulationOptions ThreeNodes { get; } = new();
 
     public static SimulationOptions FiveNodes { get; } = new() { NodeCount = 5, ClientCount = 4 };
 
     /// <summary>Three voters and two spare nodes, with membership changes among the faults.</summary>
     public static SimulationOptions Membership { get; } = new() { NodeCount = 5, ClientCount = 3, InitialVoters = 3 };
+
+    /// <summary>A scenario by its property name (<c>ThreeNodes</c>, <c>FiveNodes</c>, <c>Membership</c>).</summary>
+    public static SimulationOptions Named(string scenario) => scenario switch
+    {
+        nameof(ThreeNodes) => ThreeNodes,
+        nameof(FiveNodes) => FiveNodes,
+        nameof(Membership) => Membership,
+        _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "Scenarios: ThreeNodes, FiveNodes, Membership."),
+    };
 }
 
 /// <summary>Ways a host can break the Ready contract (for showing that the simulation notices).</summary>

@@ -28,10 +28,49 @@ public sealed class SimulationTests(ITestOutputHelper output)
     public void MembershipChanges_UnderCrashesPartitionsAndLossyNetwork_KeepEveryInvariant(int batch) =>
         RunScenario(SimulationOptions.Membership, 9_000_000, batch, defaultSeedsPerBatch: 50);
 
+    /// <summary>Seeds that once failed, each with its scenario: every run replays them.</summary>
+    public static TheoryData<string, int> RegressionSeeds => new()
+    {
+        // A follower lost entries it had acknowledged when it crashed right after installing a snapshot its log continued.
+        { nameof(SimulationOptions.ThreeNodes), 71_002_585 },
+        { nameof(SimulationOptions.FiveNodes), 85_005_771 },
+        { nameof(SimulationOptions.FiveNodes), 85_002_226 },
+    };
+
+    public static TheoryData<string> Scenarios =>
+        [nameof(SimulationOptions.ThreeNodes), nameof(SimulationOptions.FiveNodes), nameof(SimulationOptions.Membership)];
+
+    [Theory]
+    [MemberData(nameof(RegressionSeeds))]
+    public void RegressionSeed_KeepsEveryInvariant(string scenario, int seed) =>
+        SeedRunner.RunBatch(SimulationOptions.Named(scenario), seed, 1, output);
+
+    /// <summary>
+    /// Seeds no run has tried before: a range drawn at random (or DFS_SIM_FRESH=n for a chosen start), printed
+    /// first; a failure names its seed, and DFS_SIM_SEED replays it. DFS_SIM_SEEDS=n runs n seeds per scenario (the soak).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public void FreshSeeds_KeepEveryInvariant(string scenario)
+    {
+        var options = SimulationOptions.Named(scenario);
+        var count = SeedRunner.SeedsPerBatch(FreshSeedsPerScenario(options), 1);
+        var firstSeed = SeedRunner.FreshFirstSeed(count);
+        output.WriteLine($"fresh seeds {firstSeed}..{firstSeed + count - 1} ({scenario}); replay one with DFS_SIM_SEED=n, the range with DFS_SIM_FRESH={firstSeed}");
+        RunSeeds(options, firstSeed, count);
+    }
+
+    // Sized to the fixed batches' cost per seed, so the fresh ranges add about a quarter to the simulation's time.
+    private static int FreshSeedsPerScenario(SimulationOptions options) => options.InitialVoters > 0 ? 50 : options.NodeCount == 5 ? 75 : 175;
+
     private void RunScenario(SimulationOptions options, int baseSeed, int batch, int defaultSeedsPerBatch)
     {
         var count = SeedRunner.SeedsPerBatch(defaultSeedsPerBatch, Batches);
-        var firstSeed = baseSeed + batch * count;
+        RunSeeds(options, baseSeed + batch * count, count);
+    }
+
+    private void RunSeeds(SimulationOptions options, int firstSeed, int count)
+    {
         var (totals, elapsed, runs) = SeedRunner.RunBatch(options, firstSeed, count, output);
         output.WriteLine($"{runs} seeds from {firstSeed} ({options.NodeCount} nodes) in {elapsed.TotalSeconds:F1}s: {totals}");
         if (SeedRunner.ReplaySeed is null)
