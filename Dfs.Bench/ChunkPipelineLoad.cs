@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using Dfs.ChunkServer.Client;
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 
 namespace Dfs.Bench;
 

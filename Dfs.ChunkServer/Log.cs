@@ -1,5 +1,6 @@
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.ChunkServer;
@@ -30,10 +31,4 @@ internal static partial class Log
 
     [LoggerMessage(3108, LogLevel.Information, "Released the interrupted write of chunk {ChunkId} after {Timeout}")]
     public static partial void PendingExpired(ILogger logger, ChunkId chunkId, TimeSpan timeout);
-
-    [LoggerMessage(3109, LogLevel.Warning, "Write of chunk {ChunkId} v{Version}: leaving out {Endpoint} ({Code}: {Message}) and rebuilding the pipeline")]
-    public static partial void WriteRecovering(ILogger logger, ChunkId chunkId, long version, string endpoint, ChunkErrorCode code, string message);
-
-    [LoggerMessage(3110, LogLevel.Debug, "Write of chunk {ChunkId}: survivor {Endpoint} holds {Status}")]
-    public static partial void SurvivorStatus(ILogger logger, ChunkId chunkId, string endpoint, string status);
 }

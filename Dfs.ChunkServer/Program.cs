@@ -1,8 +1,10 @@
 using System.Globalization;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
 using Dfs.Common.Configuration;
 using Dfs.Common.Processes;
+using Dfs.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Dfs.Common.Configuration;
 using Dfs.Common.Processes;
+using Dfs.Hosting;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;

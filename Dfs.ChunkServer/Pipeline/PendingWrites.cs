@@ -1,4 +1,5 @@
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.ChunkServer.Pipeline;

@@ -1,6 +1,7 @@
 using System.Buffers;
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 using Dfs.Common.Framing;
 
 namespace Dfs.ChunkServer.Pipeline;

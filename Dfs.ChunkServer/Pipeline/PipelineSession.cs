@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 using Dfs.Common.Framing;
 
 namespace Dfs.ChunkServer.Pipeline;

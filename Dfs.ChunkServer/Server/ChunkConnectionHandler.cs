@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using Dfs.ChunkServer.Pipeline;
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 using Dfs.Common.Framing;
 using Dfs.Common.Hashing;
 using Microsoft.AspNetCore.Connections;

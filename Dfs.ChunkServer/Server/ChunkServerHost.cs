@@ -1,7 +1,9 @@
 using System.Net;
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 using Dfs.Common.Framing;
+using Dfs.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;

@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 namespace Dfs.ChunkServer.Server;
 
 /// <summary>How a chunk server listens and paces its pipelines. Every field has a documented default.</summary>

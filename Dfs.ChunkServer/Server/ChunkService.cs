@@ -1,5 +1,6 @@
 using Dfs.ChunkServer.Pipeline;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.ChunkServer.Server;

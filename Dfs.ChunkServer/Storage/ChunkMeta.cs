@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Dfs.Client.Chunks;
 using Dfs.Common.Hashing;
 
 namespace Dfs.ChunkServer.Storage;

@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 namespace Dfs.ChunkServer.Storage;
 
 /// <summary>How fast and how often the <see cref="ChunkScrubber"/> re-verifies stored replicas.</summary>

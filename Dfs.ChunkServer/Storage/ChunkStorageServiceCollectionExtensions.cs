@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

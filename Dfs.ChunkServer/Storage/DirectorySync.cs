@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Dfs.Client.Chunks;
 
 namespace Dfs.ChunkServer.Storage;
 

@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 namespace Dfs.ChunkServer.Storage;
 
 /// <summary>Committed replicas described as files, for short-circuit reads on this machine.</summary>

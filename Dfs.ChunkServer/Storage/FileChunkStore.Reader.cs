@@ -1,4 +1,5 @@
 using System.Buffers;
+using Dfs.Client.Chunks;
 using Dfs.Common.Hashing;
 using Microsoft.Win32.SafeHandles;
 

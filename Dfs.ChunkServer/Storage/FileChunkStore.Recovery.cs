@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dfs.Client.Chunks;
 
 namespace Dfs.ChunkServer.Storage;
 

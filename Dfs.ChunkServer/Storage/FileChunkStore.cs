@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dfs.Client.Chunks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;

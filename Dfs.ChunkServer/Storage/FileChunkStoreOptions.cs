@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 namespace Dfs.ChunkServer.Storage;
 
 /// <summary>Where and how much a <see cref="FileChunkStore"/> stores.</summary>

@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 namespace Dfs.ChunkServer.Storage;
 
 /// <summary>A store that tells its host when it quarantines a corrupt replica (on a read, a verify or at open).</summary>

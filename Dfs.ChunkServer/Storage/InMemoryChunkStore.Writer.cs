@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 using Dfs.Common.Hashing;
 
 namespace Dfs.ChunkServer.Storage;

@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.ChunkServer.Storage;

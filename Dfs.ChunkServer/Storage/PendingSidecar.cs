@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Dfs.Client.Chunks;
 using Dfs.Common.Hashing;
 
 namespace Dfs.ChunkServer.Storage;

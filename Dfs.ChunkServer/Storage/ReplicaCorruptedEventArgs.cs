@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 namespace Dfs.ChunkServer.Storage;
 
 /// <summary>A replica failed verification and was quarantined: the server reports it so the master re-replicates.</summary>

@@ -1,3 +1,4 @@
+using Dfs.Client.Chunks;
 namespace Dfs.ChunkServer.Storage;
 
 /// <summary>Paces work to an average rate with a bounded burst, on a <see cref="TimeProvider"/> clock.</summary>

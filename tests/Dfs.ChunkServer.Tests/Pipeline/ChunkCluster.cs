@@ -1,7 +1,7 @@
-using Dfs.ChunkServer.Client;
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.ChunkServer.Tests.Pipeline;

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
-using Dfs.ChunkServer.Client;
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 using Dfs.Common.Framing;
 
 namespace Dfs.ChunkServer.Tests.Pipeline;

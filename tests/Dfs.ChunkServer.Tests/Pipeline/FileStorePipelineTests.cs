@@ -1,5 +1,5 @@
-using Dfs.ChunkServer.Client;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
 using Dfs.Common.Hashing;
 using Dfs.Testing;
 

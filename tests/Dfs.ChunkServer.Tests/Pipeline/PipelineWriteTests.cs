@@ -1,6 +1,6 @@
-using Dfs.ChunkServer.Client;
-using Dfs.ChunkServer.Protocol;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
 using Dfs.Common.Hashing;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
 using Dfs.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

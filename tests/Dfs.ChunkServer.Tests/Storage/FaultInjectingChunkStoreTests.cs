@@ -1,4 +1,5 @@
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
 using Dfs.Testing;
 
 namespace Dfs.ChunkServer.Tests.Storage;

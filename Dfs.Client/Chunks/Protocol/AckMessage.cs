@@ -1,0 +1,13 @@
+namespace Dfs.Client.Chunks.Protocol;
+
+/// <summary>Bytes [0, <see cref="Offset"/>) are durable on the sender and on every node downstream of it.</summary>
+public readonly record struct AckMessage(long Offset) : IChunkMessage<AckMessage>
+{
+    public static ChunkFrameType FrameType => ChunkFrameType.Ack;
+
+    public int Size => 8;
+
+    public void Write(ref PayloadWriter writer) => writer.WriteInt64(Offset);
+
+    public static AckMessage Read(ref PayloadReader reader) => new(reader.ReadInt64());
+}

@@ -1,0 +1,27 @@
+
+namespace Dfs.Client.Chunks.Protocol;
+
+/// <summary>A committed replica's description (the payload of Committed and ReadHeader frames).</summary>
+public readonly record struct ChunkInfoMessage(ChunkInfo Info) : IChunkMessage<ChunkInfoMessage>
+{
+    public const int EncodedSize = 28;
+
+    public static ChunkFrameType FrameType => ChunkFrameType.Committed;
+
+    public int Size => EncodedSize;
+
+    public void Write(ref PayloadWriter writer) => WriteInfo(ref writer, Info);
+
+    public static ChunkInfoMessage Read(ref PayloadReader reader) => new(ReadInfo(ref reader));
+
+    public static void WriteInfo(ref PayloadWriter writer, ChunkInfo info)
+    {
+        writer.WriteUInt64(info.Id.Value);
+        writer.WriteInt64(info.Version);
+        writer.WriteInt64(info.Length);
+        writer.WriteUInt32(info.Checksum);
+    }
+
+    public static ChunkInfo ReadInfo(ref PayloadReader reader) =>
+        new(new ChunkId(reader.ReadUInt64()), reader.ReadInt64(), reader.ReadInt64(), reader.ReadUInt32());
+}

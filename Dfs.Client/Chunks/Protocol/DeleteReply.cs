@@ -1,0 +1,13 @@
+namespace Dfs.Client.Chunks.Protocol;
+
+/// <summary>How many of the chunks named in a delete request were held here and removed.</summary>
+public readonly record struct DeleteReply(int Deleted) : IChunkMessage<DeleteReply>
+{
+    public static ChunkFrameType FrameType => ChunkFrameType.DeleteDone;
+
+    public int Size => 4;
+
+    public void Write(ref PayloadWriter writer) => writer.WriteInt32(Deleted);
+
+    public static DeleteReply Read(ref PayloadReader reader) => new(reader.ReadInt32());
+}
