@@ -31,8 +31,8 @@ public static class KvMemoryFootprint
             var id = (long)i * 1_000_003 % count;
             FillKey(key, id);
             value.AsSpan().Fill((byte)('a' + (i % 26)));
-            var length = KvCommandCodec.Encode(KvCommand.Put(key, value, nowMs: i), buffer);
-            machine.Apply(i + 1, buffer.AsSpan(0, length));
+            var length = KvCommandCodec.Encode(KvCommand.Put(key, value), buffer);
+            machine.Apply(i + 1, timestampMs: i, buffer.AsSpan(0, length));
         }
         stopwatch.Stop();
         if (machine.Count != count)

@@ -46,13 +46,13 @@ public class KvStoreBenchmarks
         for (var i = 0; i < Batch; i++)
         {
             _putKeys[i] = _keys[random.Next(Keys)];
-            _putCommands[i] = KvCommandCodec.Encode(KvCommand.Put(_putKeys[i], value, nowMs: 1));
+            _putCommands[i] = KvCommandCodec.Encode(KvCommand.Put(_putKeys[i], value));
         }
         _value = value;
         _reference = new SortedDictionary<byte[], byte[]>(Comparer<byte[]>.Create(static (a, b) => a.AsSpan().SequenceCompareTo(b)));
         foreach (var key in _keys)
         {
-            _machine.Apply(++_index, KvCommandCodec.Encode(KvCommand.Put(key, value, nowMs: 1)));
+            _machine.Apply(++_index, timestampMs: 1, KvCommandCodec.Encode(KvCommand.Put(key, value)));
             _reference[key] = value;
         }
     }
@@ -67,7 +67,7 @@ public class KvStoreBenchmarks
         var total = 0;
         foreach (var command in _putCommands)
         {
-            total += _machine.Apply(++_index, command).Length;
+            total += _machine.Apply(++_index, timestampMs: 1, command).Length;
         }
         return total;
     }

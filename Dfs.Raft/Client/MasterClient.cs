@@ -74,13 +74,13 @@ public sealed class MasterClient : IAsyncDisposable
 
     /// <summary>A linearizable read: a get or a range, served by the leader after a ReadIndex round.</summary>
     public Task<KvResult> ReadAsync(KvOp read, CancellationToken cancellationToken = default) =>
-        CallAsync(MasterRequestKind.Read, 0, 0, KvCommandCodec.Encode(new KvOpCommand(0, read)), cancellationToken);
+        CallAsync(MasterRequestKind.Read, 0, 0, KvCommandCodec.Encode(new KvOpCommand(read)), cancellationToken);
 
     public Task<KvResult> PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(KvCommand.Put(key, value, 0), cancellationToken);
+        ExecuteAsync(KvCommand.Put(key, value), cancellationToken);
 
     public Task<KvResult> DeleteAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(KvCommand.Delete(key, 0), cancellationToken);
+        ExecuteAsync(KvCommand.Delete(key), cancellationToken);
 
     /// <summary>The key's current value and revisions, or null if absent (linearizable).</summary>
     public async Task<KvKeyValue?> GetAsync(ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Dfs.Raft.Kv;
 
 /// <summary>
-/// The compact binary form of <see cref="KvCommand"/>: a format byte, a command tag, the command time and the body,
+/// The compact binary form of <see cref="KvCommand"/>: a format byte, a command tag and the body,
 /// with varint numbers and length-prefixed bytes. The leader encodes; every replica decodes in Apply.
 /// </summary>
 /// <remarks>
@@ -14,7 +14,7 @@ namespace Dfs.Raft.Kv;
 public static class KvCommandCodec
 {
     /// <summary>The format byte every encoded command starts with.</summary>
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
 
     private const byte TagOp = 1;
     private const byte TagTxn = 2;
@@ -79,18 +79,34 @@ public static class KvCommandCodec
             throw new KvFormatException($"Malformed {What}: format {format} is not the supported format {FormatVersion}.");
         }
         var tag = reader.ReadByte();
-        var nowMs = reader.ReadVarInt64();
         KvCommand command = tag switch
         {
-            TagOp => new KvOpCommand(nowMs, ReadOp(ref reader)),
-            TagTxn => ReadTxn(ref reader, nowMs),
-            TagLeaseGrant => new KvLeaseGrantCommand(nowMs, reader.ReadVarInt64(), reader.ReadVarInt64()),
-            TagLeaseRevoke => new KvLeaseRevokeCommand(nowMs, reader.ReadVarInt64()),
-            TagLeaseKeepAlive => new KvLeaseKeepAliveCommand(nowMs, reader.ReadVarInt64()),
-            TagClock => new KvClockCommand(nowMs),
+            TagOp => new KvOpCommand(ReadOp(ref reader)),
+            TagTxn => ReadTxn(ref reader),
+            TagLeaseGrant => new KvLeaseGrantCommand(reader.ReadVarInt64(), reader.ReadVarInt64()),
+            TagLeaseRevoke => new KvLeaseRevokeCommand(reader.ReadVarInt64()),
+            TagLeaseKeepAlive => new KvLeaseKeepAliveCommand(reader.ReadVarInt64()),
+            TagClock => new KvClockCommand(),
             _ => throw new KvFormatException($"Malformed {What}: unknown command tag {tag}."),
         };
         reader.ExpectEnd();
+        return command;
+    }
+
+    /// <summary>
+    /// Decodes a command and checks it as the store will when applying it: within <see cref="KvLimits.MaxCommandBytes"/>,
+    /// well-formed and valid. Its byte fields are slices of <paramref name="source"/>.
+    /// </summary>
+    /// <exception cref="KvFormatException">The bytes are not a well-formed command.</exception>
+    /// <exception cref="KvValidationException">The command is too large or breaks a limit.</exception>
+    public static KvCommand DecodeValidated(ReadOnlyMemory<byte> source)
+    {
+        if (source.Length > KvLimits.MaxCommandBytes)
+        {
+            throw new KvValidationException($"The command is {source.Length} bytes; the limit is {KvLimits.MaxCommandBytes} bytes.");
+        }
+        var command = Decode(source);
+        command.Validate();
         return command;
     }
 
@@ -104,12 +120,10 @@ public static class KvCommandCodec
         {
             case KvOpCommand c:
                 writer.WriteByte(TagOp);
-                writer.WriteVarInt64(c.NowMs);
                 WriteOp(ref writer, c.Op);
                 break;
             case KvTxnCommand c:
                 writer.WriteByte(TagTxn);
-                writer.WriteVarInt64(c.NowMs);
                 writer.WriteVarUInt64((ulong)c.Compares.Count);
                 foreach (var compare in c.Compares)
                 {
@@ -120,23 +134,19 @@ public static class KvCommandCodec
                 break;
             case KvLeaseGrantCommand c:
                 writer.WriteByte(TagLeaseGrant);
-                writer.WriteVarInt64(c.NowMs);
                 writer.WriteVarInt64(c.LeaseId);
                 writer.WriteVarInt64(c.TtlMs);
                 break;
             case KvLeaseRevokeCommand c:
                 writer.WriteByte(TagLeaseRevoke);
-                writer.WriteVarInt64(c.NowMs);
                 writer.WriteVarInt64(c.LeaseId);
                 break;
             case KvLeaseKeepAliveCommand c:
                 writer.WriteByte(TagLeaseKeepAlive);
-                writer.WriteVarInt64(c.NowMs);
                 writer.WriteVarInt64(c.LeaseId);
                 break;
-            case KvClockCommand c:
+            case KvClockCommand:
                 writer.WriteByte(TagClock);
-                writer.WriteVarInt64(c.NowMs);
                 break;
             default:
                 throw new ArgumentException($"Unknown command type {command.GetType().Name}.", nameof(command));
@@ -188,7 +198,7 @@ public static class KvCommandCodec
         }
     }
 
-    private static KvTxnCommand ReadTxn(ref KvWireReader reader, long nowMs)
+    private static KvTxnCommand ReadTxn(ref KvWireReader reader)
     {
         var compareCount = reader.ReadLength(KvTxnCommand.MaxItems, "the compare count");
         var compares = new KvCompare[compareCount];
@@ -198,7 +208,7 @@ public static class KvCommandCodec
         }
         var success = ReadOps(ref reader);
         var failure = ReadOps(ref reader);
-        return new KvTxnCommand(nowMs, compares, success, failure);
+        return new KvTxnCommand(compares, success, failure);
     }
 
     private static KvOp[] ReadOps(ref KvWireReader reader)

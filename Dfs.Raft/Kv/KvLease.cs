@@ -1,6 +1,6 @@
 namespace Dfs.Raft.Kv;
 
-/// <summary>A lease held by the store: its time-to-live, when it expires (in command time) and the keys attached.</summary>
+/// <summary>A lease held by the store: its time-to-live, when it expires (in log-entry time) and the keys attached.</summary>
 internal sealed class KvLease(long id, long ttlMs, long expiresAtMs)
 {
     public long Id { get; } = id;

@@ -29,7 +29,7 @@ public sealed record KvOpResult(KvOpKind Kind, IReadOnlyList<KvKeyValue> Items, 
 /// <summary>A lease as it stands after a command.</summary>
 /// <param name="Id">The lease id.</param>
 /// <param name="TtlMs">Its time-to-live.</param>
-/// <param name="ExpiresAtMs">The command time at which it expires (0 once revoked).</param>
+/// <param name="ExpiresAtMs">The log-entry time at which it expires (0 once revoked).</param>
 public sealed record KvLeaseInfo(long Id, long TtlMs, long ExpiresAtMs);
 
 /// <summary>The result of applying one command, returned to its proposer.</summary>

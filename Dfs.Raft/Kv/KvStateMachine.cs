@@ -1,10 +1,11 @@
-using Dfs.Raft.Consensus;
+using Dfs.Raft.Consensus.Sessions;
 
 namespace Dfs.Raft.Kv;
 
 /// <summary>
-/// The replicated key-value store as a Raft state machine: Apply decodes a <see cref="KvCommand"/>, runs it and
-/// returns the encoded <see cref="KvResult"/>; snapshots hold the whole store. Also serves reads (after the caller
+/// The replicated key-value store as a Raft state machine under the session layer: Apply decodes a <see cref="KvCommand"/>,
+/// runs it at the time of its log entry (leases expire by that time) and returns the encoded <see cref="KvResult"/>;
+/// snapshots hold the whole store, its clock included. Also serves reads (after the caller
 /// has passed a linearizable read barrier such as ReadIndex): <see cref="Get"/>, <see cref="Range"/>, <see cref="Revision"/>.
 /// </summary>
 /// <remarks>
@@ -14,7 +15,7 @@ namespace Dfs.Raft.Kv;
 /// a new one), so what a read returns are views over them that stay valid and unchanged after the lock is released,
 /// with no copying; and a snapshot captures the record references under the read lock and streams them outside it.
 /// </remarks>
-public sealed class KvStateMachine : IStateMachine, IDisposable
+public sealed class KvStateMachine : ITimedStateMachine, IDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private KvStore _store = new();
@@ -57,7 +58,7 @@ public sealed class KvStateMachine : IStateMachine, IDisposable
         }
     }
 
-    /// <summary>The store's clock: the highest command time applied so far.</summary>
+    /// <summary>The store's clock: the highest entry time applied so far.</summary>
     public long NowMs
     {
         get
@@ -76,10 +77,11 @@ public sealed class KvStateMachine : IStateMachine, IDisposable
 
     /// <inheritdoc />
     /// <remarks>Never throws for a bad command: malformed or invalid commands return an error result and change nothing.</remarks>
-    public ReadOnlyMemory<byte> Apply(long index, ReadOnlySpan<byte> command) => KvResultCodec.Encode(ApplyCommand(index, command));
+    public ReadOnlyMemory<byte> Apply(long index, long timestampMs, ReadOnlySpan<byte> command) =>
+        KvResultCodec.Encode(ApplyCommand(index, timestampMs, command));
 
     /// <summary>Applies an encoded command and returns its result without encoding it.</summary>
-    public KvResult ApplyCommand(long index, ReadOnlySpan<byte> command)
+    public KvResult ApplyCommand(long index, long timestampMs, ReadOnlySpan<byte> command)
     {
         KvCommand decoded;
         try
@@ -105,7 +107,7 @@ public sealed class KvStateMachine : IStateMachine, IDisposable
         _lock.EnterWriteLock();
         try
         {
-            var result = _store.Execute(decoded);
+            var result = _store.Execute(decoded, timestampMs);
             _appliedIndex = Math.Max(_appliedIndex, index);
             return result;
         }

@@ -3,7 +3,7 @@ namespace Dfs.Raft.Kv;
 /// <summary>
 /// The ordered key-value store the Raft group replicates, in the manner of etcd's (without history): byte-string
 /// keys in ordinal order, a global revision that each change advances once, per-key create revision, mod revision
-/// and version, multi-key transactions and leases. Time is only what commands carry.
+/// and version, multi-key transactions and leases. Time is only what the log entries that carry commands are stamped with.
 /// </summary>
 /// <remarks>
 /// Single-threaded and deterministic: <see cref="KvStateMachine"/> serializes access. Every command is validated in
@@ -17,14 +17,17 @@ internal sealed partial class KvStore
     /// <summary>The revision of the last change (0 before any).</summary>
     public long Revision { get; private set; }
 
-    /// <summary>The store's clock: the highest command time applied so far (it never goes backwards).</summary>
+    /// <summary>The store's clock: the highest entry time applied so far (it never goes backwards).</summary>
     public long NowMs { get; private set; }
 
     /// <summary>Keys held.</summary>
     public int Count => _index.Count;
 
-    /// <summary>Applies <paramref name="command"/> and returns its result; never throws for a bad command.</summary>
-    public KvResult Execute(KvCommand command)
+    /// <summary>
+    /// Applies <paramref name="command"/>, carried by a log entry stamped <paramref name="timestampMs"/>, and returns
+    /// its result; never throws for a bad command.
+    /// </summary>
+    public KvResult Execute(KvCommand command, long timestampMs)
     {
         try
         {
@@ -34,7 +37,7 @@ internal sealed partial class KvStore
         {
             return KvResult.Failure(KvStatus.InvalidArgument, e.Message, Revision);
         }
-        AdvanceClock(command.NowMs);
+        AdvanceClock(timestampMs);
         return command switch
         {
             KvOpCommand c => ExecuteOps(null, [c.Op]),

@@ -24,20 +24,31 @@ public sealed class MasterNode(RaftHost host, KvStateMachine store, TimeProvider
         }
     }
 
-    public long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    public async Task<KvResult> ExecuteAsync(KvCommand command, ClientRequest? request, CancellationToken cancellationToken)
+    public Task<ReadOnlyMemory<byte>> ExecuteAsync(ReadOnlyMemory<byte> command, ClientRequest? request, CancellationToken cancellationToken)
     {
-        // Time in the log is the leader's clock at proposal, whatever the client sent.
-        var now = NowMs;
-        var body = KvCommandCodec.Encode(command with { NowMs = now });
+        // Decoded only to refuse a bad command before it reaches the log; the log holds the bytes as they came.
+        KvCommandCodec.DecodeValidated(command);
+        return ProposeAsync(command, request, cancellationToken);
+    }
+
+    public async Task<KvResult> ExecuteAsync(KvCommand command, ClientRequest? request, CancellationToken cancellationToken) =>
+        KvResultCodec.Decode(await ProposeAsync(KvCommandCodec.Encode(command), request, cancellationToken));
+
+    public Task<T> ReadAsync<T>(Func<KvStateMachine, T> read, bool linearizable, CancellationToken cancellationToken) =>
+        linearizable ? host.ReadAsync(() => read(store), cancellationToken) : Task.FromResult(read(store));
+
+    // Proposes an encoded command that has been validated; answers the encoded result the store produced.
+    private async Task<ReadOnlyMemory<byte>> ProposeAsync(ReadOnlyMemory<byte> body, ClientRequest? request, CancellationToken cancellationToken)
+    {
         // Without a client session the command is one-shot (Guid.Empty): applied as it comes, never deduplicated.
         var (session, sequence, lowest) = request is { } r ? (r.ClientId, r.Sequence, r.LowestUnanswered) : (Guid.Empty, 1L, 1L);
+        // The entry's only time is the leader's clock at proposal; every replica applies the command at that time.
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var encoded = new CommandEnvelope(session, sequence, lowest, now, body).Encode();
         var result = SessionResult.Decode(await host.ProposeAsync(encoded, cancellationToken));
         return result.Kind switch
         {
-            SessionResultKind.Applied or SessionResultKind.Duplicate => KvResultCodec.Decode(result.Body),
+            SessionResultKind.Applied or SessionResultKind.Duplicate => result.Body,
             SessionResultKind.ResponseDiscarded => throw new ResponseDiscardedException(
                 $"Sequence {sequence} of client {session} was applied earlier and its response is no longer kept."),
             SessionResultKind.SessionExpired => throw new ResponseDiscardedException(
@@ -47,7 +58,4 @@ public sealed class MasterNode(RaftHost host, KvStateMachine store, TimeProvider
             _ => throw new InvalidDataException($"The command was refused: {result.Reason}"),
         };
     }
-
-    public Task<T> ReadAsync<T>(Func<KvStateMachine, T> read, bool linearizable, CancellationToken cancellationToken) =>
-        linearizable ? host.ReadAsync(() => read(store), cancellationToken) : Task.FromResult(read(store));
 }

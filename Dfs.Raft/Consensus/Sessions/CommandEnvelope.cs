@@ -12,7 +12,10 @@ namespace Dfs.Raft.Consensus.Sessions;
 /// The lowest sequence number the client has not yet seen answered: responses below it will never be
 /// asked for again and may be discarded. At most <paramref name="Sequence"/>.
 /// </param>
-/// <param name="TimestampMs">The leader's wall-clock time when it proposed the command, in Unix milliseconds; drives session expiry.</param>
+/// <param name="TimestampMs">
+/// The leader's wall-clock time when it proposed the command, in Unix milliseconds: the entry's only clock. It drives
+/// session expiry and is handed to the wrapped state machine with the body (<see cref="ITimedStateMachine"/>).
+/// </param>
 /// <param name="Body">The command for the wrapped state machine.</param>
 public sealed record CommandEnvelope(Guid ClientId, long Sequence, long LowestUnanswered, long TimestampMs, ReadOnlyMemory<byte> Body)
 {

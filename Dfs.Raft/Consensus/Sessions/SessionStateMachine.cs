@@ -19,6 +19,10 @@ namespace Dfs.Raft.Consensus.Sessions;
 /// without ever having seen an answer could have it applied twice; clients give up well before that.
 /// </para>
 /// <para>
+/// The envelope's timestamp is the only time a log entry carries: the wrapped <see cref="ITimedStateMachine"/>
+/// receives it with the body of every command it applies.
+/// </para>
+/// <para>
 /// The snapshot holds the log clock and the session table, then the wrapped state machine's snapshot.
 /// Called from one thread at a time, like every <see cref="IStateMachine"/>.
 /// </para>
@@ -27,13 +31,13 @@ public sealed class SessionStateMachine : IStateMachine
 {
     private const uint SnapshotMagic = 0x31535344; // "DSS1" little-endian
 
-    private readonly IStateMachine _inner;
+    private readonly ITimedStateMachine _inner;
     private readonly SessionOptions _options;
     private readonly Dictionary<Guid, ClientSession> _sessions = [];
     private readonly SortedSet<(long LastActivityMs, Guid ClientId)> _byActivity = [];
     private long _clockMs;
 
-    public SessionStateMachine(IStateMachine inner, SessionOptions? options = null)
+    public SessionStateMachine(ITimedStateMachine inner, SessionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
@@ -42,7 +46,7 @@ public sealed class SessionStateMachine : IStateMachine
     }
 
     /// <summary>The wrapped state machine.</summary>
-    public IStateMachine Inner => _inner;
+    public ITimedStateMachine Inner => _inner;
 
     /// <summary>Open sessions.</summary>
     public int SessionCount => _sessions.Count;
@@ -75,7 +79,7 @@ public sealed class SessionStateMachine : IStateMachine
         if (envelope.ClientId == Guid.Empty)
         {
             // A one-shot command outside any session: applied as it comes, with no duplicate detection.
-            return new SessionResult(SessionResultKind.Applied, _inner.Apply(index, envelope.Body.Span).ToArray());
+            return new SessionResult(SessionResultKind.Applied, _inner.Apply(index, envelope.TimestampMs, envelope.Body.Span).ToArray());
         }
         if (!_sessions.TryGetValue(envelope.ClientId, out var session))
         {
@@ -108,7 +112,7 @@ public sealed class SessionStateMachine : IStateMachine
             return new SessionResult(SessionResultKind.OutsideWindow, ReadOnlyMemory<byte>.Empty);
         }
 
-        var response = _inner.Apply(index, envelope.Body.Span).ToArray();
+        var response = _inner.Apply(index, envelope.TimestampMs, envelope.Body.Span).ToArray();
         session.Responses.Add(envelope.Sequence, response);
         return new SessionResult(SessionResultKind.Applied, response);
     }

@@ -35,7 +35,7 @@ public static class KvEndpoints
             var (buffer, length) = await KvRequestParsing.ReadValueAsync(context.Request, cancellationToken);
             try
             {
-                var command = KvCommand.Put(key, buffer.AsMemory(0, length), kv.NowMs, lease);
+                var command = KvCommand.Put(key, buffer.AsMemory(0, length), lease);
                 var result = await kv.ExecuteAsync(command, request, cancellationToken);
                 return Outcome(result) ?? Json(new PutResponseJson(result.Revision), MasterJsonContext.Default.PutResponseJson);
             }
@@ -71,7 +71,7 @@ public static class KvEndpoints
         Guarded(context, routing, async () =>
         {
             var key = KvRequestParsing.KeyFromPath(context);
-            var result = await kv.ExecuteAsync(KvCommand.Delete(key, kv.NowMs), KvRequestParsing.ClientRequestFrom(context.Request), cancellationToken);
+            var result = await kv.ExecuteAsync(KvCommand.Delete(key), KvRequestParsing.ClientRequestFrom(context.Request), cancellationToken);
             var deleted = result.Responses.Count > 0 ? result.Responses[0].Deleted : 0;
             return Outcome(result) ?? Json(new DeleteResponseJson(deleted, result.Revision), MasterJsonContext.Default.DeleteResponseJson);
         });
@@ -108,7 +108,7 @@ public static class KvEndpoints
             {
                 throw new KvValidationException($"The body is not valid transaction JSON: {e.Message}");
             }
-            var command = KvRequestParsing.Txn(body, kv.NowMs);
+            var command = KvRequestParsing.Txn(body);
             var result = await kv.ExecuteAsync(command, KvRequestParsing.ClientRequestFrom(context.Request), cancellationToken);
             return Outcome(result) ?? Json(new TxnResponseJson(result.Succeeded, result.Revision,
                     result.Responses.Select(r => new TxnOpResultJson(OpName(r.Kind), r.Items.Select(KvItemJson.From).ToArray(), r.More, r.Deleted)).ToArray()),

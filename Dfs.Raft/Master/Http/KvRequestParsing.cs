@@ -104,7 +104,7 @@ internal static class KvRequestParsing
 
     /// <summary>Builds a transaction command from its JSON form, naming the offending item on error.</summary>
     /// <exception cref="KvValidationException">Any part is missing or malformed.</exception>
-    public static KvTxnCommand Txn(TxnRequestJson? body, long nowMs)
+    public static KvTxnCommand Txn(TxnRequestJson? body)
     {
         if (body is null)
         {
@@ -113,7 +113,7 @@ internal static class KvRequestParsing
         var compares = (body.Compare ?? []).Select((c, i) => Compare(c, $"compare[{i}]")).ToArray();
         var success = (body.Success ?? []).Select((o, i) => Op(o, $"success[{i}]")).ToArray();
         var failure = (body.Failure ?? []).Select((o, i) => Op(o, $"failure[{i}]")).ToArray();
-        return KvCommand.Txn(nowMs, compares, success, failure);
+        return KvCommand.Txn(compares, success, failure);
     }
 
     private static KvCompare Compare(TxnCompareJson? compare, string where)

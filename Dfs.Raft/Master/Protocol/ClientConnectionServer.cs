@@ -64,13 +64,13 @@ public static class ClientConnectionServer
         }
     }
 
-    private static async Task RespondAsync(FrameConnection frames, ulong requestId, MasterResponseStatus status, byte[] body, CancellationToken cancellationToken)
+    private static async Task RespondAsync(FrameConnection frames, ulong requestId, MasterResponseStatus status, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         await frames.WriteLock.WaitAsync(cancellationToken);
         try
         {
             var writer = frames.BeginFrame(MasterProtocol.ResponseFrame, requestId);
-            MasterProtocol.WriteResponse(writer, status, body);
+            MasterProtocol.WriteResponse(writer, status, body.Span);
             frames.EndFrame();
             await frames.FlushAsync(cancellationToken);
         }

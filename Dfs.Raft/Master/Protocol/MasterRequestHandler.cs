@@ -8,18 +8,17 @@ namespace Dfs.Raft.Master.Protocol;
 public sealed class MasterRequestHandler(IMasterKv kv)
 {
     /// <summary>Executes one request; never throws for a request's own faults (they become Invalid).</summary>
-    public async Task<(MasterResponseStatus Status, byte[] Body)> HandleAsync(MasterRequest request, CancellationToken cancellationToken)
+    /// <remarks>A command's bytes go to the log and its result's bytes back to the client as they are; only reads are decoded here.</remarks>
+    public async Task<(MasterResponseStatus Status, ReadOnlyMemory<byte> Body)> HandleAsync(MasterRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            var command = KvCommandCodec.Decode(request.Command);
-            command.Validate();
-            var result = request.Kind == MasterRequestKind.Read
-                ? await ReadAsync(command, cancellationToken)
-                : await kv.ExecuteAsync(command,
+            var body = request.Kind == MasterRequestKind.Read
+                ? KvResultCodec.Encode(await ReadAsync(KvCommandCodec.DecodeValidated(request.Command), cancellationToken))
+                : await kv.ExecuteAsync(request.Command,
                     request.ClientId == Guid.Empty ? null : new ClientRequest(request.ClientId, request.Sequence, request.LowestUnanswered),
                     cancellationToken);
-            return (MasterResponseStatus.Ok, KvResultCodec.Encode(result));
+            return (MasterResponseStatus.Ok, body);
         }
         catch (Exception e) when (e is KvFormatException or KvValidationException or InvalidDataException)
         {

@@ -10,14 +10,13 @@ public sealed class KvCodecTests
 
     private static Dictionary<string, KvCommand> SampleCommands() => new()
     {
-        ["put"] = KvCommand.Put(B("/files/a"), B("value"), 1_234, leaseId: 77, previousValue: true),
-        ["put-empty-value"] = KvCommand.Put(B("k"), Array.Empty<byte>(), 0),
-        ["delete"] = KvCommand.Delete(B("/files/a"), 5),
-        ["delete-prefix"] = KvCommand.DeletePrefix(B("/files/"), 6),
-        ["get"] = new KvOpCommand(7, KvOp.Get(B("g"))),
-        ["range"] = new KvOpCommand(8, KvOp.Range(B("a"), B("z"), 10)),
+        ["put"] = KvCommand.Put(B("/files/a"), B("value"), leaseId: 77, previousValue: true),
+        ["put-empty-value"] = KvCommand.Put(B("k"), Array.Empty<byte>()),
+        ["delete"] = KvCommand.Delete(B("/files/a")),
+        ["delete-prefix"] = KvCommand.DeletePrefix(B("/files/")),
+        ["get"] = new KvOpCommand(KvOp.Get(B("g"))),
+        ["range"] = new KvOpCommand(KvOp.Range(B("a"), B("z"), 10)),
         ["txn"] = KvCommand.Txn(
-            long.MaxValue,
             [
                 KvCompare.ValueIs(B("a"), KvCompareOperator.Less, B("zz")),
                 KvCompare.ModRevisionIs(B("a"), KvCompareOperator.Greater, -5),
@@ -27,10 +26,10 @@ public sealed class KvCodecTests
             ],
             [KvOp.Put(B("a"), B("1"), 3), KvOp.DeletePrefix(B("p/")), KvOp.Prefix(B("q/"), 2)],
             [KvOp.Get(B("a")), KvOp.Delete(B("b"))]),
-        ["grant"] = KvCommand.GrantLease(long.MaxValue, 30_000, 9),
-        ["revoke"] = KvCommand.RevokeLease(3, 10),
-        ["keepalive"] = KvCommand.KeepAliveLease(3, 11),
-        ["clock"] = KvCommand.AdvanceClock(12),
+        ["grant"] = KvCommand.GrantLease(long.MaxValue, 30_000),
+        ["revoke"] = KvCommand.RevokeLease(3),
+        ["keepalive"] = KvCommand.KeepAliveLease(3),
+        ["clock"] = KvCommand.AdvanceClock(),
     };
 
     [Theory]
@@ -78,14 +77,15 @@ public sealed class KvCodecTests
     [Fact]
     public void TrailingBytes_UnknownFormat_UnknownTag_AndOverlongVarints_AreRejected()
     {
-        var good = KvCommandCodec.Encode(KvCommand.Delete(B("k"), 1));
+        var good = KvCommandCodec.Encode(KvCommand.Delete(B("k")));
 
         Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[.. good, 0]));
-        Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[2, .. good[1..]]));
-        Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[1, 99, 0]));
-        Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[1, 6, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]));
+        Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[KvCommandCodec.FormatVersion + 1, .. good[1..]]));
+        Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[KvCommandCodec.FormatVersion, 99]));
+        // A lease revoke whose lease id is a varint longer than 64 bits.
+        Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[KvCommandCodec.FormatVersion, 4, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]));
         // A key length far beyond the bytes present.
-        Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[1, 1, 0, 4, 0xFF, 0xFF, 0xFF, 0x7F, 1]));
+        Assert.Throws<KvFormatException>(() => KvCommandCodec.Decode((ReadOnlyMemory<byte>)(byte[])[KvCommandCodec.FormatVersion, 1, 4, 0xFF, 0xFF, 0xFF, 0x7F, 1]));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class KvCodecTests
         {
             kv.ApplyRaw([]),
             kv.ApplyRaw([0xDE, 0xAD, 0xBE, 0xEF]),
-            kv.ApplyRaw(KvCommandCodec.Encode(KvCommand.Put(B("c"), B("3"), 5_000))[..^2]),
+            kv.ApplyRaw(KvCommandCodec.Encode(KvCommand.Put(B("c"), B("3")))[..^2], atMs: 5_000),
         };
 
         Assert.All(results, r => Assert.Equal(KvStatus.MalformedCommand, r.Status));
@@ -185,8 +185,8 @@ public sealed class KvCodecTests
 
     private static string Describe(KvCommand command) => command switch
     {
-        KvOpCommand c => $"op {c.NowMs} {Describe(c.Op)}",
-        KvTxnCommand c => $"txn {c.NowMs} [{string.Join(";", c.Compares.Select(x => $"{Hex(x.Key)} {x.Target} {x.Operator} {x.Number} {Hex(x.Value)}"))}]"
+        KvOpCommand c => $"op {Describe(c.Op)}",
+        KvTxnCommand c => $"txn [{string.Join(";", c.Compares.Select(x => $"{Hex(x.Key)} {x.Target} {x.Operator} {x.Number} {Hex(x.Value)}"))}]"
             + $" [{string.Join(";", c.Success.Select(Describe))}] [{string.Join(";", c.Failure.Select(Describe))}]",
         _ => command.ToString(),
     };

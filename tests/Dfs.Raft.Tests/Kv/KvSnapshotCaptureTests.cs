@@ -38,7 +38,7 @@ public sealed class KvSnapshotCaptureTests
         var sessions = new SessionStateMachine(kv);
         var client = Guid.NewGuid();
         byte[] Put(long sequence, string key) =>
-            new CommandEnvelope(client, sequence, 1, 1_000 + sequence, KvCommandCodec.Encode(KvCommand.Put(B(key), B("v"), 1_000))).Encode();
+            new CommandEnvelope(client, sequence, 1, 1_000 + sequence, KvCommandCodec.Encode(KvCommand.Put(B(key), B("v")))).Encode();
         sessions.Apply(1, Put(1, "a"));
         var atCapture = new MemoryStream();
         sessions.WriteSnapshot(atCapture);

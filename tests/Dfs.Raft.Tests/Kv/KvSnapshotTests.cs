@@ -29,26 +29,26 @@ public sealed class KvSnapshotTests : IDisposable
         Assert.Equal(_source.Machine.GetLease(1), _target.Machine.GetLease(1));
         Assert.Equal(_source.Machine.GetLease(2), _target.Machine.GetLease(2));
 
-        var further = new List<KvCommand>
+        var further = new List<(long AtMs, KvCommand Command)>
         {
-            KvCommand.Put(B("key/00010"), B("changed"), 60_000, previousValue: true),
-            KvCommand.Put(B("new/1"), B("n"), 60_000, leaseId: 2),
-            KvCommand.Txn(60_000, [KvCompare.VersionIs(B("key/00020"), KvCompareOperator.Equal, 2)], [KvOp.Delete(B("key/00020")), KvOp.Prefix(B("key/0002"), 3)]),
-            KvCommand.DeletePrefix(B("key/001"), 60_001),
-            KvCommand.AdvanceClock(100_000), // expires lease 1, whose keys both copies must delete identically
-            KvCommand.KeepAliveLease(2, 100_000),
-            KvCommand.AdvanceClock(1_000_000), // expires lease 2 too
+            (60_000, KvCommand.Put(B("key/00010"), B("changed"), previousValue: true)),
+            (60_000, KvCommand.Put(B("new/1"), B("n"), leaseId: 2)),
+            (60_000, KvCommand.Txn([KvCompare.VersionIs(B("key/00020"), KvCompareOperator.Equal, 2)], [KvOp.Delete(B("key/00020")), KvOp.Prefix(B("key/0002"), 3)])),
+            (60_001, KvCommand.DeletePrefix(B("key/001"))),
+            (100_000, KvCommand.AdvanceClock()), // expires lease 1, whose keys both copies must delete identically
+            (100_000, KvCommand.KeepAliveLease(2)),
+            (1_000_000, KvCommand.AdvanceClock()), // expires lease 2 too
         };
         for (var i = 0; i < 2_000; i++)
         {
-            further.Add(KvCommand.Put(B($"key/{i * 7919 % 5000:D5}"), B($"w{i}"), 1_000_000 + i));
+            further.Add((1_000_000 + i, KvCommand.Put(B($"key/{i * 7919 % 5000:D5}"), B($"w{i}"))));
         }
         long index = _source.Machine.AppliedIndex;
-        foreach (var command in further)
+        foreach (var (atMs, command) in further)
         {
             var bytes = KvCommandCodec.Encode(command);
             index++;
-            Assert.Equal(_source.Machine.Apply(index, bytes).ToArray(), _target.Machine.Apply(index, bytes).ToArray());
+            Assert.Equal(_source.Machine.Apply(index, atMs, bytes).ToArray(), _target.Machine.Apply(index, atMs, bytes).ToArray());
         }
         Assert.Equal(DescribeAll(_source.Machine), DescribeAll(_target.Machine));
         Assert.Equal(Snapshot(_source.Machine), Snapshot(_target.Machine));
@@ -70,7 +70,7 @@ public sealed class KvSnapshotTests : IDisposable
     {
         Populate(_source, keys: 10);
         _target.Put("stale/key", "old");
-        _target.Apply(KvCommand.GrantLease(99, 1_000, 1_000));
+        _target.Apply(KvCommand.GrantLease(99, 1_000), 1_000);
 
         _target.Machine.RestoreSnapshot(new MemoryStream(Snapshot(_source.Machine)));
 
@@ -114,19 +114,19 @@ public sealed class KvSnapshotTests : IDisposable
 
     private static void Populate(KvTestMachine kv, int keys)
     {
-        kv.Apply(KvCommand.GrantLease(1, 50_000, 1_000));
-        kv.Apply(KvCommand.GrantLease(2, 80_000, 1_000));
+        kv.Apply(KvCommand.GrantLease(1, 50_000), 1_000);
+        kv.Apply(KvCommand.GrantLease(2, 80_000), 1_000);
         for (var i = 0; i < keys; i++)
         {
             // Scattered order, so the index splits leaves the way live traffic does.
             var key = $"key/{i * 7919 % keys:D5}";
-            kv.Apply(KvCommand.Put(B(key), B($"value-{i}"), 1_000 + i, leaseId: i % 10 == 0 ? 1 : i % 10 == 1 ? 2 : 0));
+            kv.Apply(KvCommand.Put(B(key), B($"value-{i}"), leaseId: i % 10 == 0 ? 1 : i % 10 == 1 ? 2 : 0), 1_000 + i);
         }
         for (var i = 0; i < keys; i += 7)
         {
-            kv.Apply(KvCommand.Put(B($"key/{i:D5}"), B($"again-{i}"), 30_000));
+            kv.Apply(KvCommand.Put(B($"key/{i:D5}"), B($"again-{i}")), 30_000);
         }
-        kv.Apply(KvCommand.Delete(B("key/00003"), 30_001));
+        kv.Apply(KvCommand.Delete(B("key/00003")), 30_001);
     }
 
     private static byte[] Snapshot(KvStateMachine machine)

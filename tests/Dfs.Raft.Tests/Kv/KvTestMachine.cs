@@ -16,23 +16,25 @@ internal sealed class KvTestMachine : IDisposable
 
     public static string S(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 
-    public KvResult Apply(KvCommand command)
-    {
-        var bytes = KvCommandCodec.Encode(command);
-        return KvResultCodec.Decode(Machine.Apply(++_index, bytes));
-    }
+    /// <summary>Applies <paramref name="command"/> in the next log entry, stamped <see cref="Now"/>.</summary>
+    public KvResult Apply(KvCommand command) => Apply(command, Now);
 
-    public KvResult ApplyRaw(ReadOnlySpan<byte> bytes) => KvResultCodec.Decode(Machine.Apply(++_index, bytes));
+    /// <summary>Applies <paramref name="command"/> in the next log entry, stamped <paramref name="atMs"/>.</summary>
+    public KvResult Apply(KvCommand command, long atMs) => ApplyRaw(KvCommandCodec.Encode(command), atMs);
+
+    public KvResult ApplyRaw(ReadOnlySpan<byte> bytes) => ApplyRaw(bytes, Now);
+
+    public KvResult ApplyRaw(ReadOnlySpan<byte> bytes, long atMs) => KvResultCodec.Decode(Machine.Apply(++_index, atMs, bytes));
 
     public KvResult Put(string key, string value, long leaseId = 0, bool previousValue = false) =>
-        Apply(KvCommand.Put(B(key), B(value), Now, leaseId, previousValue));
+        Apply(KvCommand.Put(B(key), B(value), leaseId, previousValue));
 
-    public KvResult Delete(string key) => Apply(KvCommand.Delete(B(key), Now));
+    public KvResult Delete(string key) => Apply(KvCommand.Delete(B(key)));
 
-    public KvResult DeletePrefix(string prefix) => Apply(KvCommand.DeletePrefix(B(prefix), Now));
+    public KvResult DeletePrefix(string prefix) => Apply(KvCommand.DeletePrefix(B(prefix)));
 
     public KvResult Txn(IReadOnlyList<KvCompare> compares, IReadOnlyList<KvOp> success, IReadOnlyList<KvOp>? failure = null) =>
-        Apply(KvCommand.Txn(Now, compares, success, failure));
+        Apply(KvCommand.Txn(compares, success, failure));
 
     public KvKeyValue? Get(string key) => Machine.Get(B(key));
 

@@ -12,7 +12,7 @@ public sealed class KvValidationTests : IDisposable
     [Fact]
     public void BuildingAPut_WithAnEmptyKey_ThrowsAValidationError()
     {
-        var error = Assert.Throws<KvValidationException>(() => KvCommand.Put(Array.Empty<byte>(), B("v"), 0));
+        var error = Assert.Throws<KvValidationException>(() => KvCommand.Put(Array.Empty<byte>(), B("v")));
 
         Assert.Contains("empty", error.Message, StringComparison.Ordinal);
     }
@@ -20,9 +20,9 @@ public sealed class KvValidationTests : IDisposable
     [Fact]
     public void BuildingAPut_WithAKeyOverOneKiB_ThrowsAValidationError()
     {
-        KvCommand.Put(new byte[KvLimits.MaxKeyBytes], B("v"), 0);
+        KvCommand.Put(new byte[KvLimits.MaxKeyBytes], B("v"));
 
-        var error = Assert.Throws<KvValidationException>(() => KvCommand.Put(new byte[KvLimits.MaxKeyBytes + 1], B("v"), 0));
+        var error = Assert.Throws<KvValidationException>(() => KvCommand.Put(new byte[KvLimits.MaxKeyBytes + 1], B("v")));
 
         Assert.Contains("1025 bytes", error.Message, StringComparison.Ordinal);
     }
@@ -30,9 +30,9 @@ public sealed class KvValidationTests : IDisposable
     [Fact]
     public void BuildingAPut_WithAValueOverOneMiB_ThrowsAValidationError()
     {
-        KvCommand.Put(B("k"), new byte[KvLimits.MaxValueBytes], 0);
+        KvCommand.Put(B("k"), new byte[KvLimits.MaxValueBytes]);
 
-        var error = Assert.Throws<KvValidationException>(() => KvCommand.Put(B("k"), new byte[KvLimits.MaxValueBytes + 1], 0));
+        var error = Assert.Throws<KvValidationException>(() => KvCommand.Put(B("k"), new byte[KvLimits.MaxValueBytes + 1]));
 
         Assert.Contains("value", error.Message, StringComparison.Ordinal);
     }
@@ -40,7 +40,7 @@ public sealed class KvValidationTests : IDisposable
     [Fact]
     public void EncodingAnInvalidCommandBuiltDirectly_ThrowsBeforeAnyBytesExist()
     {
-        var bad = new KvOpCommand(0, new KvOp(KvOpKind.Put, new byte[2000], default, B("v"), 0, 0, false));
+        var bad = new KvOpCommand(new KvOp(KvOpKind.Put, new byte[2000], default, B("v"), 0, 0, false));
 
         Assert.Throws<KvValidationException>(() => KvCommandCodec.Encode(bad));
     }
@@ -48,11 +48,11 @@ public sealed class KvValidationTests : IDisposable
     [Fact]
     public void TxnOps_AndCompares_AreValidatedToo()
     {
-        Assert.Throws<KvValidationException>(() => KvCommand.Txn(0, [], [new KvOp(KvOpKind.Get, default, default, default, 0, 0, false)]));
-        Assert.Throws<KvValidationException>(() => KvCommand.Txn(0, [new KvCompare(new byte[1025], KvCompareTarget.Version, KvCompareOperator.Equal, 0, default)], []));
+        Assert.Throws<KvValidationException>(() => KvCommand.Txn([], [new KvOp(KvOpKind.Get, default, default, default, 0, 0, false)]));
+        Assert.Throws<KvValidationException>(() => KvCommand.Txn([new KvCompare(new byte[1025], KvCompareTarget.Version, KvCompareOperator.Equal, 0, default)], []));
         Assert.Throws<KvValidationException>(() => KvOp.Range(B("b"), B("a")));
-        Assert.Throws<KvValidationException>(() => KvCommand.GrantLease(0, 100, 0));
-        Assert.Throws<KvValidationException>(() => KvCommand.GrantLease(1, 0, 0));
+        Assert.Throws<KvValidationException>(() => KvCommand.GrantLease(0, 100));
+        Assert.Throws<KvValidationException>(() => KvCommand.GrantLease(1, 0));
     }
 
     [Fact]
@@ -60,9 +60,9 @@ public sealed class KvValidationTests : IDisposable
     {
         _kv.Put("a", "1");
         var before = Describe();
-        var bytes = RawPut(new byte[KvLimits.MaxKeyBytes + 1], B("v"), nowMs: 99_999);
+        var bytes = RawPut(new byte[KvLimits.MaxKeyBytes + 1], B("v"));
 
-        var result = _kv.ApplyRaw(bytes);
+        var result = _kv.ApplyRaw(bytes, atMs: 99_999);
 
         Assert.Equal(KvStatus.InvalidArgument, result.Status);
         Assert.Contains("limit is 1024", result.Error, StringComparison.Ordinal);
@@ -76,8 +76,8 @@ public sealed class KvValidationTests : IDisposable
         _kv.Put("a", "1");
         var before = Describe();
 
-        var emptyKey = _kv.ApplyRaw(RawPut([], B("v"), 1_000));
-        var bigValue = _kv.ApplyRaw(RawPut(B("k"), new byte[KvLimits.MaxValueBytes + 1], 1_000));
+        var emptyKey = _kv.ApplyRaw(RawPut([], B("v")), atMs: 1_000);
+        var bigValue = _kv.ApplyRaw(RawPut(B("k"), new byte[KvLimits.MaxValueBytes + 1]), atMs: 1_000);
 
         Assert.Equal(KvStatus.InvalidArgument, emptyKey.Status);
         Assert.Equal(KvStatus.InvalidArgument, bigValue.Status);
@@ -89,7 +89,7 @@ public sealed class KvValidationTests : IDisposable
     {
         var big = new byte[KvLimits.MaxValueBytes];
         var ops = Enumerable.Range(0, 5).Select(i => KvOp.Put(B($"k{i}"), big)).ToArray();
-        var txn = KvCommand.Txn(0, [], ops);
+        var txn = KvCommand.Txn([], ops);
 
         var error = Assert.Throws<KvValidationException>(() => KvCommandCodec.Encode(txn));
         Assert.Contains("limit is 4194304 bytes", error.Message, StringComparison.Ordinal);
@@ -112,10 +112,9 @@ public sealed class KvValidationTests : IDisposable
         $"{_kv.Machine.Revision}|" + string.Join(",", _kv.Machine.Range([], []).Items.Select(i => $"{S(i.Key)}={S(i.Value)}@{i.ModRevision}"));
 
     // A put encoded by hand, as a faulty or hostile proposer could, skipping the builder's checks.
-    internal static byte[] RawPut(byte[] key, byte[] value, long nowMs)
+    internal static byte[] RawPut(byte[] key, byte[] value)
     {
         var bytes = new List<byte> { KvCommandCodec.FormatVersion, 1 };
-        Varint(bytes, (ulong)(nowMs << 1));
         bytes.Add((byte)KvOpKind.Put);
         Varint(bytes, (ulong)key.Length);
         bytes.AddRange(key);

@@ -20,13 +20,14 @@ internal sealed class DirectMasterKv : IMasterKv, IDisposable
     public MasterStatus Status => new("m1", FollowerOf.IsFollower ? "Follower" : "Leader", 1, FollowerOf.IsFollower ? FollowerOf.LeaderId : "m1",
         _index, _index, _index, 0, ["m1", "m2", "m3"], Environment.ProcessId);
 
+    /// <summary>The time stamped on every command this master applies, as a leader stamps its log entries.</summary>
     public long NowMs { get; set; } = 1_000_000;
 
-    public Task<KvResult> ExecuteAsync(KvCommand command, ClientRequest? request, CancellationToken cancellationToken)
+    public Task<ReadOnlyMemory<byte>> ExecuteAsync(ReadOnlyMemory<byte> command, ClientRequest? request, CancellationToken cancellationToken)
     {
         ThrowIfFollower();
-        var bytes = KvCommandCodec.Encode(command);
-        return Task.FromResult(Store.ApplyCommand(++_index, bytes));
+        KvCommandCodec.DecodeValidated(command);
+        return Task.FromResult(Store.Apply(++_index, NowMs, command.Span));
     }
 
     public Task<T> ReadAsync<T>(Func<KvStateMachine, T> read, bool linearizable, CancellationToken cancellationToken)

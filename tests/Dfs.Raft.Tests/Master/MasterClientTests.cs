@@ -83,7 +83,7 @@ public sealed class MasterClientTests
         await using var client = new MasterClient([Master("m1", server.Port)]);
 
         // A lease that does not exist is refused by the store with a reason, not retried forever.
-        var result = await client.ExecuteAsync(KvCommand.RevokeLease(12345, 0));
+        var result = await client.ExecuteAsync(KvCommand.RevokeLease(12345));
         Assert.Equal(KvStatus.LeaseNotFound, result.Status);
     }
 
@@ -106,9 +106,7 @@ public sealed class MasterClientTests
 
         public MasterStatus Status => inner.Status;
 
-        public long NowMs => inner.NowMs;
-
-        public async Task<KvResult> ExecuteAsync(KvCommand command, ClientRequest? request, CancellationToken cancellationToken)
+        public async Task<ReadOnlyMemory<byte>> ExecuteAsync(ReadOnlyMemory<byte> command, ClientRequest? request, CancellationToken cancellationToken)
         {
             lock (Requests)
             {

@@ -144,7 +144,7 @@ public sealed class MasterFaultTests
                         var compare = input.Expected is null
                             ? KvCompare.Missing(keyBytes)
                             : KvCompare.ValueIs(keyBytes, KvCompareOperator.Equal, Encoding.UTF8.GetBytes(input.Expected));
-                        var result = await client.ExecuteAsync(KvCommand.Txn(0, [compare], [KvOp.Put(keyBytes, Encoding.UTF8.GetBytes(value))]), CancellationToken.None);
+                        var result = await client.ExecuteAsync(KvCommand.Txn([compare], [KvOp.Put(keyBytes, Encoding.UTF8.GetBytes(value))]), CancellationToken.None);
                         output = KvOutput.CasResult(result.Succeeded);
                         break;
                 }

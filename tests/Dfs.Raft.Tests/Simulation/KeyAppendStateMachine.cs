@@ -1,15 +1,15 @@
 using System.Buffers.Binary;
 using System.Text;
-using Dfs.Raft.Consensus;
+using Dfs.Raft.Consensus.Sessions;
 
 namespace Dfs.Raft.Tests.Simulation;
 
 /// <summary>
 /// A small deterministic state machine for tests: each key holds the list of tokens appended to it.
 /// Every token a simulated client writes is unique, so the lists are also the record of what was applied,
-/// and they survive snapshots.
+/// and they survive snapshots. It has no use for time, so it ignores the entries' timestamps.
 /// </summary>
-public sealed class KeyAppendStateMachine : IStateMachine
+public sealed class KeyAppendStateMachine : ITimedStateMachine
 {
     private readonly SortedDictionary<string, List<string>> _lists = new(StringComparer.Ordinal);
 
@@ -39,7 +39,7 @@ public sealed class KeyAppendStateMachine : IStateMachine
     }
 
     /// <summary>Appends and answers the list's new length (8 bytes, little-endian).</summary>
-    public ReadOnlyMemory<byte> Apply(long index, ReadOnlySpan<byte> command)
+    public ReadOnlyMemory<byte> Apply(long index, long timestampMs, ReadOnlySpan<byte> command)
     {
         var (key, token) = DecodeAppend(command);
         if (!_lists.TryGetValue(key, out var list))
