@@ -39,7 +39,7 @@ internal static class Program
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<KvStateMachine>();
-        builder.Services.AddRaft(config, self.Id,
+        builder.Services.AddMasterRaft(config, self.Id,
             sp => new SessionStateMachine(sp.GetRequiredService<KvStateMachine>()),
             // As etcd's default snapshot count: a snapshot rewrites the whole store, and its disk writes compete
             // with the log's fsyncs, so it is taken rarely; the log in between costs a few tens of MB.

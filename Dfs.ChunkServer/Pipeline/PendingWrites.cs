@@ -13,7 +13,7 @@ namespace Dfs.ChunkServer.Pipeline;
 /// <see cref="Server.ChunkServerOptions.PendingWriteTimeout"/>. Taking an entry stops the session that
 /// holds it first, so at most one party uses a writer at a time. Thread-safe.
 /// </remarks>
-internal sealed class PendingWrites(TimeSpan releaseAfter, ILogger logger)
+internal sealed class PendingWrites(TimeSpan releaseAfter, TimeProvider time, ILogger logger)
 {
     private readonly object _gate = new();
     private readonly Dictionary<ChunkId, Entry> _entries = [];
@@ -100,7 +100,7 @@ internal sealed class PendingWrites(TimeSpan releaseAfter, ILogger logger)
     {
         try
         {
-            await Task.Delay(releaseAfter, entry.ExpiryToken);
+            await Task.Delay(releaseAfter, time, entry.ExpiryToken);
         }
         catch (OperationCanceledException)
         {

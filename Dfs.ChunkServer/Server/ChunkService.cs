@@ -15,7 +15,7 @@ internal sealed class ChunkService
         Options = options;
         Logger = logger;
         Time = timeProvider ?? TimeProvider.System;
-        PendingWrites = new PendingWrites(options.PendingWriteTimeout, logger);
+        PendingWrites = new PendingWrites(options.PendingWriteTimeout, Time, logger);
     }
 
     public IChunkStore Store { get; }

@@ -23,6 +23,9 @@ public sealed record ChunkWriteOptions
     /// <summary>Called (on a background thread) each time the whole pipeline acknowledges more bytes, with the acknowledged length.</summary>
     public Action<long>? OnAcknowledged { get; init; }
 
+    /// <summary>The clock for acknowledgement timeouts. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Where pipeline recoveries are logged. Default none.</summary>
     public ILogger? Logger { get; init; }
 

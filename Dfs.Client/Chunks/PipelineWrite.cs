@@ -137,7 +137,7 @@ internal sealed partial class PipelineWrite
             {
                 if (_unacked.Count == 0)
                 {
-                    Volatile.Write(ref _lastProgress, Environment.TickCount64);
+                    Volatile.Write(ref _lastProgress, _options.TimeProvider.GetTimestamp());
                 }
                 _unacked.Enqueue(packet);
             }
@@ -147,7 +147,7 @@ internal sealed partial class PipelineWrite
         if (_eof && !_commitSent)
         {
             _commitSent = true;
-            Volatile.Write(ref _lastProgress, Environment.TickCount64);
+            Volatile.Write(ref _lastProgress, _options.TimeProvider.GetTimestamp());
             await SendAsync(pipeline, connection => ChunkWire.Send(connection, pipeline.RequestId, new CommitRequest(_total, Checksum)));
             return;
         }
@@ -223,7 +223,7 @@ internal sealed partial class PipelineWrite
                 _pipeline = pipeline;
                 Acknowledge(offset);
             }
-            Volatile.Write(ref _lastProgress, Environment.TickCount64);
+            Volatile.Write(ref _lastProgress, _options.TimeProvider.GetTimestamp());
             pipeline.AckReader = Task.Run(() => AckLoopAsync(pipeline), CancellationToken.None);
             pipeline.Watchdog = WatchdogAsync(pipeline);
             return true;
@@ -295,7 +295,7 @@ internal sealed partial class PipelineWrite
                         {
                             Acknowledge(ack.Offset);
                         }
-                        Volatile.Write(ref _lastProgress, Environment.TickCount64);
+                        Volatile.Write(ref _lastProgress, _options.TimeProvider.GetTimestamp());
                         _options.OnAcknowledged?.Invoke(ack.Offset);
                         _progress.Release();
                         break;
@@ -329,7 +329,7 @@ internal sealed partial class PipelineWrite
     private async Task WatchdogAsync(Pipeline pipeline)
     {
         var period = TimeSpan.FromTicks(Math.Clamp(_options.AckTimeout.Ticks / 4, TimeSpan.FromMilliseconds(10).Ticks, TimeSpan.FromSeconds(1).Ticks));
-        using var timer = new PeriodicTimer(period);
+        using var timer = new PeriodicTimer(period, _options.TimeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(pipeline.Token))
@@ -339,7 +339,7 @@ internal sealed partial class PipelineWrite
                 {
                     outstanding = _committed is null && (_unacked.Count > 0 || _commitSent);
                 }
-                if (outstanding && Environment.TickCount64 - Volatile.Read(ref _lastProgress) > _options.AckTimeout.TotalMilliseconds)
+                if (outstanding && _options.TimeProvider.GetElapsedTime(Volatile.Read(ref _lastProgress)) > _options.AckTimeout)
                 {
                     MarkFailed(pipeline, new ChunkServerException(ChunkErrorCode.Timeout,
                         $"{_chain[0]} acknowledged nothing for {_options.AckTimeout.TotalSeconds:0.#} s with data outstanding."));

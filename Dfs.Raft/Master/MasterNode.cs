@@ -7,7 +7,7 @@ namespace Dfs.Raft.Master;
 /// <summary>
 /// One master's key-value store as its APIs use it: commands go through the Raft host (wrapped for the
 /// exactly-once session layer), reads through ReadIndex. The host, its log, snapshots and transport are
-/// composed by <see cref="RaftServiceCollectionExtensions.AddRaft"/>.
+/// composed by <see cref="MasterRaftServiceCollectionExtensions.AddMasterRaft"/>.
 /// </summary>
 public sealed class MasterNode(RaftHost host, KvStateMachine store, TimeProvider time) : IMasterKv
 {

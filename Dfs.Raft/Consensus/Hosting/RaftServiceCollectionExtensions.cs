@@ -1,5 +1,4 @@
 using System.Net;
-using Dfs.Common.Configuration;
 using Dfs.Raft.Consensus.Storage;
 using Dfs.Raft.Consensus.Transport;
 using Microsoft.AspNetCore.Connections;
@@ -9,48 +8,31 @@ using Microsoft.Extensions.Logging;
 
 namespace Dfs.Raft.Consensus.Hosting;
 
-/// <summary>Registers a Raft member of a <see cref="ClusterConfig"/> in a master process.</summary>
+/// <summary>Registers a Raft member, with its file storage and TCP transport, in a host process.</summary>
 public static class RaftServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers this master's Raft host: its log and snapshots under <c>{dataDir}/{id}/raft</c>, the TCP
-    /// transport to the other masters' <c>raftPort</c>, timing from the config, and a hosted service that
-    /// starts it and hands leadership over on shutdown. Map the Raft listener with <see cref="ListenRaft"/>.
+    /// Registers this node's Raft host: its log and snapshots under <paramref name="directory"/>, the TCP
+    /// transport to the peers <paramref name="transport"/> names, and a hosted service that starts it and hands
+    /// leadership over on shutdown. Map the Raft listener with <see cref="ListenRaft"/>.
     /// </summary>
     /// <param name="stateMachine">Creates the replicated state machine.</param>
-    /// <param name="configure">Adjusts the host options derived from the config (snapshot threshold, say).</param>
-    /// <exception cref="ConfigurationException">The config has no master <paramref name="nodeId"/>.</exception>
-    public static IServiceCollection AddRaft(this IServiceCollection services, ClusterConfig config, string nodeId,
-        Func<IServiceProvider, IStateMachine> stateMachine, Func<RaftHostOptions, RaftHostOptions>? configure = null)
+    public static IServiceCollection AddRaft(this IServiceCollection services, RaftHostOptions options, TcpRaftTransportOptions transport,
+        string directory, Func<IServiceProvider, IStateMachine> stateMachine)
     {
-        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(stateMachine);
-        var self = config.Master(nodeId);
-        var options = new RaftHostOptions
-        {
-            NodeId = self.Id,
-            Members = config.Masters.Select(m => m.Id).ToArray(),
-            ElectionTimeout = TimeSpan.FromMilliseconds(config.ElectionTimeoutMs),
-            HeartbeatInterval = TimeSpan.FromMilliseconds(config.HeartbeatIntervalMs),
-        };
-        options = configure?.Invoke(options) ?? options;
         options.Validate();
-        var raftDirectory = Path.Combine(config.DataDirectoryFor(nodeId), "raft");
-        var transportOptions = new TcpRaftTransportOptions
-        {
-            NodeId = self.Id,
-            Peers = config.Masters.Where(m => m.Id != self.Id).ToDictionary(m => m.Id, m => new DnsEndPoint(m.Host, m.RaftPort)),
-            SnapshotDirectory = Path.Combine(raftDirectory, "incoming"),
-        };
-        transportOptions.Validate();
+        transport.Validate();
 
         services.AddSingleton(options);
-        services.AddSingleton(sp => new TcpRaftTransport(transportOptions, sp.GetService<TimeProvider>(), sp.GetService<ILogger<TcpRaftTransport>>()));
+        services.AddSingleton(sp => new TcpRaftTransport(transport, sp.GetService<TimeProvider>(), sp.GetService<ILogger<TcpRaftTransport>>()));
         services.AddSingleton<IRaftInboundSink>(sp => sp.GetRequiredService<TcpRaftTransport>());
         services.AddSingleton(sp => new RaftHost(
             options,
-            new FileRaftLogStore(Path.Combine(raftDirectory, "log"), logger: sp.GetService<ILogger<FileRaftLogStore>>()),
-            new FileSnapshotStore(raftDirectory, sp.GetService<ILogger<FileSnapshotStore>>()),
+            new FileRaftLogStore(Path.Combine(directory, "log"), logger: sp.GetService<ILogger<FileRaftLogStore>>()),
+            new FileSnapshotStore(directory, sp.GetService<ILogger<FileSnapshotStore>>()),
             stateMachine(sp),
             sp.GetRequiredService<TcpRaftTransport>(),
             sp.GetService<TimeProvider>(),
@@ -59,13 +41,12 @@ public static class RaftServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Makes Kestrel accept Raft connections from the other masters on this master's <c>raftPort</c>.</summary>
-    public static KestrelServerOptions ListenRaft(this KestrelServerOptions kestrel, ClusterConfig config, string nodeId)
+    /// <summary>Makes Kestrel accept Raft connections from the peers on <paramref name="host"/>:<paramref name="port"/> (any address when the host is a name).</summary>
+    public static KestrelServerOptions ListenRaft(this KestrelServerOptions kestrel, string host, int port)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
-        var self = config.Master(nodeId);
-        var address = IPAddress.TryParse(self.Host, out var ip) ? ip : IPAddress.Any;
-        kestrel.Listen(address, self.RaftPort, listen =>
+        var address = IPAddress.TryParse(host, out var ip) ? ip : IPAddress.Any;
+        kestrel.Listen(address, port, listen =>
         {
             listen.Protocols = HttpProtocols.None;
             listen.UseConnectionHandler<RaftConnectionHandler>();

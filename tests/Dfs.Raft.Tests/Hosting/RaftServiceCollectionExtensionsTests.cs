@@ -2,6 +2,7 @@ using System.Text;
 using Dfs.Common.Configuration;
 using Dfs.Raft.Consensus;
 using Dfs.Raft.Consensus.Hosting;
+using Dfs.Raft.Master;
 using Dfs.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,8 +32,8 @@ public sealed class RaftServiceCollectionExtensionsTests
             {
                 var builder = WebApplication.CreateSlimBuilder();
                 builder.Logging.ClearProviders();
-                builder.Services.AddRaft(config, master.Id, _ => new RecordingStateMachine());
-                builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRaft(config, master.Id));
+                builder.Services.AddMasterRaft(config, master.Id, _ => new RecordingStateMachine());
+                builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenMasterRaft(config, master.Id));
                 var app = builder.Build();
                 apps.Add(app);
                 await app.StartAsync();

@@ -1,0 +1,49 @@
+using System.Net;
+using Dfs.Common.Configuration;
+using Dfs.Raft.Consensus;
+using Dfs.Raft.Consensus.Hosting;
+using Dfs.Raft.Consensus.Transport;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Dfs.Raft.Master;
+
+/// <summary>Makes a master of a <see cref="ClusterConfig"/> a Raft member: the config's masters are the group.</summary>
+public static class MasterRaftServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers master <paramref name="nodeId"/>'s Raft host: its log and snapshots under
+    /// <c>{dataDir}/{id}/raft</c>, the TCP transport to the other masters' <c>raftPort</c>, and the timing of the config.
+    /// </summary>
+    /// <param name="configure">Adjusts the host options derived from the config (snapshot threshold, say).</param>
+    /// <exception cref="ConfigurationException">The config has no master <paramref name="nodeId"/>.</exception>
+    public static IServiceCollection AddMasterRaft(this IServiceCollection services, ClusterConfig config, string nodeId,
+        Func<IServiceProvider, IStateMachine> stateMachine, Func<RaftHostOptions, RaftHostOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var self = config.Master(nodeId);
+        var options = new RaftHostOptions
+        {
+            NodeId = self.Id,
+            Members = config.Masters.Select(m => m.Id).ToArray(),
+            ElectionTimeout = TimeSpan.FromMilliseconds(config.ElectionTimeoutMs),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(config.HeartbeatIntervalMs),
+        };
+        options = configure?.Invoke(options) ?? options;
+        var raftDirectory = Path.Combine(config.DataDirectoryFor(nodeId), "raft");
+        var transport = new TcpRaftTransportOptions
+        {
+            NodeId = self.Id,
+            Peers = config.Masters.Where(m => m.Id != self.Id).ToDictionary(m => m.Id, m => new DnsEndPoint(m.Host, m.RaftPort)),
+            SnapshotDirectory = Path.Combine(raftDirectory, "incoming"),
+        };
+        return services.AddRaft(options, transport, raftDirectory, stateMachine);
+    }
+
+    /// <summary>Makes Kestrel accept Raft connections from the other masters on master <paramref name="nodeId"/>'s <c>raftPort</c>.</summary>
+    public static KestrelServerOptions ListenMasterRaft(this KestrelServerOptions kestrel, ClusterConfig config, string nodeId)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var self = config.Master(nodeId);
+        return kestrel.ListenRaft(self.Host, self.RaftPort);
+    }
+}
