@@ -19,9 +19,11 @@ public static class RaftServiceCollectionExtensions
     /// </summary>
     /// <param name="stateMachine">Creates the replicated state machine.</param>
     /// <param name="configure">Adjusts the host options derived from the config (snapshot threshold, say).</param>
+    /// <param name="configureTransport">Adjusts the TCP transport options derived from the config.</param>
     /// <exception cref="ConfigurationException">The config has no master <paramref name="nodeId"/>.</exception>
     public static IServiceCollection AddRaft(this IServiceCollection services, ClusterConfig config, string nodeId,
-        Func<IServiceProvider, IStateMachine> stateMachine, Func<RaftHostOptions, RaftHostOptions>? configure = null)
+        Func<IServiceProvider, IStateMachine> stateMachine, Func<RaftHostOptions, RaftHostOptions>? configure = null,
+        Func<TcpRaftTransportOptions, TcpRaftTransportOptions>? configureTransport = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(stateMachine);
@@ -42,6 +44,7 @@ public static class RaftServiceCollectionExtensions
             Peers = config.Masters.Where(m => m.Id != self.Id).ToDictionary(m => m.Id, m => new DnsEndPoint(m.Host, m.RaftPort)),
             SnapshotDirectory = Path.Combine(raftDirectory, "incoming"),
         };
+        transportOptions = configureTransport?.Invoke(transportOptions) ?? transportOptions;
         transportOptions.Validate();
 
         services.AddSingleton(options);
