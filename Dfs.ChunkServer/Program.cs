@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
-using Dfs.Client.Chunks;
 using Dfs.Common.Configuration;
 using Dfs.Common.Processes;
 using Dfs.Hosting;
@@ -44,13 +43,9 @@ internal static class Program
             return 2;
         }
 
-        using var loggerFactory = LoggerFactory.Create(ConfigureLogging);
-        using var store = new FileChunkStore(storeOptions, loggerFactory.CreateLogger<FileChunkStore>());
-        await using var host = await ChunkServerHost.StartAsync(store, options, ConfigureLogging,
+        await using var host = await ChunkServerHost.StartAsync(storeOptions, new ChunkScrubberOptions(), options, ConfigureLogging,
             services =>
             {
-                services.AddHostedService(sp => new ChunkScrubber(store, new ChunkScrubberOptions(), TimeProvider.System,
-                    sp.GetService<ILogger<ChunkScrubber>>()));
                 if (arguments.ParentPid is { } parent)
                 {
                     services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>(), TimeProvider.System));

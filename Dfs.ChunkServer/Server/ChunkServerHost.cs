@@ -1,13 +1,7 @@
-using System.Net;
 using Dfs.ChunkServer.Storage;
 using Dfs.Client.Chunks;
 using Dfs.Client.Chunks.Protocol;
-using Dfs.Common.Framing;
-using Dfs.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,17 +10,20 @@ namespace Dfs.ChunkServer.Server;
 
 /// <summary>
 /// A running chunk server: Kestrel bound to one TCP endpoint, serving the chunk protocol with
-/// <see cref="ChunkConnectionHandler"/> over an <see cref="IChunkStore"/>. Used by the process, the tests and the benchmarks.
+/// <see cref="ChunkConnectionHandler"/> over an <see cref="IChunkStore"/>, composed by
+/// <see cref="ChunkServerServiceCollectionExtensions.AddDfsChunkServer(WebApplicationBuilder, ChunkServerOptions, FileChunkStoreOptions, ChunkScrubberOptions?, TimeProvider?)"/>.
+/// Used by the process, the tests and the benchmarks.
 /// </summary>
 public sealed class ChunkServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _stopped;
 
-    private ChunkServerHost(WebApplication app, ChunkEndpoint endpoint, IChunkStore store)
+    private ChunkServerHost(WebApplication app)
     {
         _app = app;
-        Endpoint = endpoint;
-        Store = store;
+        Endpoint = app.Services.GetRequiredService<ChunkServerListener>().Endpoint;
+        Store = app.Services.GetRequiredService<IChunkStore>();
     }
 
     /// <summary>Where the server listens (the actual port when 0 was asked for).</summary>
@@ -34,47 +31,51 @@ public sealed class ChunkServerHost : IAsyncDisposable
 
     public IChunkStore Store { get; }
 
-    /// <summary>Starts a server; returns once it accepts connections.</summary>
+    /// <summary>The server's services (its store, its scrubber when it has one).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a server over a store the caller owns and disposes; returns once it accepts connections.</summary>
     /// <param name="configureLogging">Logging setup; by default nothing is logged (tests, benchmarks).</param>
-    /// <param name="configureServices">Further services to run with the server (a scrubber over the store).</param>
-    public static async Task<ChunkServerHost> StartAsync(IChunkStore store, ChunkServerOptions? options = null,
+    /// <param name="configureServices">Further services to run with the server.</param>
+    /// <param name="time">The pipelines' clock. Default <see cref="TimeProvider.System"/>.</param>
+    public static Task<ChunkServerHost> StartAsync(IChunkStore store, ChunkServerOptions? options = null,
         Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null,
-        CancellationToken cancellationToken = default)
+        TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         options ??= new ChunkServerOptions();
-        options.Validate();
+        return StartAsync(builder => builder.AddDfsChunkServer(options, store, time), configureLogging, configureServices, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a server over a <see cref="FileChunkStore"/> it owns (disposed with the host), scrubbed unless
+    /// <paramref name="scrubber"/> is null; returns once it accepts connections.
+    /// </summary>
+    /// <param name="time">The clock of the store, the scrubber and the pipelines. Default <see cref="TimeProvider.System"/>.</param>
+    public static Task<ChunkServerHost> StartAsync(FileChunkStoreOptions store, ChunkScrubberOptions? scrubber, ChunkServerOptions options,
+        Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null,
+        TimeProvider? time = null, CancellationToken cancellationToken = default) =>
+        StartAsync(builder => builder.AddDfsChunkServer(options, store, scrubber, time), configureLogging, configureServices, cancellationToken);
+
+    private static async Task<ChunkServerHost> StartAsync(Action<WebApplicationBuilder> compose, Action<ILoggingBuilder>? configureLogging,
+        Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
+    {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         configureLogging?.Invoke(builder.Logging);
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new ChunkService(store, options, sp.GetRequiredService<ILogger<ChunkService>>()));
-        builder.Services.AddSingleton<ReplicaCopier>();
+        compose(builder);
         configureServices?.Invoke(builder.Services);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        // Receive a whole data packet per system call rather than Kestrel's default 4 KiB.
-        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
-
-        ListenOptions? listen = null;
-        var address = await ResolveAsync(options.Host, cancellationToken);
-        // Data arrives in bursts of whole packets: receiving at once (no zero-byte wait first) halves the
-        // receive syscalls of a pipeline hop.
-        builder.WebHost.UseSockets(sockets => sockets.WaitForDataBeforeAllocatingBuffer = false);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            // Room for several data packets in flight per connection before a flush waits for the socket.
-            kestrel.Limits.MaxResponseBufferSize = 1024 * 1024;
-            kestrel.Limits.MaxRequestBufferSize = 2 * 1024 * 1024;
-            kestrel.Listen(address, options.Port, l =>
-            {
-                listen = l;
-                l.UseConnectionHandler<ChunkConnectionHandler>();
-            });
-        });
         var app = builder.Build();
-        await app.StartAsync(cancellationToken);
-        var bound = listen?.EndPoint as IPEndPoint ?? throw new InvalidOperationException("Kestrel did not report the bound endpoint.");
-        return new ChunkServerHost(app, new ChunkEndpoint(options.Host, bound.Port), store);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return new ChunkServerHost(app);
     }
 
     /// <summary>Completes when the host is told to stop (SIGTERM, Ctrl-C).</summary>
@@ -82,19 +83,13 @@ public sealed class ChunkServerHost : IAsyncDisposable
 
     public ILogger CreateLogger(string category) => _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
 
+    /// <summary>Stops the server: gracefully, or at once (as a crash looks to its peers) when <paramref name="cancellationToken"/> is already cancelled.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        Interlocked.Exchange(ref _stopped, 1) == 0 ? _app.StopAsync(cancellationToken) : Task.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
+        await StopAsync();
         await _app.DisposeAsync();
-    }
-
-    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return address;
-        }
-        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken);
-        return addresses.Length > 0 ? addresses[0] : throw new ArgumentException($"Host '{host}' does not resolve to an address.");
     }
 }

@@ -15,9 +15,11 @@ public static class MasterRaftServiceCollectionExtensions
     /// <c>{dataDir}/{id}/raft</c>, the TCP transport to the other masters' <c>raftPort</c>, and the timing of the config.
     /// </summary>
     /// <param name="configure">Adjusts the host options derived from the config (snapshot threshold, say).</param>
+    /// <param name="configureTransport">Adjusts the TCP transport options derived from the config (a test's fault filter, say).</param>
     /// <exception cref="ConfigurationException">The config has no master <paramref name="nodeId"/>.</exception>
     public static IServiceCollection AddMasterRaft(this IServiceCollection services, ClusterConfig config, string nodeId,
-        Func<IServiceProvider, IStateMachine> stateMachine, Func<RaftHostOptions, RaftHostOptions>? configure = null)
+        Func<IServiceProvider, IStateMachine> stateMachine, Func<RaftHostOptions, RaftHostOptions>? configure = null,
+        Func<TcpRaftTransportOptions, TcpRaftTransportOptions>? configureTransport = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var self = config.Master(nodeId);
@@ -36,6 +38,7 @@ public static class MasterRaftServiceCollectionExtensions
             Peers = config.Masters.Where(m => m.Id != self.Id).ToDictionary(m => m.Id, m => new DnsEndPoint(m.Host, m.RaftPort)),
             SnapshotDirectory = Path.Combine(raftDirectory, "incoming"),
         };
+        transport = configureTransport?.Invoke(transport) ?? transport;
         return services.AddRaft(options, transport, raftDirectory, stateMachine);
     }
 

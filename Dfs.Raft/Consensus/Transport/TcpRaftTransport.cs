@@ -65,6 +65,10 @@ public sealed partial class TcpRaftTransport : IRaftTransport, IRaftInboundSink
     /// <inheritdoc />
     public void Send(RaftMessage message)
     {
+        if (_options.SendFilter is { } filter && !filter(_options.NodeId, message.To))
+        {
+            return;
+        }
         if (_links.TryGetValue(message.To, out var link))
         {
             link.Enqueue(message);

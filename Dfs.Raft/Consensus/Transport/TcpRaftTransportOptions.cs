@@ -35,6 +35,12 @@ public sealed record TcpRaftTransportOptions
     /// <summary>Folder for received snapshots larger than <see cref="InMemorySnapshotLimit"/>. Default a folder under the system temp path.</summary>
     public string SnapshotDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "dfs-raft-snapshots");
 
+    /// <summary>
+    /// Consulted with (this node, destination) before each send; a message it refuses is dropped, as the network
+    /// would lose it. Default none: every message is sent. Lets an in-process test cut a node off from its peers.
+    /// </summary>
+    public Func<string, string, bool>? SendFilter { get; init; }
+
     /// <summary>Validates the options, naming the first problem.</summary>
     public void Validate()
     {

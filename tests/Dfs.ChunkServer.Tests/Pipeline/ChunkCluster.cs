@@ -2,20 +2,23 @@ using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Client.Chunks;
 using Dfs.Client.Chunks.Protocol;
-using Microsoft.Extensions.Logging;
+using Dfs.Testing.Cluster;
 
 namespace Dfs.ChunkServer.Tests.Pipeline;
 
-/// <summary>Chunk servers in this process on 127.0.0.1 with OS-chosen ports, each over its own store.</summary>
+/// <summary>
+/// Chunk servers alone, each over a store the test owns: a <see cref="DfsTestCluster"/> without masters, seen
+/// by index as the pipeline tests address replicas.
+/// </summary>
 internal sealed class ChunkCluster : IAsyncDisposable
 {
-    private readonly List<ChunkServerHost?> _hosts;
+    private readonly DfsTestCluster _cluster;
 
-    private ChunkCluster(List<ChunkServerHost?> hosts, IReadOnlyList<IChunkStore> stores)
+    private ChunkCluster(DfsTestCluster cluster, IReadOnlyList<IChunkStore> stores)
     {
-        _hosts = hosts;
+        _cluster = cluster;
         Stores = stores;
-        Endpoints = hosts.Select(h => h!.Endpoint).ToArray();
+        Endpoints = cluster.ChunkServers.Select(c => c.Endpoint).ToArray();
     }
 
     public IReadOnlyList<IChunkStore> Stores { get; }
@@ -24,36 +27,26 @@ internal sealed class ChunkCluster : IAsyncDisposable
 
     public static async Task<ChunkCluster> StartAsync(IReadOnlyList<IChunkStore> stores, ChunkServerOptions? options = null)
     {
-        var hosts = new List<ChunkServerHost?>();
-        try
+        var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions
         {
-            foreach (var store in stores)
-            {
-                hosts.Add(await ChunkServerHost.StartAsync(store, options ?? new ChunkServerOptions(),
-                    Environment.GetEnvironmentVariable("DFS_TEST_LOG") == "1" ? l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug) : null));
-            }
-        }
-        catch
-        {
-            foreach (var host in hosts)
-            {
-                await host!.DisposeAsync();
-            }
-            throw;
-        }
-        return new ChunkCluster(hosts, stores);
+            Masters = 0,
+            ChunkServers = stores.Count,
+            ChunkStore = index => stores[index],
+            ChunkServer = options ?? new ChunkServerOptions(),
+        });
+        return new ChunkCluster(cluster, stores);
     }
 
     public static Task<ChunkCluster> StartInMemoryAsync(int count, long capacityBytes = 0) =>
         StartAsync(Enumerable.Range(0, count).Select(_ => (IChunkStore)new InMemoryChunkStore(capacityBytes)).ToArray());
 
-    /// <summary>Stops one server (its connections close), as a crash of that node looks to its peers.</summary>
+    /// <summary>Stops one server at once (its connections drop), as a crash of that node looks to its peers.</summary>
     public async Task StopAsync(int index)
     {
-        if (_hosts[index] is { } host)
+        var server = _cluster.ChunkServers[index];
+        if (server.IsRunning)
         {
-            _hosts[index] = null;
-            await host.DisposeAsync();
+            await _cluster.KillChunkServerAsync(server.Id);
         }
     }
 
@@ -65,14 +58,5 @@ internal sealed class ChunkCluster : IAsyncDisposable
         return destination.ToArray();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var host in _hosts)
-        {
-            if (host is not null)
-            {
-                await host.DisposeAsync();
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 }

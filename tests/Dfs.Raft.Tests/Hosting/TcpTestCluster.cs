@@ -131,27 +131,26 @@ internal sealed class TcpTestCluster : IAsyncDisposable
     /// <summary>Proposes through whichever node leads, retrying while leadership moves; returns the applied index.</summary>
     public async Task<long> ProposeAsync(string command)
     {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
+        long applied = 0;
+        await Eventually.WaitUntilAsync(async _ =>
         {
             var leader = Running.FirstOrDefault(n => n.Host!.Status.Role == RaftRole.Leader);
+            if (leader is null)
+            {
+                return false;
+            }
             try
             {
-                if (leader is not null)
-                {
-                    var result = await leader.Host!.ProposeAsync(System.Text.Encoding.UTF8.GetBytes(command), CancellationToken.None);
-                    return BitConverter.ToInt64(result.Span);
-                }
+                var result = await leader.Host!.ProposeAsync(System.Text.Encoding.UTF8.GetBytes(command), CancellationToken.None);
+                applied = BitConverter.ToInt64(result.Span);
+                return true;
             }
             catch (NotLeaderException)
             {
+                return false;
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new WaitTimeoutException($"No leader took '{command}' within {Timeout}; {Describe()}");
-            }
-            await Task.Delay(10);
-        }
+        }, Timeout, Describe, $"a leader took '{command}'");
+        return applied;
     }
 
     /// <summary>Waits until every running node applied exactly <paramref name="expected"/>, in order.</summary>

@@ -1,7 +1,7 @@
 using System.Buffers;
 using Dfs.Common.Hashing;
 
-namespace Dfs.ChunkServer.Tests.Hashing;
+namespace Dfs.Common.Tests.Hashing;
 
 public class Crc32CTests
 {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Dfs.Common.Framing;
 
-namespace Dfs.ChunkServer.Tests.Framing;
+namespace Dfs.Common.Tests.Framing;
 
 public sealed class FrameConnectionTests
 {

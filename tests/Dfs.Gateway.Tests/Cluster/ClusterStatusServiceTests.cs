@@ -1,0 +1,43 @@
+using Dfs.Gateway.Cluster;
+using Dfs.Testing;
+using Dfs.Testing.Cluster;
+
+namespace Dfs.Gateway.Tests.Cluster;
+
+public sealed class ClusterStatusServiceTests
+{
+    [Fact]
+    public async Task GetAsync_OverRunningMasters_ReportsTheLeaderEveryMasterFollows()
+    {
+        await using var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { ChunkServers = 0 });
+        var leader = await cluster.WaitForLeaderAsync();
+        using var http = new HttpClient();
+        var service = new ClusterStatusService(cluster.Config, http, launched: null);
+
+        ClusterView? view = null;
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            view = await service.GetAsync(CancellationToken.None);
+            return view.Leader == leader.Id && view.Masters.All(m => m.Healthy && m.LeaderId == leader.Id);
+        }, cluster.Timeout, () => $"view {view}; cluster {cluster.Describe()}", $"every master healthy and following {leader.Id}");
+
+        Assert.Equal(cluster.Masters.Select(m => m.Id), view!.Masters.Select(m => m.Id));
+        Assert.Equal("Leader", view.Masters.Single(m => m.Id == leader.Id).Role);
+    }
+
+    [Fact]
+    public async Task GetAsync_WithAMasterDown_ReportsItUnhealthyAndTheOthersLeader()
+    {
+        await using var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { ChunkServers = 0 });
+        var first = await cluster.WaitForLeaderAsync();
+        await cluster.KillMasterAsync(first.Id);
+        var leader = await cluster.WaitForLeaderAsync(m => m.Id != first.Id);
+        using var http = new HttpClient();
+        var service = new ClusterStatusService(cluster.Config, http, launched: null);
+
+        var view = await service.GetAsync(CancellationToken.None);
+
+        Assert.False(view.Masters.Single(m => m.Id == first.Id).Healthy);
+        Assert.Equal(leader.Id, view.Leader);
+    }
+}
