@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime;
 using System.Text;
+using Dfs.Client.Kv;
 using Dfs.Raft.Kv;
 
 namespace Dfs.Bench;

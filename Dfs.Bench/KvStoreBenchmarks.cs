@@ -1,5 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Dfs.Client.Kv;
 using Dfs.Raft.Kv;
 
 namespace Dfs.Bench;

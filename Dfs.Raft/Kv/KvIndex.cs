@@ -1,3 +1,4 @@
+
 namespace Dfs.Raft.Kv;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Dfs.Client.Kv;
+
 namespace Dfs.Raft.Kv;
 
 /// <summary>A lease held by the store: its time-to-live, when it expires (in log-entry time) and the keys attached.</summary>

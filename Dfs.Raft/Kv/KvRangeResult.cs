@@ -1,3 +1,5 @@
+using Dfs.Client.Kv;
+
 namespace Dfs.Raft.Kv;
 
 /// <summary>A page of keys read from the store.</summary>

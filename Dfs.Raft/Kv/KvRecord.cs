@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Dfs.Client.Kv;
 
 namespace Dfs.Raft.Kv;
 

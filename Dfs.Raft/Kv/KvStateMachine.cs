@@ -1,3 +1,4 @@
+using Dfs.Client.Kv;
 using Dfs.Raft.Consensus.Sessions;
 
 namespace Dfs.Raft.Kv;

@@ -1,3 +1,5 @@
+using Dfs.Client.Kv;
+
 namespace Dfs.Raft.Kv;
 
 internal sealed partial class KvStore

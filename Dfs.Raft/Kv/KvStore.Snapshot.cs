@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Dfs.Client.Kv;
 using Dfs.Common.Hashing;
 
 namespace Dfs.Raft.Kv;

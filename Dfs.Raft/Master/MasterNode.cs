@@ -1,3 +1,4 @@
+using Dfs.Client.Kv;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;

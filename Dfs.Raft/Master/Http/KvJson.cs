@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dfs.Raft.Kv;
+using Dfs.Client.Kv;
 
 namespace Dfs.Raft.Master.Http;
 

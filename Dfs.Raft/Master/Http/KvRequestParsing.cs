@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using Dfs.Raft.Kv;
+using Dfs.Client.Kv;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Dfs.Raft.Master.Http;

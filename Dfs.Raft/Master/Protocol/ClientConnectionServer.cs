@@ -1,5 +1,5 @@
+using Dfs.Client.Master.Protocol;
 using Dfs.Common.Framing;
-using Dfs.Raft.Client;
 
 namespace Dfs.Raft.Master.Protocol;
 
@@ -27,14 +27,14 @@ public static class ClientConnectionServer
                 }
                 var requestId = frame.RequestId;
                 MasterRequest? request = null;
-                string? invalid = null;
+                MasterError? invalid = null;
                 try
                 {
                     request = MasterProtocol.ReadRequest(frame.Payload);
                 }
                 catch (InvalidDataException e)
                 {
-                    invalid = e.Message;
+                    invalid = MasterErrors.From(e);
                 }
                 await slots.WaitAsync(cancellationToken);
                 inFlight.RemoveAll(t => t.IsCompleted);
@@ -42,10 +42,10 @@ public static class ClientConnectionServer
                 {
                     try
                     {
-                        var (status, body) = request is null
-                            ? (MasterResponseStatus.Invalid, System.Text.Encoding.UTF8.GetBytes(invalid!))
+                        var response = request is null
+                            ? MasterResponse.Failed(invalid!)
                             : await handler.HandleAsync(request, cancellationToken);
-                        await RespondAsync(frames, requestId, status, body, cancellationToken);
+                        await RespondAsync(frames, requestId, response, cancellationToken);
                     }
                     catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
                     {
@@ -64,13 +64,13 @@ public static class ClientConnectionServer
         }
     }
 
-    private static async Task RespondAsync(FrameConnection frames, ulong requestId, MasterResponseStatus status, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private static async Task RespondAsync(FrameConnection frames, ulong requestId, MasterResponse response, CancellationToken cancellationToken)
     {
         await frames.WriteLock.WaitAsync(cancellationToken);
         try
         {
             var writer = frames.BeginFrame(MasterProtocol.ResponseFrame, requestId);
-            MasterProtocol.WriteResponse(writer, status, body.Span);
+            MasterProtocol.WriteResponse(writer, response);
             frames.EndFrame();
             await frames.FlushAsync(cancellationToken);
         }

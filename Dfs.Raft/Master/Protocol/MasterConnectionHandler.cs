@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Dfs.Client.Master.Protocol;
 using Dfs.Common.Framing;
-using Dfs.Raft.Client;
 using Dfs.Raft.Consensus.Transport;
 using Microsoft.AspNetCore.Connections;
 

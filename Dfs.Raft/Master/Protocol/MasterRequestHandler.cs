@@ -1,15 +1,15 @@
-using Dfs.Raft.Client;
-using Dfs.Raft.Consensus.Hosting;
-using Dfs.Raft.Kv;
+using Dfs.Client.Kv;
+using Dfs.Client.Master.Protocol;
 
 namespace Dfs.Raft.Master.Protocol;
 
 /// <summary>Answers internal-protocol requests from the replicated store.</summary>
 public sealed class MasterRequestHandler(IMasterKv kv)
 {
-    /// <summary>Executes one request; never throws for a request's own faults (they become Invalid).</summary>
+    /// <summary>Executes one request; a failure becomes an error response through <see cref="MasterErrors.From"/>.</summary>
     /// <remarks>A command's bytes go to the log and its result's bytes back to the client as they are; only reads are decoded here.</remarks>
-    public async Task<(MasterResponseStatus Status, ReadOnlyMemory<byte> Body)> HandleAsync(MasterRequest request, CancellationToken cancellationToken)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the connection is closing).</exception>
+    public async Task<MasterResponse> HandleAsync(MasterRequest request, CancellationToken cancellationToken)
     {
         try
         {
@@ -18,27 +18,11 @@ public sealed class MasterRequestHandler(IMasterKv kv)
                 : await kv.ExecuteAsync(request.Command,
                     request.ClientId == Guid.Empty ? null : new ClientRequest(request.ClientId, request.Sequence, request.LowestUnanswered),
                     cancellationToken);
-            return (MasterResponseStatus.Ok, body);
+            return MasterResponse.Ok(body);
         }
-        catch (Exception e) when (e is KvFormatException or KvValidationException or InvalidDataException)
+        catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            return (MasterResponseStatus.Invalid, System.Text.Encoding.UTF8.GetBytes(e.Message));
-        }
-        catch (NotLeaderException e)
-        {
-            return (MasterResponseStatus.NotLeader, System.Text.Encoding.UTF8.GetBytes(e.LeaderId ?? ""));
-        }
-        catch (ProposalOutcomeUnknownException e)
-        {
-            return (MasterResponseStatus.OutcomeUnknown, System.Text.Encoding.UTF8.GetBytes(e.Message));
-        }
-        catch (ProposalRejectedException e)
-        {
-            return (MasterResponseStatus.Unavailable, System.Text.Encoding.UTF8.GetBytes(e.Message));
-        }
-        catch (ResponseDiscardedException e)
-        {
-            return (MasterResponseStatus.Invalid, System.Text.Encoding.UTF8.GetBytes(e.Message));
+            return MasterResponse.Failed(MasterErrors.From(e));
         }
     }
 

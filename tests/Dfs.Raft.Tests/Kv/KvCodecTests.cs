@@ -1,5 +1,5 @@
 using System.Buffers;
-using Dfs.Raft.Kv;
+using Dfs.Client.Kv;
 using static Dfs.Raft.Tests.Kv.KvTestMachine;
 
 namespace Dfs.Raft.Tests.Kv;

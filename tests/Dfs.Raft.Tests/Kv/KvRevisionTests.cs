@@ -1,4 +1,3 @@
-using Dfs.Raft.Kv;
 using static Dfs.Raft.Tests.Kv.KvTestMachine;
 
 namespace Dfs.Raft.Tests.Kv;

@@ -1,4 +1,5 @@
 using System.Text;
+using Dfs.Client.Kv;
 using Dfs.Raft.Kv;
 
 namespace Dfs.Raft.Tests.Kv;

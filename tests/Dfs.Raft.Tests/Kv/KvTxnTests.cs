@@ -1,4 +1,4 @@
-using Dfs.Raft.Kv;
+using Dfs.Client.Kv;
 using static Dfs.Raft.Tests.Kv.KvTestMachine;
 
 namespace Dfs.Raft.Tests.Kv;

@@ -1,3 +1,4 @@
+using Dfs.Client.Kv;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;

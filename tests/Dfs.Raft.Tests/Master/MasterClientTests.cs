@@ -1,9 +1,13 @@
 using System.Text;
+using Dfs.Client.Kv;
+using Dfs.Client.Master;
+using Dfs.Client.Master.Protocol;
 using Dfs.Common.Configuration;
-using Dfs.Raft.Client;
+using Dfs.Raft.Consensus;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
+using Dfs.Testing;
 
 namespace Dfs.Raft.Tests.Master;
 
@@ -97,6 +101,106 @@ public sealed class MasterClientTests
         Assert.Contains("may or may not have been applied", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("discarded", MasterErrorCode.Conflict)]
+    [InlineData("invalid", MasterErrorCode.InvalidArgument)]
+    [InlineData("malformed", MasterErrorCode.InvalidArgument)]
+    public async Task Client_SurfacesAnErrorARetryCannotCure_WithItsCode_AfterOneAttempt(string failure, MasterErrorCode expected)
+    {
+        using var inner = new DirectMasterKv();
+        var failing = new FailingMasterKv(inner, failure switch
+        {
+            "discarded" => new ResponseDiscardedException("Sequence 1 of client c was applied earlier and its response is no longer kept."),
+            "invalid" => new KvValidationException("The value is too large."),
+            _ => new KvFormatException("Malformed command: it ends early (truncated)."),
+        });
+        await using var server = await ClientProtocolServer.StartAsync(failing);
+        await using var client = new MasterClient([Master("m1", server.Port)]);
+
+        var error = await Assert.ThrowsAsync<MasterException>(() => client.PutAsync("k"u8.ToArray(), "v"u8.ToArray()));
+
+        Assert.Equal(expected, error.Code);
+        Assert.Equal(failing.Failure.Message, error.Message);
+        Assert.Equal(1, failing.Calls);
+    }
+
+    [Fact]
+    public async Task Client_RetriesAnUnavailableLeader_UntilItAnswers()
+    {
+        using var inner = new DirectMasterKv();
+        var busy = new FailingMasterKv(inner, new ProposalRejectedException(ProposeRejection.TooManyUncommitted, "Too much is uncommitted."), failures: 2);
+        await using var server = await ClientProtocolServer.StartAsync(busy);
+        await using var client = new MasterClient([Master("m1", server.Port)]);
+
+        Assert.True((await client.PutAsync("k"u8.ToArray(), "v"u8.ToArray())).IsOk);
+        Assert.Equal(3, busy.Calls);
+    }
+
+    [Fact]
+    public async Task Client_MeasuresItsCallTimeoutOnItsTimeProvider()
+    {
+        var time = new FakeTimeProvider();
+        var ports = Dfs.Testing.FreePorts.Get(2);
+        var options = new MasterClientOptions { CallTimeout = TimeSpan.FromHours(1), TimeProvider = time };
+        await using var client = new MasterClient([Master("m1", ports[0]), Master("m2", ports[1])], options);
+
+        var call = client.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+        // Nothing listens on either port: every attempt fails and the client pauses (or waits out an attempt) on the
+        // fake clock, which moves only here, timer by timer, until an hour has passed.
+        while (!call.IsCompleted)
+        {
+            await Eventually.WaitUntilAsync(() => call.IsCompleted || time.NextDueTime is not null, TimeSpan.FromSeconds(10),
+                () => $"call {call.Status}, {time}", "the call to finish or to wait on the fake clock");
+            if (time.NextDueTime is { } due && !call.IsCompleted)
+            {
+                time.Advance(due > time.GetUtcNow() ? due - time.GetUtcNow() : TimeSpan.Zero);
+            }
+        }
+
+        await Assert.ThrowsAsync<TimeoutException>(() => call);
+        Assert.True(time.Elapsed >= options.CallTimeout, $"gave up after {time.Elapsed} of fake time");
+    }
+
+    [Fact]
+    public async Task Client_DisposedWhileCallsAwaitAnswers_ClosesWithoutThrowing_AndTheCallsFail()
+    {
+        using var inner = new DirectMasterKv();
+        var silent = new SilentMasterKv(inner);
+        await using var server = await ClientProtocolServer.StartAsync(silent);
+        // Each round disposes while the connection's read loop waits on the socket; the loop and the dispose race
+        // differently each time.
+        for (var round = 0; round < 20; round++)
+        {
+            var client = new MasterClient([Master("m1", server.Port)]);
+            var before = silent.Received;
+            var calls = Enumerable.Range(0, 4).Select(i => client.PutAsync(new[] { (byte)'k', (byte)i }, "v"u8.ToArray())).ToArray();
+            await Eventually.WaitUntilAsync(() => silent.Received >= before + calls.Length, TimeSpan.FromSeconds(10),
+                () => $"round {round}: the master received {silent.Received - before} of {calls.Length} requests");
+
+            await client.DisposeAsync();
+
+            foreach (var call in calls)
+            {
+                await Assert.ThrowsAsync<ObjectDisposedException>(() => call);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Client_DisposedAsSoonAsAnAnswerArrives_ClosesWithoutThrowing()
+    {
+        using var kv = new DirectMasterKv();
+        await using var server = await ClientProtocolServer.StartAsync(kv);
+        // The answer wakes the caller while the connection's read loop is still on its way back to the socket; the
+        // dispose that follows at once lands in that gap in some rounds.
+        for (var round = 0; round < 200; round++)
+        {
+            var client = new MasterClient([Master("m1", server.Port)]);
+            Assert.True((await client.PutAsync("k"u8.ToArray(), "v"u8.ToArray())).IsOk);
+            await client.DisposeAsync();
+        }
+    }
+
     /// <summary>Applies the first command and then reports its outcome as unknown, as a deposed leader would.</summary>
     private sealed class OutcomeUnknownOnce(DirectMasterKv inner) : IMasterKv
     {
@@ -118,6 +222,26 @@ public sealed class MasterClientTests
                 throw new ProposalOutcomeUnknownException(1, "leadership changed");
             }
             return result;
+        }
+
+        public Task<T> ReadAsync<T>(Func<KvStateMachine, T> read, bool linearizable, CancellationToken cancellationToken) =>
+            inner.ReadAsync(read, linearizable, cancellationToken);
+    }
+
+    /// <summary>Takes every command and never answers, until the connection it came on closes.</summary>
+    private sealed class SilentMasterKv(DirectMasterKv inner) : IMasterKv
+    {
+        private int _received;
+
+        public int Received => Volatile.Read(ref _received);
+
+        public MasterStatus Status => inner.Status;
+
+        public async Task<ReadOnlyMemory<byte>> ExecuteAsync(ReadOnlyMemory<byte> command, ClientRequest? request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _received);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("An infinite delay ended without being cancelled.");
         }
 
         public Task<T> ReadAsync<T>(Func<KvStateMachine, T> read, bool linearizable, CancellationToken cancellationToken) =>

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Dfs.Raft.Client;
-using Dfs.Raft.Kv;
+using Dfs.Client.Kv;
+using Dfs.Client.Master;
 using Dfs.Testing;
 using Dfs.Testing.Linearizability;
 using Dfs.Testing.Processes;

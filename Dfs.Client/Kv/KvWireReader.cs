@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>Reads what <see cref="KvWireWriter"/> wrote, checking every length against what is left and the given limits.</summary>
 /// <remarks>Byte fields come back as slices of the source memory, not copies.</remarks>

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>A command or request breaks a rule of the store (empty or oversized key, oversized value, bad argument); nothing was changed.</summary>
 public sealed class KvValidationException : Exception

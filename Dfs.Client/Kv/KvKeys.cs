@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>Helpers for key ranges in ordinal byte order.</summary>
 public static class KvKeys

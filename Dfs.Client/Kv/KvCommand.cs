@@ -1,8 +1,8 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>
 /// A command for the replicated store. A command carries no time: the store takes its time from the log entry that
-/// carries the command (<see cref="Consensus.Sessions.CommandEnvelope.TimestampMs"/>), so every replica reaches the same state.
+/// carries the command (the Raft envelope's <c>TimestampMs</c>), so every replica reaches the same state.
 /// </summary>
 /// <remarks>Factories validate as they build; <see cref="KvCommandCodec"/> validates again before encoding and the store once more when applying.</remarks>
 public abstract record KvCommand

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>
 /// Writes the compact binary form (LEB128 varints, length-prefixed bytes) into a span, or only counts the bytes

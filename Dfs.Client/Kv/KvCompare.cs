@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>What a transaction compare looks at.</summary>
 public enum KvCompareTarget : byte

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>What one operation (alone, or inside a transaction) does.</summary>
 public enum KvOpKind : byte

@@ -1,25 +1,31 @@
 using System.Net.Sockets;
+using Dfs.Client.Kv;
+using Dfs.Client.Master.Protocol;
 using Dfs.Common.Configuration;
-using Dfs.Raft.Kv;
 
-namespace Dfs.Raft.Client;
+namespace Dfs.Client.Master;
 
 /// <summary>
 /// The client the gateway, chunk servers and tools use to reach the masters' replicated store: it finds the
 /// leader, follows it through failovers, and retries a command with the same client id and sequence number
 /// so that the command is applied once however often it is sent (Raft thesis §6.3).
 /// </summary>
-/// <remarks>Thread-safe; one instance serves many concurrent callers over one connection per master.</remarks>
+/// <remarks>
+/// Thread-safe; one instance serves many concurrent callers over one connection per master. Disposing closes the
+/// connections; calls still in progress then fail with <see cref="ObjectDisposedException"/>.
+/// </remarks>
 public sealed class MasterClient : IAsyncDisposable
 {
     private readonly IReadOnlyList<MasterNodeConfig> _masters;
     private readonly MasterClientOptions _options;
+    private readonly TimeProvider _time;
     private readonly MasterConnection?[] _connections;
     private readonly SemaphoreSlim[] _connecting;
     private readonly SortedSet<long> _outstanding = [];
     private long _nextSequence;
     private int _leaderGuess;
     private volatile bool _sessionEstablished;
+    private volatile bool _disposed;
 
     public MasterClient(IReadOnlyList<MasterNodeConfig> masters, MasterClientOptions? options = null)
     {
@@ -29,6 +35,7 @@ public sealed class MasterClient : IAsyncDisposable
         }
         _masters = masters;
         _options = options ?? new MasterClientOptions();
+        _time = _options.TimeProvider;
         _connections = new MasterConnection?[masters.Count];
         _connecting = masters.Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     }
@@ -42,7 +49,10 @@ public sealed class MasterClient : IAsyncDisposable
     public static MasterClient FromConfig(ClusterConfig config, MasterClientOptions? options = null) => new(config.Masters, options);
 
     /// <summary>Replicates a command exactly once and returns its result.</summary>
-    /// <exception cref="MasterRequestException">The masters refused the command as invalid.</exception>
+    /// <exception cref="MasterException">
+    /// The masters refused the command with an error a retry does not cure (<see cref="MasterErrorCode.InvalidArgument"/>,
+    /// <see cref="MasterErrorCode.Conflict"/>…); <see cref="MasterException.Code"/> says which.
+    /// </exception>
     /// <exception cref="TimeoutException">No leader answered within <see cref="MasterClientOptions.CallTimeout"/>; the command may or may not have been applied.</exception>
     public async Task<KvResult> ExecuteAsync(KvCommand command, CancellationToken cancellationToken = default)
     {
@@ -95,52 +105,57 @@ public sealed class MasterClient : IAsyncDisposable
 
     private async Task<KvResult> CallAsync(MasterRequestKind kind, long sequence, long lowestUnanswered, byte[] command, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + _options.CallTimeout;
+        var started = _time.GetTimestamp();
         var backoff = _options.InitialBackoff;
         var target = Volatile.Read(ref _leaderGuess);
         var lastProblem = "no attempt made";
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var pause = false;
-            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using (var attemptTimeout = new CancellationTokenSource(_options.AttemptTimeout, _time))
+            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token))
             {
-                attempt.CancelAfter(_options.AttemptTimeout);
                 try
                 {
                     var connection = await ConnectionAsync(target, attempt.Token);
                     var response = await connection.SendAsync(kind, ClientId, sequence, lowestUnanswered, command, attempt.Token);
-                    switch (response.Status)
+                    if (response.Error is not { } error)
                     {
-                        case MasterResponseStatus.Ok:
-                            Volatile.Write(ref _leaderGuess, target);
-                            return KvResultCodec.Decode(response.Body);
-                        case MasterResponseStatus.Invalid:
-                            throw new MasterRequestException(response.Text);
-                        case MasterResponseStatus.NotLeader:
-                            var named = IndexOf(response.Text);
-                            lastProblem = $"{_masters[target].Id} is not the leader" + (named >= 0 ? $"; it names {response.Text}" : "; no leader known");
-                            pause = named < 0 || named == target;
-                            target = named >= 0 ? named : Next(target);
-                            break;
-                        default:
-                            // Outcome unknown or unavailable: retrying with the same sequence number is safe.
-                            lastProblem = $"{_masters[target].Id}: {response.Status} ({response.Text})";
-                            pause = true;
-                            target = Next(target);
-                            break;
+                        Volatile.Write(ref _leaderGuess, target);
+                        return KvResultCodec.Decode(response.Result);
+                    }
+                    if (!error.Code.IsRetryable())
+                    {
+                        throw error.ToException();
+                    }
+                    if (error.Code == MasterErrorCode.NotLeader)
+                    {
+                        var named = error.LeaderId is null ? -1 : IndexOf(error.LeaderId);
+                        lastProblem = $"{_masters[target].Id} is not the leader" + (named >= 0 ? $"; it names {error.LeaderId}" : "; no leader known");
+                        pause = named < 0 || named == target;
+                        target = named >= 0 ? named : Next(target);
+                    }
+                    else
+                    {
+                        // No leader, outcome unknown, busy or a fault of that master: retrying with the same sequence number is safe.
+                        lastProblem = $"{_masters[target].Id}: {error.Code} ({error.Message})";
+                        pause = true;
+                        target = Next(target);
                     }
                 }
                 catch (Exception e) when (e is IOException or SocketException ||
                                           (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
                     lastProblem = $"{_masters[target].Id}: {(e is OperationCanceledException ? "no answer in time" : e.Message)}";
                     await DropConnectionAsync(target);
                     pause = true;
                     target = Next(target);
                 }
             }
-            if (DateTime.UtcNow >= deadline)
+            if (_time.GetElapsedTime(started) >= _options.CallTimeout)
             {
                 throw new TimeoutException(
                     $"No master leader answered within {_options.CallTimeout.TotalSeconds:F0} s; last: {lastProblem}. " +
@@ -148,7 +163,7 @@ public sealed class MasterClient : IAsyncDisposable
             }
             if (pause)
             {
-                await Task.Delay(backoff, cancellationToken);
+                await Task.Delay(backoff, _time, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
             }
         }
@@ -178,6 +193,9 @@ public sealed class MasterClient : IAsyncDisposable
         await _connecting[index].WaitAsync(cancellationToken);
         try
         {
+            // Checked under the lock DisposeAsync also takes: a connection opened here is either seen and closed
+            // by DisposeAsync, or never opened.
+            ObjectDisposedException.ThrowIf(_disposed, this);
             existing = _connections[index];
             if (existing is { IsBroken: false })
             {
@@ -207,15 +225,22 @@ public sealed class MasterClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes every connection; never throws. Calls in progress fail with <see cref="ObjectDisposedException"/>.</summary>
+    /// <remarks>The per-master locks are not disposed: a call racing with this one may still be waiting on them.</remarks>
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         for (var i = 0; i < _connections.Length; i++)
         {
-            await DropConnectionAsync(i);
-            _connecting[i].Dispose();
+            await _connecting[i].WaitAsync();
+            try
+            {
+                await DropConnectionAsync(i);
+            }
+            finally
+            {
+                _connecting[i].Release();
+            }
         }
     }
 }
-
-/// <summary>The masters refused a request as invalid; the message says why. Retrying will not help.</summary>
-public sealed class MasterRequestException(string message) : Exception(message);

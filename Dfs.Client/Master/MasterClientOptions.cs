@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Client;
+namespace Dfs.Client.Master;
 
 /// <summary>How a <see cref="MasterClient"/> retries.</summary>
 public sealed record MasterClientOptions
@@ -14,4 +14,7 @@ public sealed record MasterClientOptions
 
     /// <summary>Longest pause between attempts. Default 200 ms.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The clock for call and attempt timeouts and for the pauses between attempts. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>The compact binary form of <see cref="KvResult"/>: what Apply returns to the proposer.</summary>
 public static class KvResultCodec

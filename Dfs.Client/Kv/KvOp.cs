@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>One operation on the key space: a command of its own, or a step of a transaction.</summary>
 /// <param name="Kind">What the operation does.</param>

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>
 /// The compact binary form of <see cref="KvCommand"/>: a format byte, a command tag and the body,

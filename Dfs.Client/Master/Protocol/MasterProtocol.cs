@@ -2,12 +2,12 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Dfs.Raft.Client;
+namespace Dfs.Client.Master.Protocol;
 
 /// <summary>
 /// The internal protocol between masters and their clients (gateway, chunk servers, tools), on each
 /// master's Raft port: a request frame carries a key-value command and the client's session; the response
-/// frame with the same request id carries the result, or why there is none.
+/// frame with the same request id carries the result, or the error that stopped it.
 /// </summary>
 public static class MasterProtocol
 {
@@ -20,6 +20,9 @@ public static class MasterProtocol
     public static bool IsClientFrame(ushort type) => type is RequestFrame or ResponseFrame;
 
     public const int RequestHeaderSize = 1 + 16 + 8 + 8;
+
+    /// <summary>The first byte of a response that carries a result; any other value is a <see cref="MasterErrorCode"/>.</summary>
+    private const byte OkStatus = 0;
 
     /// <summary>Writes a request: kind, client id, sequence, lowest unanswered, then the encoded command.</summary>
     public static void WriteRequest(IBufferWriter<byte> output, MasterRequestKind kind, Guid clientId, long sequence, long lowestUnanswered, ReadOnlySpan<byte> command)
@@ -52,19 +55,32 @@ public static class MasterProtocol
             bytes.AsMemory(RequestHeaderSize));
     }
 
-    /// <summary>Writes a response: status, then the result bytes (Ok), the leader id (NotLeader) or a message.</summary>
-    public static void WriteResponse(IBufferWriter<byte> output, MasterResponseStatus status, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Writes a response. A result is status 0 then the encoded KvResult; an error is its code, the leader's id
+    /// (u16 length, UTF-8; empty unless the code is <see cref="MasterErrorCode.NotLeader"/>), then the message (UTF-8).
+    /// </summary>
+    public static void WriteResponse(IBufferWriter<byte> output, MasterResponse response)
     {
-        var span = output.GetSpan(1 + body.Length);
-        span[0] = (byte)status;
-        body.CopyTo(span[1..]);
-        output.Advance(1 + body.Length);
+        if (response.Error is not { } error)
+        {
+            var span = output.GetSpan(1 + response.Result.Length);
+            span[0] = OkStatus;
+            response.Result.Span.CopyTo(span[1..]);
+            output.Advance(1 + response.Result.Length);
+            return;
+        }
+        var leader = Encoding.UTF8.GetBytes(error.LeaderId ?? "");
+        var message = Encoding.UTF8.GetBytes(error.Message);
+        var size = 1 + 2 + leader.Length + message.Length;
+        var target = output.GetSpan(size);
+        target[0] = (byte)error.Code;
+        BinaryPrimitives.WriteUInt16LittleEndian(target[1..], checked((ushort)leader.Length));
+        leader.CopyTo(target[3..]);
+        message.CopyTo(target[(3 + leader.Length)..]);
+        output.Advance(size);
     }
 
-    public static void WriteResponse(IBufferWriter<byte> output, MasterResponseStatus status, string? text) =>
-        WriteResponse(output, status, Encoding.UTF8.GetBytes(text ?? ""));
-
-    /// <exception cref="InvalidDataException">The payload is empty.</exception>
+    /// <exception cref="InvalidDataException">The payload is empty, names an unknown error code, or ends inside the leader's id.</exception>
     public static MasterResponse ReadResponse(ReadOnlySequence<byte> payload)
     {
         if (payload.Length < 1)
@@ -72,41 +88,22 @@ public static class MasterProtocol
             throw new InvalidDataException("Empty master response.");
         }
         var bytes = payload.ToArray();
-        return new MasterResponse((MasterResponseStatus)bytes[0], bytes.AsMemory(1));
+        if (bytes[0] == OkStatus)
+        {
+            return MasterResponse.Ok(bytes.AsMemory(1));
+        }
+        var code = (MasterErrorCode)bytes[0];
+        if (!Enum.IsDefined(code))
+        {
+            throw new InvalidDataException($"Unknown master error code {bytes[0]}.");
+        }
+        if (bytes.Length < 3 || bytes.Length < 3 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(1)))
+        {
+            throw new InvalidDataException($"A {code} response ends inside its leader id ({bytes.Length} bytes).");
+        }
+        var leaderLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(1));
+        var leader = leaderLength == 0 ? null : Encoding.UTF8.GetString(bytes, 3, leaderLength);
+        var message = Encoding.UTF8.GetString(bytes, 3 + leaderLength, bytes.Length - 3 - leaderLength);
+        return MasterResponse.Failed(new MasterError(code, message, leader));
     }
-}
-
-/// <summary>What a request asks: replicate a command, or read linearizably (a read-only command, never logged).</summary>
-public enum MasterRequestKind : byte
-{
-    Command = 1,
-    Read = 2,
-}
-
-/// <summary>How a master answered.</summary>
-public enum MasterResponseStatus : byte
-{
-    /// <summary>Done; the body is the encoded KvResult.</summary>
-    Ok = 0,
-
-    /// <summary>Not the leader; the body is the leader's id, empty if none is known.</summary>
-    NotLeader = 1,
-
-    /// <summary>The request was malformed or invalid; the body says why. Retrying will not help.</summary>
-    Invalid = 2,
-
-    /// <summary>The command may or may not have been applied (leadership changed under it); retry with the same sequence number.</summary>
-    OutcomeUnknown = 3,
-
-    /// <summary>The master cannot serve now (overloaded, shutting down); retry elsewhere or later.</summary>
-    Unavailable = 4,
-}
-
-/// <summary>A decoded request.</summary>
-public sealed record MasterRequest(MasterRequestKind Kind, Guid ClientId, long Sequence, long LowestUnanswered, ReadOnlyMemory<byte> Command);
-
-/// <summary>A decoded response.</summary>
-public readonly record struct MasterResponse(MasterResponseStatus Status, ReadOnlyMemory<byte> Body)
-{
-    public string Text => Encoding.UTF8.GetString(Body.Span);
 }

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>Size limits of the key-value store, checked when a command is built and again when it is applied.</summary>
 public static class KvLimits

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>A key with its value and its revisions, as read from the store.</summary>
 /// <param name="Key">The key bytes.</param>

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Kv;
+namespace Dfs.Client.Kv;
 
 /// <summary>Bytes that should hold an encoded command, result or snapshot are malformed (truncated, unknown tag, bad checksum).</summary>
 public sealed class KvFormatException : Exception
