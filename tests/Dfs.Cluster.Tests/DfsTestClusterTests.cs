@@ -1,7 +1,7 @@
 using System.Text;
 using Dfs.Client.Chunks;
+using Dfs.Client.Master;
 using Dfs.Common.Hashing;
-using Dfs.Raft.Client;
 using Dfs.Raft.Consensus;
 using Dfs.Raft.Kv;
 using Dfs.Testing;
