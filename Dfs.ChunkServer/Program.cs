@@ -18,8 +18,7 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        ChunkServerOptions options;
-        FileChunkStoreOptions storeOptions;
+        ChunkServerSettings settings;
         string id;
         NodeArguments arguments;
         try
@@ -27,15 +26,7 @@ internal static class Program
             arguments = NodeArguments.Parse(args, idRequired: true);
             id = arguments.Id!;
             var config = ClusterConfig.Load(arguments.ConfigPath);
-            var node = config.ChunkServer(id);
-            options = new ChunkServerOptions
-            {
-                Host = ValueOf(args, "--host") ?? node.Host,
-                Port = ValueOf(args, "--port") is { } port ? ParsePort(port) : node.Port,
-            };
-            options.Validate();
-            storeOptions = new FileChunkStoreOptions { RootPath = config.DataDirectoryFor(id), CapacityBytes = node.CapacityBytes };
-            storeOptions.Validate();
+            settings = ChunkServerSettings.From(config, id, ValueOf(args, "--host"), ValueOf(args, "--port") is { } port ? ParsePort(port) : (int?)null);
         }
         catch (Exception e) when (e is ConfigurationException or ArgumentException)
         {
@@ -43,7 +34,7 @@ internal static class Program
             return 2;
         }
 
-        await using var host = await ChunkServerHost.StartAsync(storeOptions, new ChunkScrubberOptions(), options, ConfigureLogging,
+        await using var host = await ChunkServerHost.StartAsync(settings.Store, settings.Scrubber, settings.Server, ConfigureLogging,
             services =>
             {
                 if (arguments.ParentPid is { } parent)

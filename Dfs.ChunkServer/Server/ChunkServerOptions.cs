@@ -1,4 +1,5 @@
 using Dfs.Client.Chunks;
+using Dfs.Common.Validation;
 namespace Dfs.ChunkServer.Server;
 
 /// <summary>How a chunk server listens and paces its pipelines. Every field has a documented default.</summary>
@@ -41,29 +42,16 @@ public sealed record ChunkServerOptions
     /// </summary>
     public bool ShortCircuitLocalReads { get; init; } = true;
 
-    /// <summary>Checks the options, naming each mistake.</summary>
-    public void Validate()
-    {
-        var problems = new List<string>();
-        if (Port is < 0 or > 65535)
-        {
-            problems.Add($"port {Port} is out of range.");
-        }
-        if (PacketsPerFsync < 1)
-        {
-            problems.Add($"PacketsPerFsync must be at least 1 (is {PacketsPerFsync}).");
-        }
-        if (DiskQueuePackets < 1)
-        {
-            problems.Add($"DiskQueuePackets must be at least 1 (is {DiskQueuePackets}).");
-        }
-        if (IdleFlushDelay < TimeSpan.Zero || AckTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero || PendingWriteTimeout <= TimeSpan.Zero)
-        {
-            problems.Add("timeouts must be positive.");
-        }
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException("Chunk server options have problems: " + string.Join(" ", problems));
-        }
-    }
+    /// <summary>Checks the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(Port is >= 0 and <= 65535, $"Port must be from 0 to 65535 (is {Port}).")
+        .Require(PacketsPerFsync >= 1, $"PacketsPerFsync must be at least 1 (is {PacketsPerFsync}).")
+        .Require(DiskQueuePackets >= 1, $"DiskQueuePackets must be at least 1 (is {DiskQueuePackets}).")
+        .Require(IdleFlushDelay >= TimeSpan.Zero, $"IdleFlushDelay must not be negative (is {IdleFlushDelay}).")
+        .Require(AckTimeout > TimeSpan.Zero, $"AckTimeout must be positive (is {AckTimeout}).")
+        .Require(ConnectTimeout > TimeSpan.Zero, $"ConnectTimeout must be positive (is {ConnectTimeout}).")
+        .Require(IdleTimeout > TimeSpan.Zero, $"IdleTimeout must be positive (is {IdleTimeout}).")
+        .Require(PendingWriteTimeout > TimeSpan.Zero, $"PendingWriteTimeout must be positive (is {PendingWriteTimeout}).")
+        .ThrowIfAny();
 }

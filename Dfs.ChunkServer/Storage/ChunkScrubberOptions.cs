@@ -1,4 +1,5 @@
 using Dfs.Client.Chunks;
+using Dfs.Common.Validation;
 namespace Dfs.ChunkServer.Storage;
 
 /// <summary>How fast and how often the <see cref="ChunkScrubber"/> re-verifies stored replicas.</summary>
@@ -16,19 +17,12 @@ public sealed class ChunkScrubberOptions
     /// <summary>Pause before the first pass, so a restarting server first serves and reports (default 1 minute).</summary>
     public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMinutes(1);
 
-    public void Validate()
-    {
-        if (BytesPerSecond <= 0)
-        {
-            throw new ArgumentException($"Scrubber BytesPerSecond must be positive, not {BytesPerSecond}.", nameof(BytesPerSecond));
-        }
-        if (BurstBytes < 0)
-        {
-            throw new ArgumentException($"Scrubber BurstBytes must not be negative, not {BurstBytes}.", nameof(BurstBytes));
-        }
-        if (PassInterval < TimeSpan.Zero || InitialDelay < TimeSpan.Zero)
-        {
-            throw new ArgumentException("Scrubber PassInterval and InitialDelay must not be negative.");
-        }
-    }
+    /// <summary>Checks the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(BytesPerSecond > 0, $"BytesPerSecond of the scrubber must be positive (is {BytesPerSecond}).")
+        .Require(BurstBytes >= 0, $"BurstBytes of the scrubber must not be negative (is {BurstBytes}).")
+        .Require(PassInterval >= TimeSpan.Zero, $"PassInterval of the scrubber must not be negative (is {PassInterval}).")
+        .Require(InitialDelay >= TimeSpan.Zero, $"InitialDelay of the scrubber must not be negative (is {InitialDelay}).")
+        .ThrowIfAny();
 }

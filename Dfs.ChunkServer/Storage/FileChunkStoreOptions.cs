@@ -1,4 +1,5 @@
 using Dfs.Client.Chunks;
+using Dfs.Common.Validation;
 namespace Dfs.ChunkServer.Storage;
 
 /// <summary>Where and how much a <see cref="FileChunkStore"/> stores.</summary>
@@ -13,19 +14,11 @@ public sealed class FileChunkStoreOptions
     /// <summary>With <see cref="CapacityBytes"/> 0, free disk space a write leaves untouched so commits can still write their meta (default 1 MiB).</summary>
     public long ReservedDiskBytes { get; init; } = 1 << 20;
 
-    public void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(RootPath))
-        {
-            throw new ArgumentException("The chunk store needs a data folder (RootPath).", nameof(RootPath));
-        }
-        if (CapacityBytes < 0)
-        {
-            throw new ArgumentException($"CapacityBytes must be 0 (the disk's free space) or positive, not {CapacityBytes}.", nameof(CapacityBytes));
-        }
-        if (ReservedDiskBytes < 0)
-        {
-            throw new ArgumentException($"ReservedDiskBytes must not be negative, not {ReservedDiskBytes}.", nameof(ReservedDiskBytes));
-        }
-    }
+    /// <summary>Checks the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(!string.IsNullOrWhiteSpace(RootPath), "RootPath, the chunk store's data folder, must be set.")
+        .Require(CapacityBytes >= 0, $"CapacityBytes must be 0 (the disk's free space) or positive (is {CapacityBytes}).")
+        .Require(ReservedDiskBytes >= 0, $"ReservedDiskBytes must not be negative (is {ReservedDiskBytes}).")
+        .ThrowIfAny();
 }

@@ -1,3 +1,5 @@
+using Dfs.Common.Validation;
+
 
 namespace Dfs.Client.Chunks;
 
@@ -17,15 +19,11 @@ public sealed record ChunkReadOptions
     /// <summary>Bytes a short-circuit read takes from the file per system call, a whole number of 64 KiB blocks. Default 1 MiB.</summary>
     public int LocalReadBytes { get; init; } = 1024 * 1024;
 
-    public void Validate()
-    {
-        if (Timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"Timeout must be positive (is {Timeout}).");
-        }
-        if (LocalReadBytes < ChunkLayout.BlockSize || LocalReadBytes % ChunkLayout.BlockSize != 0)
-        {
-            throw new ArgumentException($"LocalReadBytes must be a positive multiple of the {ChunkLayout.BlockSize}-byte block (is {LocalReadBytes}).");
-        }
-    }
+    /// <summary>Checks the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(Timeout > TimeSpan.Zero, $"Timeout must be positive (is {Timeout}).")
+        .Require(LocalReadBytes >= ChunkLayout.BlockSize && LocalReadBytes % ChunkLayout.BlockSize == 0,
+            $"LocalReadBytes must be a positive multiple of the {ChunkLayout.BlockSize}-byte block (is {LocalReadBytes}).")
+        .ThrowIfAny();
 }

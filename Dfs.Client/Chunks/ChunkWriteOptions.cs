@@ -1,3 +1,4 @@
+using Dfs.Common.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.Client.Chunks;
@@ -29,23 +30,13 @@ public sealed record ChunkWriteOptions
     /// <summary>Where pipeline recoveries are logged. Default none.</summary>
     public ILogger? Logger { get; init; }
 
-    public void Validate()
-    {
-        if (PacketBytes is < 1 or > 64 * 1024)
-        {
-            throw new ArgumentException($"PacketBytes must be between 1 and 65536 (is {PacketBytes}).");
-        }
-        if (WindowPackets < 1)
-        {
-            throw new ArgumentException($"WindowPackets must be at least 1 (is {WindowPackets}).");
-        }
-        if (MinReplicas < 1)
-        {
-            throw new ArgumentException($"MinReplicas must be at least 1 (is {MinReplicas}).");
-        }
-        if (AckTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("Timeouts must be positive.");
-        }
-    }
+    /// <summary>Checks the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(PacketBytes is >= 1 and <= 64 * 1024, $"PacketBytes must be between 1 and 65536 (is {PacketBytes}).")
+        .Require(WindowPackets >= 1, $"WindowPackets must be at least 1 (is {WindowPackets}).")
+        .Require(MinReplicas >= 1, $"MinReplicas must be at least 1 (is {MinReplicas}).")
+        .Require(AckTimeout > TimeSpan.Zero, $"AckTimeout must be positive (is {AckTimeout}).")
+        .Require(ConnectTimeout > TimeSpan.Zero, $"ConnectTimeout must be positive (is {ConnectTimeout}).")
+        .ThrowIfAny();
 }

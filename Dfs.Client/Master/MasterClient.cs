@@ -35,6 +35,7 @@ public sealed class MasterClient : IAsyncDisposable
         }
         _masters = masters;
         _options = options ?? new MasterClientOptions();
+        _options.Validate();
         _time = _options.TimeProvider;
         _connections = new MasterConnection?[masters.Count];
         _connecting = masters.Select(_ => new SemaphoreSlim(1, 1)).ToArray();

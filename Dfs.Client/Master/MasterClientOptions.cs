@@ -1,3 +1,5 @@
+using Dfs.Common.Validation;
+
 namespace Dfs.Client.Master;
 
 /// <summary>How a <see cref="MasterClient"/> retries.</summary>
@@ -17,4 +19,13 @@ public sealed record MasterClientOptions
 
     /// <summary>The clock for call and attempt timeouts and for the pauses between attempts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(CallTimeout > TimeSpan.Zero, $"CallTimeout must be positive (is {CallTimeout}).")
+        .Require(AttemptTimeout > TimeSpan.Zero, $"AttemptTimeout must be positive (is {AttemptTimeout}).")
+        .Require(InitialBackoff > TimeSpan.Zero && MaxBackoff >= InitialBackoff,
+            $"InitialBackoff ({InitialBackoff}) must be positive and at most MaxBackoff ({MaxBackoff}).")
+        .ThrowIfAny();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dfs.Common.Validation;
 
 namespace Dfs.Common.Configuration;
 
@@ -15,11 +16,23 @@ public sealed record ClusterConfig
     /// <summary>Folder under which each node keeps <c>{dataDir}/{id}</c>; relative to the config file. Default <c>data</c>.</summary>
     public string DataDir { get; init; } = "data";
 
-    /// <summary>Lower bound of the randomized Raft election timeout; the upper bound is twice this. Default 300 ms.</summary>
-    public int ElectionTimeoutMs { get; init; } = 300;
+    /// <summary>
+    /// Lower bound of the randomized Raft election timeout (the upper bound is twice this); at least three
+    /// heartbeats. Absent: the Raft engine's default. The masters check the value when they start.
+    /// </summary>
+    public int? ElectionTimeoutMs { get; init; }
 
-    /// <summary>How often a Raft leader heartbeats its followers. Default 50 ms.</summary>
-    public int HeartbeatIntervalMs { get; init; } = 50;
+    /// <summary>How often a Raft leader heartbeats its followers. Absent: the Raft engine's default.</summary>
+    public int? HeartbeatIntervalMs { get; init; }
+
+    /// <summary>
+    /// Log entries a master applies between two snapshots of its state (after which its log is compacted).
+    /// Absent: the master's default.
+    /// </summary>
+    public long? SnapshotThreshold { get; init; }
+
+    /// <summary>Tuning of the chunk servers; every field has a default.</summary>
+    public ChunkServerTuning ChunkServerTuning { get; init; } = new();
 
     public IReadOnlyList<MasterNodeConfig> Masters { get; init; } = [];
 
@@ -86,31 +99,22 @@ public sealed record ClusterConfig
     /// <exception cref="ConfigurationException">With every problem found, one per line.</exception>
     public void Validate()
     {
-        var problems = new List<string>();
-        if (ReplicationFactor < 1)
-        {
-            problems.Add($"replicationFactor must be at least 1 (is {ReplicationFactor}).");
-        }
-        if (ChunkSizeBytes < 64 * 1024 || ChunkSizeBytes > 1L << 32)
-        {
-            problems.Add($"chunkSizeBytes must be between 64 KiB and 4 GiB (is {ChunkSizeBytes}).");
-        }
-        if (HeartbeatIntervalMs < 1 || ElectionTimeoutMs < 3 * HeartbeatIntervalMs)
-        {
-            problems.Add($"electionTimeoutMs ({ElectionTimeoutMs}) must be at least three heartbeats (heartbeatIntervalMs {HeartbeatIntervalMs}).");
-        }
-        if (string.IsNullOrWhiteSpace(DataDir))
-        {
-            problems.Add("dataDir must not be empty.");
-        }
+        var check = new OptionsCheck()
+            .Require(ReplicationFactor >= 1, $"replicationFactor must be at least 1 (is {ReplicationFactor}).")
+            .Require(ChunkSizeBytes is >= 64 * 1024 and <= 1L << 32, $"chunkSizeBytes must be between 64 KiB and 4 GiB (is {ChunkSizeBytes}).")
+            .Require(ElectionTimeoutMs is null or > 0, $"electionTimeoutMs must be positive (is {ElectionTimeoutMs}).")
+            .Require(HeartbeatIntervalMs is null or > 0, $"heartbeatIntervalMs must be positive (is {HeartbeatIntervalMs}).")
+            .Require(SnapshotThreshold is null or > 0, $"snapshotThreshold must be positive (is {SnapshotThreshold}).")
+            .Require(!string.IsNullOrWhiteSpace(DataDir), "dataDir must not be empty.");
+        ChunkServerTuning.Validate(check);
         var ids = Masters.Select(m => m.Id).Concat(ChunkServers.Select(c => c.Id)).ToList();
         foreach (var dup in ids.GroupBy(i => i).Where(g => g.Count() > 1))
         {
-            problems.Add($"id '{dup.Key}' is used by more than one node.");
+            check.Require(false, $"id '{dup.Key}' is used by more than one node.");
         }
         foreach (var id in ids.Where(i => string.IsNullOrWhiteSpace(i) || i.Any(c => !char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')))
         {
-            problems.Add($"node id '{id}' must be non-empty ASCII letters, digits, '-' or '_'.");
+            check.Require(false, $"node id '{id}' must be non-empty ASCII letters, digits, '-' or '_'.");
         }
         var endpoints = Masters.SelectMany(m => new[] { (Owner: m.Id, m.Host, Port: m.RaftPort), (Owner: m.Id, m.Host, Port: m.ApiPort) })
             .Concat(ChunkServers.Select(c => (Owner: c.Id, c.Host, c.Port)))
@@ -119,17 +123,14 @@ public sealed record ClusterConfig
             .ToList();
         foreach (var clash in endpoints.GroupBy(e => (e.Host, e.Port)).Where(g => g.Count() > 1))
         {
-            problems.Add($"{clash.Key.Host}:{clash.Key.Port} is used by {string.Join(" and ", clash.Select(e => e.Owner))}.");
+            check.Require(false, $"{clash.Key.Host}:{clash.Key.Port} is used by {string.Join(" and ", clash.Select(e => e.Owner))}.");
         }
         foreach (var endpoint in endpoints.Where(e => e.Port is < 0 or > 65535))
         {
-            problems.Add($"{endpoint.Owner}: port {endpoint.Port} is out of range.");
+            check.Require(false, $"{endpoint.Owner}: port {endpoint.Port} is out of range.");
         }
-        if (problems.Count > 0)
-        {
-            throw new ConfigurationException("The cluster config has problems:" + Environment.NewLine + "  " +
-                string.Join(Environment.NewLine + "  ", problems));
-        }
+        check.ThrowIfAny(problems => new ConfigurationException("The cluster config has problems:" + Environment.NewLine + "  " +
+            string.Join(Environment.NewLine + "  ", problems)));
     }
 }
 

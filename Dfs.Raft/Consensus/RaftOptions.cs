@@ -1,3 +1,5 @@
+using Dfs.Common.Validation;
+
 namespace Dfs.Raft.Consensus;
 
 /// <summary>Tuning of one Raft node. Times are in ticks; the host decides how long a tick is.</summary>
@@ -42,22 +44,16 @@ public sealed record RaftOptions
     /// <summary>The effective <see cref="LaggingAfterTicks"/>.</summary>
     public int LaggingTicks => LaggingAfterTicks > 0 ? LaggingAfterTicks : 3 * ElectionTicks;
 
-    /// <summary>Validates the options, naming the first problem.</summary>
-    public void Validate()
-    {
-        if (string.IsNullOrEmpty(Id))
-        {
-            throw new ArgumentException("RaftOptions.Id must be set.");
-        }
-        if (HeartbeatTicks < 1 || ElectionTicks <= HeartbeatTicks)
-        {
-            throw new ArgumentException($"ElectionTicks ({ElectionTicks}) must exceed HeartbeatTicks ({HeartbeatTicks}) and both be positive.");
-        }
-        if (MaxInflightMessages < 1 || MaxBytesPerMessage < 1)
-        {
-            throw new ArgumentException("MaxInflightMessages and MaxBytesPerMessage must be positive.");
-        }
-    }
+    /// <summary>Validates the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the field's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(!string.IsNullOrEmpty(Id), "Id must be set.")
+        .Require(HeartbeatTicks >= 1 && ElectionTicks > HeartbeatTicks,
+            $"ElectionTicks ({ElectionTicks}) must exceed HeartbeatTicks ({HeartbeatTicks}) and both be positive.")
+        .Require(MaxInflightMessages >= 1, $"MaxInflightMessages must be positive (is {MaxInflightMessages}).")
+        .Require(MaxBytesPerMessage >= 1, $"MaxBytesPerMessage must be positive (is {MaxBytesPerMessage}).")
+        .Require(LaggingAfterTicks >= 0, $"LaggingAfterTicks must not be negative (is {LaggingAfterTicks}).")
+        .ThrowIfAny();
 }
 
 /// <summary>What a node starts from: the state its storage recovered, or a fresh group's configuration.</summary>

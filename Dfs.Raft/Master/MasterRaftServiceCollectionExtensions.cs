@@ -23,14 +23,23 @@ public static class MasterRaftServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(config);
         var self = config.Master(nodeId);
-        var options = new RaftHostOptions
-        {
-            NodeId = self.Id,
-            Members = config.Masters.Select(m => m.Id).ToArray(),
-            ElectionTimeout = TimeSpan.FromMilliseconds(config.ElectionTimeoutMs),
-            HeartbeatInterval = TimeSpan.FromMilliseconds(config.HeartbeatIntervalMs),
-        };
+        var options = new RaftHostOptions { NodeId = self.Id, Members = config.Masters.Select(m => m.Id).ToArray() };
         options = configure?.Invoke(options) ?? options;
+        // What config.json sets wins; what it leaves out keeps the engine's (or the caller's) default.
+        options = options with
+        {
+            ElectionTimeout = config.ElectionTimeoutMs is { } election ? TimeSpan.FromMilliseconds(election) : options.ElectionTimeout,
+            HeartbeatInterval = config.HeartbeatIntervalMs is { } heartbeat ? TimeSpan.FromMilliseconds(heartbeat) : options.HeartbeatInterval,
+            SnapshotThreshold = config.SnapshotThreshold ?? options.SnapshotThreshold,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException($"The Raft settings of config.json (electionTimeoutMs, heartbeatIntervalMs, snapshotThreshold) do not work together: {e.Message}");
+        }
         var raftDirectory = Path.Combine(config.DataDirectoryFor(nodeId), "raft");
         var transport = new TcpRaftTransportOptions
         {

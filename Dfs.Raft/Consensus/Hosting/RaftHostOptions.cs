@@ -1,3 +1,5 @@
+using Dfs.Common.Validation;
+
 namespace Dfs.Raft.Consensus.Hosting;
 
 /// <summary>Settings of a <see cref="RaftHost"/>; every field has a default but the node id and the members.</summary>
@@ -54,43 +56,25 @@ public sealed record RaftHostOptions
     /// <summary>Heartbeat interval in ticks.</summary>
     public int HeartbeatTicks => (int)Math.Max(1, Math.Round(HeartbeatInterval / TickInterval));
 
-    /// <summary>Validates the options, naming the first problem.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <summary>Validates the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(NodeId))
-        {
-            throw new ArgumentException("RaftHostOptions.NodeId must be set.");
-        }
-        if (Members is null || Members.Count == 0 || Members.Any(string.IsNullOrWhiteSpace) || Members.Distinct().Count() != Members.Count)
-        {
-            throw new ArgumentException("RaftHostOptions.Members must list at least one member, each id non-empty and distinct.");
-        }
-        if (TickInterval < TimeSpan.FromMilliseconds(1))
-        {
-            throw new ArgumentException($"TickInterval ({TickInterval.TotalMilliseconds} ms) must be at least 1 ms.");
-        }
-        if (HeartbeatInterval < TickInterval)
-        {
-            throw new ArgumentException($"HeartbeatInterval ({HeartbeatInterval.TotalMilliseconds} ms) must be at least one tick ({TickInterval.TotalMilliseconds} ms).");
-        }
-        if (ElectionTimeout < 3 * HeartbeatInterval)
-        {
-            throw new ArgumentException(
-                $"ElectionTimeout ({ElectionTimeout.TotalMilliseconds} ms) must be at least three heartbeat intervals ({3 * HeartbeatInterval.TotalMilliseconds} ms).");
-        }
-        if (SnapshotThreshold < 1)
-        {
-            throw new ArgumentException($"SnapshotThreshold ({SnapshotThreshold}) must be positive.");
-        }
-        if (MaxEventsPerReady < 1)
-        {
-            throw new ArgumentException($"MaxEventsPerReady ({MaxEventsPerReady}) must be positive.");
-        }
-        if (StopTransferTimeout < TimeSpan.Zero || CatchUpTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("StopTransferTimeout must not be negative and CatchUpTimeout must be positive.");
-        }
+        var check = new OptionsCheck()
+            .Require(!string.IsNullOrWhiteSpace(NodeId), "NodeId must be set.")
+            .Require(Members is { Count: > 0 } && !Members.Any(string.IsNullOrWhiteSpace) && Members.Distinct().Count() == Members.Count,
+                "Members must list at least one member, each id non-empty and distinct.")
+            .Require(TickInterval >= TimeSpan.FromMilliseconds(1), $"TickInterval ({TickInterval.TotalMilliseconds} ms) must be at least 1 ms.")
+            .Require(HeartbeatInterval >= TickInterval,
+                $"HeartbeatInterval ({HeartbeatInterval.TotalMilliseconds} ms) must be at least one tick ({TickInterval.TotalMilliseconds} ms).")
+            .Require(ElectionTimeout >= 3 * HeartbeatInterval,
+                $"ElectionTimeout ({ElectionTimeout.TotalMilliseconds} ms) must be at least three heartbeat intervals ({3 * HeartbeatInterval.TotalMilliseconds} ms).")
+            .Require(SnapshotThreshold >= 1, $"SnapshotThreshold ({SnapshotThreshold}) must be positive.")
+            .Require(MaxEventsPerReady >= 1, $"MaxEventsPerReady ({MaxEventsPerReady}) must be positive.")
+            .Require(StopTransferTimeout >= TimeSpan.Zero, $"StopTransferTimeout must not be negative (is {StopTransferTimeout}).")
+            .Require(CatchUpTimeout > TimeSpan.Zero, $"CatchUpTimeout must be positive (is {CatchUpTimeout}).");
+        check.ThrowIfAny();
+        // The core's own rules, on the ticks these times give (checked once the times themselves are sane).
         ToRaftOptions().Validate();
     }
 

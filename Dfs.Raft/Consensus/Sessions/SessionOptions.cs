@@ -1,3 +1,5 @@
+using Dfs.Common.Validation;
+
 namespace Dfs.Raft.Consensus.Sessions;
 
 /// <summary>Limits of the client session table. Every replica must use the same values.</summary>
@@ -15,16 +17,10 @@ public sealed record SessionOptions
     /// </summary>
     public int MaxResponsesPerClient { get; init; } = 1024;
 
-    /// <summary>Validates the options, naming the first problem.</summary>
-    public void Validate()
-    {
-        if (IdleTimeoutMs < 1)
-        {
-            throw new ArgumentException($"SessionOptions.IdleTimeoutMs must be positive; got {IdleTimeoutMs}.");
-        }
-        if (MaxResponsesPerClient < 1)
-        {
-            throw new ArgumentException($"SessionOptions.MaxResponsesPerClient must be positive; got {MaxResponsesPerClient}.");
-        }
-    }
+    /// <summary>Validates the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(IdleTimeoutMs >= 1, $"IdleTimeoutMs must be positive (is {IdleTimeoutMs}).")
+        .Require(MaxResponsesPerClient >= 1, $"MaxResponsesPerClient must be positive (is {MaxResponsesPerClient}).")
+        .ThrowIfAny();
 }

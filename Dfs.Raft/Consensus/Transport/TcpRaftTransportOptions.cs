@@ -1,4 +1,5 @@
 using System.Net;
+using Dfs.Common.Validation;
 
 namespace Dfs.Raft.Consensus.Transport;
 
@@ -41,28 +42,16 @@ public sealed record TcpRaftTransportOptions
     /// </summary>
     public Func<string, string, bool>? SendFilter { get; init; }
 
-    /// <summary>Validates the options, naming the first problem.</summary>
-    public void Validate()
-    {
-        if (string.IsNullOrEmpty(NodeId))
-        {
-            throw new ArgumentException("TcpRaftTransportOptions.NodeId must be set.");
-        }
-        if (QueueCapacity < 1 || MaxBatchMessages < 1)
-        {
-            throw new ArgumentException($"QueueCapacity ({QueueCapacity}) and MaxBatchMessages ({MaxBatchMessages}) must be positive.");
-        }
-        if (MinReconnectDelay <= TimeSpan.Zero || MaxReconnectDelay < MinReconnectDelay || ConnectTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException("Reconnect delays must be positive with MinReconnectDelay ≤ MaxReconnectDelay, and ConnectTimeout positive.");
-        }
-        if (SnapshotChunkBytes is < 4096 or > 1 << 20)
-        {
-            throw new ArgumentException($"SnapshotChunkBytes ({SnapshotChunkBytes}) must be between 4 KiB and 1 MiB.");
-        }
-        if (InMemorySnapshotLimit < 0)
-        {
-            throw new ArgumentException($"InMemorySnapshotLimit ({InMemorySnapshotLimit}) must not be negative.");
-        }
-    }
+    /// <summary>Validates the options, naming every problem.</summary>
+    /// <exception cref="ArgumentException">Every broken rule, each starting with the setting's name.</exception>
+    public void Validate() => new OptionsCheck()
+        .Require(!string.IsNullOrEmpty(NodeId), "NodeId must be set.")
+        .Require(QueueCapacity >= 1, $"QueueCapacity must be positive (is {QueueCapacity}).")
+        .Require(MaxBatchMessages >= 1, $"MaxBatchMessages must be positive (is {MaxBatchMessages}).")
+        .Require(MinReconnectDelay > TimeSpan.Zero && MaxReconnectDelay >= MinReconnectDelay,
+            $"MinReconnectDelay ({MinReconnectDelay}) must be positive and at most MaxReconnectDelay ({MaxReconnectDelay}).")
+        .Require(ConnectTimeout > TimeSpan.Zero, $"ConnectTimeout must be positive (is {ConnectTimeout}).")
+        .Require(SnapshotChunkBytes is >= 4096 and <= 1 << 20, $"SnapshotChunkBytes ({SnapshotChunkBytes}) must be between 4 KiB and 1 MiB.")
+        .Require(InMemorySnapshotLimit >= 0, $"InMemorySnapshotLimit ({InMemorySnapshotLimit}) must not be negative.")
+        .ThrowIfAny();
 }
