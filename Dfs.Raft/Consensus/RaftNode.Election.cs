@@ -13,8 +13,11 @@ public sealed partial class RaftNode
         }
         if (!IsPromotable)
         {
-            // A learner or a removed node never campaigns.
+            // A learner or a removed node never campaigns. It does forget a leader it has not heard from for an
+            // election timeout, or its leader lease would refuse every vote from then on: a learner promoted
+            // while it was cut off does not know it is a voter, and the new election may need its vote.
             _electionElapsed = 0;
+            _leaderId = null;
             return;
         }
         Campaign(preVote: _options.PreVote, transfer: false);

@@ -85,6 +85,32 @@ public sealed class MembershipTests
         Assert.Equal(Three, follower.Configuration);
     }
 
+    /// <summary>
+    /// A learner promoted while it was cut off still believes it is a learner. Once the leader is gone it must
+    /// answer the votes of the next election (its leader lease having run out), or an election that needs its vote
+    /// never completes.
+    /// </summary>
+    [Fact]
+    public void Learner_NotHearingFromItsLeaderForAnElectionTimeout_GrantsAPreVoteOfAHigherTerm()
+    {
+        var withLearner = new ClusterConfiguration(["n1", "n2", "n3"], ["n4"]);
+        var learner = new RaftNode(new RaftOptions { Id = "n4" },
+            new RaftBootState(new HardState(1, null, 0), null, [], withLearner), new Random(1));
+        learner.Step(new AppendEntries("n2", "n4", 1, 0, 0, [new LogEntry(1, 1, EntryKind.Configuration, withLearner.Encode())], 1, 0));
+        Assert.Equal("n2", learner.LeaderId);
+
+        for (var i = 0; i < 2 * new RaftOptions { Id = "n4" }.ElectionTicks; i++)
+        {
+            learner.Tick();
+        }
+        _ = learner.GetReady();
+        learner.Step(new RequestVote("n1", "n4", 2, 1, 1, PreVote: true, LeadershipTransfer: false));
+
+        var answer = Assert.Single(learner.GetReady().Messages.OfType<RequestVoteResponse>());
+        Assert.True(answer.Granted);
+        Assert.Equal(RaftRole.Follower, learner.Role);
+    }
+
     [Fact]
     public void Learner_ReceivesTheLogButNeitherVotesNorCounts()
     {

@@ -35,6 +35,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
         { nameof(SimulationOptions.ThreeNodes), 71_002_585 },
         { nameof(SimulationOptions.FiveNodes), 85_005_771 },
         { nameof(SimulationOptions.FiveNodes), 85_002_226 },
+        // A learner promoted while cut off kept its old leader's lease forever and refused the votes of the election that needed it.
+        { nameof(SimulationOptions.Membership), 1_895_952_895 },
+        { nameof(SimulationOptions.Membership), 1_895_960_186 },
     };
 
     public static TheoryData<string> Scenarios =>
