@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Common.Configuration;
@@ -30,8 +29,8 @@ internal static class Program
             var node = config.ChunkServer(id);
             options = new ChunkServerOptions
             {
-                Host = ValueOf(args, "--host") ?? node.Host,
-                Port = ValueOf(args, "--port") is { } port ? ParsePort(port) : node.Port,
+                Host = arguments.Host ?? node.Host,
+                Port = arguments.Port ?? node.Port,
             };
             options.Validate();
             storeOptions = new FileChunkStoreOptions { RootPath = config.DataDirectoryFor(id), CapacityBytes = node.CapacityBytes };
@@ -61,19 +60,4 @@ internal static class Program
 
     private static void ConfigureLogging(ILoggingBuilder logging) =>
         logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
-
-    private static string? ValueOf(string[] args, string flag)
-    {
-        var index = Array.IndexOf(args, flag);
-        if (index < 0)
-        {
-            return null;
-        }
-        return index + 1 < args.Length ? args[index + 1] : throw new ConfigurationException($"{flag} needs a value.");
-    }
-
-    private static int ParsePort(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
-            ? port
-            : throw new ConfigurationException($"--port must be a number from 0 to 65535, not '{text}'.");
 }
