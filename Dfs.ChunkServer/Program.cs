@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Common.Configuration;
@@ -26,7 +25,7 @@ internal static class Program
             arguments = NodeArguments.Parse(args, idRequired: true);
             id = arguments.Id!;
             var config = ClusterConfig.Load(arguments.ConfigPath);
-            settings = ChunkServerSettings.From(config, id, ValueOf(args, "--host"), ValueOf(args, "--port") is { } port ? ParsePort(port) : (int?)null);
+            settings = ChunkServerSettings.From(config, id, arguments.Host, arguments.Port);
         }
         catch (Exception e) when (e is ConfigurationException or ArgumentException)
         {
@@ -52,19 +51,4 @@ internal static class Program
 
     private static void ConfigureLogging(ILoggingBuilder logging) =>
         logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
-
-    private static string? ValueOf(string[] args, string flag)
-    {
-        var index = Array.IndexOf(args, flag);
-        if (index < 0)
-        {
-            return null;
-        }
-        return index + 1 < args.Length ? args[index + 1] : throw new ConfigurationException($"{flag} needs a value.");
-    }
-
-    private static int ParsePort(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
-            ? port
-            : throw new ConfigurationException($"--port must be a number from 0 to 65535, not '{text}'.");
 }

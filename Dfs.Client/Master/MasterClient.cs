@@ -104,6 +104,48 @@ public sealed class MasterClient : IAsyncDisposable
     public async Task<KvOpResult> RangeAsync(ReadOnlyMemory<byte> prefix, int limit = 0, CancellationToken cancellationToken = default) =>
         (await ReadAsync(KvOp.Prefix(prefix, limit), cancellationToken)).Responses[0];
 
+    /// <summary>
+    /// Asks master <paramref name="masterId"/> itself, leader or not, for its Raft state: one attempt, no retry
+    /// elsewhere, for at most <paramref name="timeout"/> (default <see cref="MasterClientOptions.StatusTimeout"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">No master of this client is named <paramref name="masterId"/>.</exception>
+    /// <exception cref="TimeoutException">The master did not answer in time.</exception>
+    /// <exception cref="IOException">The master could not be reached, or the connection to it failed.</exception>
+    /// <exception cref="MasterException">The master answered with an error.</exception>
+    public async Task<MasterStatus> GetStatusAsync(string masterId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var index = IndexOf(masterId);
+        if (index < 0)
+        {
+            throw new ArgumentException($"No master {masterId} among {string.Join(", ", _masters.Select(m => m.Id))}.", nameof(masterId));
+        }
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var limit = timeout ?? _options.StatusTimeout;
+        using var attemptTimeout = new CancellationTokenSource(limit, _time);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
+        try
+        {
+            var connection = await ConnectionAsync(index, attempt.Token);
+            var response = await connection.SendAsync(MasterRequestKind.Status, ClientId, 0, 0, ReadOnlyMemory<byte>.Empty, attempt.Token);
+            if (response.Error is { } error)
+            {
+                throw error.ToException();
+            }
+            return MasterStatusCodec.Decode(response.Result.Span);
+        }
+        catch (Exception e) when (e is IOException or SocketException or InvalidDataException ||
+                                  (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            await DropConnectionAsync(index);
+            if (e is OperationCanceledException)
+            {
+                throw new TimeoutException($"{masterId} did not report its status within {limit.TotalMilliseconds:F0} ms.", e);
+            }
+            throw e as IOException ?? new IOException($"{masterId}: {e.Message}", e);
+        }
+    }
+
     private async Task<KvResult> CallAsync(MasterRequestKind kind, long sequence, long lowestUnanswered, byte[] command, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();

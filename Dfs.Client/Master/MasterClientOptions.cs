@@ -11,6 +11,9 @@ public sealed record MasterClientOptions
     /// <summary>How long one attempt at one master may take before the client tries another. Default 2 s.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long <see cref="MasterClient.GetStatusAsync"/> waits for the one master it asks. Default 1 s.</summary>
+    public TimeSpan StatusTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>First pause between attempts when no master can answer; doubles up to <see cref="MaxBackoff"/>. Default 10 ms.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(10);
 

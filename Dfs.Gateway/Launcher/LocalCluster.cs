@@ -6,10 +6,14 @@ namespace Dfs.Gateway.Launcher;
 /// Starts every master and chunk server named in the config as a child process, waits until each is ready,
 /// and stops them all (masters last, so the metadata group outlives its clients) on shutdown.
 /// </summary>
+/// <remarks><see cref="DisposeAsync"/> may be called more than once (by the hosted service and by the container); only the first stops the nodes.</remarks>
 public sealed class LocalCluster(ClusterConfig config, string configPath, TextWriter console) : IAsyncDisposable
 {
     private readonly List<ChildNode> _masters = [];
     private readonly List<ChildNode> _chunkServers = [];
+    private int _disposed;
+
+    public ClusterConfig Config => config;
 
     public IReadOnlyList<ChildNode> Masters => _masters;
 
@@ -42,6 +46,10 @@ public sealed class LocalCluster(ClusterConfig config, string configPath, TextWr
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         await Task.WhenAll(_chunkServers.Select(n => n.DisposeAsync().AsTask()));
         await Task.WhenAll(_masters.Select(n => n.DisposeAsync().AsTask()));
     }

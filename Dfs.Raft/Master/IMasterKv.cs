@@ -1,4 +1,5 @@
 using Dfs.Client.Kv;
+using Dfs.Client.Master.Protocol;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 
@@ -44,23 +45,6 @@ public interface IMasterKv
 
 /// <summary>Identifies a retried command: a client's id, the command's sequence number, and the lowest sequence number the client has not yet seen answered.</summary>
 public readonly record struct ClientRequest(Guid ClientId, long Sequence, long LowestUnanswered);
-
-/// <summary>One master's Raft state, as <c>GET /raft/status</c> reports it.</summary>
-public sealed record MasterStatus(
-    string Id,
-    string Role,
-    long Term,
-    string? LeaderId,
-    long CommitIndex,
-    long AppliedIndex,
-    long LastLogIndex,
-    long SnapshotIndex,
-    IReadOnlyList<string> Members,
-    int Pid)
-{
-    /// <summary>On the leader: followers that answer but have stayed behind the commit index for several election timeouts.</summary>
-    public IReadOnlyList<string> LaggingFollowers { get; init; } = [];
-}
 
 /// <summary>The command was applied earlier, but the session table no longer holds its response (the client acknowledged past it, or too many were outstanding).</summary>
 public sealed class ResponseDiscardedException(string message) : Exception(message);

@@ -24,7 +24,7 @@ public static class MasterProtocol
     /// <summary>The first byte of a response that carries a result; any other value is a <see cref="MasterErrorCode"/>.</summary>
     private const byte OkStatus = 0;
 
-    /// <summary>Writes a request: kind, client id, sequence, lowest unanswered, then the encoded command.</summary>
+    /// <summary>Writes a request: kind, client id, sequence, lowest unanswered, then the encoded command (empty for a status request).</summary>
     public static void WriteRequest(IBufferWriter<byte> output, MasterRequestKind kind, Guid clientId, long sequence, long lowestUnanswered, ReadOnlySpan<byte> command)
     {
         var span = output.GetSpan(RequestHeaderSize + command.Length);
@@ -45,7 +45,7 @@ public static class MasterProtocol
         }
         var bytes = payload.ToArray();
         var kind = (MasterRequestKind)bytes[0];
-        if (kind is not (MasterRequestKind.Command or MasterRequestKind.Read))
+        if (kind is not (MasterRequestKind.Command or MasterRequestKind.Read or MasterRequestKind.Status))
         {
             throw new InvalidDataException($"Unknown master request kind {bytes[0]}.");
         }
@@ -56,7 +56,7 @@ public static class MasterProtocol
     }
 
     /// <summary>
-    /// Writes a response. A result is status 0 then the encoded KvResult; an error is its code, the leader's id
+    /// Writes a response. A result is status 0 then the encoded KvResult (a status request's: the <see cref="MasterStatusCodec"/> body); an error is its code, the leader's id
     /// (u16 length, UTF-8; empty unless the code is <see cref="MasterErrorCode.NotLeader"/>), then the message (UTF-8).
     /// </summary>
     public static void WriteResponse(IBufferWriter<byte> output, MasterResponse response)

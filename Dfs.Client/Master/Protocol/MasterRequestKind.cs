@@ -1,8 +1,12 @@
 namespace Dfs.Client.Master.Protocol;
 
-/// <summary>What a request asks: replicate a command, or read linearizably (a read-only command, never logged).</summary>
+/// <summary>
+/// What a request asks: replicate a command, read linearizably (a read-only command, never logged), or report the
+/// answering master's own Raft state (<see cref="MasterStatus"/>; any master answers, leader or not).
+/// </summary>
 public enum MasterRequestKind : byte
 {
     Command = 1,
     Read = 2,
+    Status = 3,
 }

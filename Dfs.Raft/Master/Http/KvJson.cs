@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Dfs.Client.Kv;
+using Dfs.Client.Master.Protocol;
 
 namespace Dfs.Raft.Master.Http;
 

@@ -1,8 +1,9 @@
 using System.Text.Json;
+using Dfs.Client.Master.Protocol;
 
 namespace Dfs.Raft.Master.Http;
 
-/// <summary><c>GET /raft/status</c>: this master's Raft state, for operators, the gateway and tests.</summary>
+/// <summary><c>GET /raft/status</c>: this master's Raft state, for operators and tests (clients ask over the internal protocol).</summary>
 public static class RaftStatusEndpoints
 {
     public static IEndpointRouteBuilder MapRaftStatus(this IEndpointRouteBuilder routes)

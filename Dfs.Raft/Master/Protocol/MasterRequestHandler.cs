@@ -7,17 +7,22 @@ namespace Dfs.Raft.Master.Protocol;
 public sealed class MasterRequestHandler(IMasterKv kv)
 {
     /// <summary>Executes one request; a failure becomes an error response through <see cref="MasterErrors.From"/>.</summary>
-    /// <remarks>A command's bytes go to the log and its result's bytes back to the client as they are; only reads are decoded here.</remarks>
+    /// <remarks>A command's bytes go to the log and its result's bytes back to the client as they are; only reads are decoded here.
+    /// A status request is answered by any master from its own Raft state.</remarks>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the connection is closing).</exception>
     public async Task<MasterResponse> HandleAsync(MasterRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            var body = request.Kind == MasterRequestKind.Read
-                ? KvResultCodec.Encode(await ReadAsync(KvCommandCodec.DecodeValidated(request.Command), cancellationToken))
-                : await kv.ExecuteAsync(request.Command,
+            var body = request.Kind switch
+            {
+                // This master's own view, leader or not: the gateway asks each master to draw the whole cluster.
+                MasterRequestKind.Status => MasterStatusCodec.Encode(kv.Status),
+                MasterRequestKind.Read => KvResultCodec.Encode(await ReadAsync(KvCommandCodec.DecodeValidated(request.Command), cancellationToken)),
+                _ => await kv.ExecuteAsync(request.Command,
                     request.ClientId == Guid.Empty ? null : new ClientRequest(request.ClientId, request.Sequence, request.LowestUnanswered),
-                    cancellationToken);
+                    cancellationToken),
+            };
             return MasterResponse.Ok(body);
         }
         catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))

@@ -1,6 +1,8 @@
+using Dfs.Client.Master;
 using Dfs.Gateway.Cluster;
 using Dfs.Testing;
 using Dfs.Testing.Cluster;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Dfs.Gateway.Tests.Cluster;
 
@@ -11,8 +13,8 @@ public sealed class ClusterStatusServiceTests
     {
         await using var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { ChunkServers = 0 });
         var leader = await cluster.WaitForLeaderAsync();
-        using var http = new HttpClient();
-        var service = new ClusterStatusService(cluster.Config, http, launched: null);
+        await using var masters = MasterClient.FromConfig(cluster.Config);
+        var service = new ClusterStatusService(cluster.Config, masters, launched: null, NullLogger<ClusterStatusService>.Instance);
 
         ClusterView? view = null;
         await Eventually.WaitUntilAsync(async () =>
@@ -32,8 +34,8 @@ public sealed class ClusterStatusServiceTests
         var first = await cluster.WaitForLeaderAsync();
         await cluster.KillMasterAsync(first.Id);
         await cluster.WaitForLeaderAsync(m => m.Id != first.Id);
-        using var http = new HttpClient();
-        var service = new ClusterStatusService(cluster.Config, http, launched: null);
+        await using var masters = MasterClient.FromConfig(cluster.Config);
+        var service = new ClusterStatusService(cluster.Config, masters, launched: null, NullLogger<ClusterStatusService>.Instance);
 
         // A status view is a snapshot of three independent answers: on a loaded machine one may time out or a
         // leadership change may land between them, so wait for a view that has settled.

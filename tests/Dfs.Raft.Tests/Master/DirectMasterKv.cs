@@ -1,4 +1,5 @@
 using Dfs.Client.Kv;
+using Dfs.Client.Master.Protocol;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;

@@ -1,3 +1,4 @@
+using Dfs.Client.Master.Protocol;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
 

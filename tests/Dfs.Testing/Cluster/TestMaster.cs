@@ -1,4 +1,5 @@
 using System.Net;
+using Dfs.Client.Master.Protocol;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Master;
 using Microsoft.AspNetCore.Builder;

@@ -1,0 +1,59 @@
+using Dfs.Client.Master;
+using Dfs.Common.Configuration;
+using Dfs.Gateway.Cluster;
+using Dfs.Gateway.Http;
+using Dfs.Gateway.Launcher;
+
+namespace Dfs.Gateway;
+
+/// <summary>Composes a gateway: the process and the tests both build a gateway through these.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the gateway of <paramref name="config"/>: Kestrel on the config's gateway address, one
+    /// <see cref="MasterClient"/> (disposed with the host), <see cref="ClusterStatusService"/>, problem details,
+    /// the source-generated JSON of the routes, the OpenAPI document and, unless <see cref="DfsGatewayOptions.Launch"/>
+    /// is false, the launcher that runs the cluster's nodes as child processes. Map the routes with <see cref="MapDfsGateway"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Launching is on but no config path is given.</exception>
+    public static WebApplicationBuilder AddDfsGateway(this WebApplicationBuilder builder, ClusterConfig config, DfsGatewayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(config);
+        options ??= new DfsGatewayOptions();
+        var services = builder.Services;
+        builder.WebHost.UseUrls($"http://{config.Gateway.Host}:{config.Gateway.Port}");
+        services.AddSingleton(config);
+        services.AddSingleton(_ => MasterClient.FromConfig(config));
+        if (options.Launch)
+        {
+            var configPath = options.ConfigPath is { } path
+                ? Path.GetFullPath(path)
+                : throw new ArgumentException("A gateway that launches the cluster needs the config path its nodes read.", nameof(options));
+            services.AddSingleton(_ => new LocalCluster(config, configPath, options.NodeOutput ?? Console.Out));
+            services.AddHostedService(sp => new LocalClusterService(
+                sp.GetRequiredService<LocalCluster>(), options.LaunchTimeout, sp.GetRequiredService<ILogger<LocalClusterService>>()));
+        }
+        services.AddSingleton(sp => new ClusterStatusService(config, sp.GetRequiredService<MasterClient>(), sp.GetService<LocalCluster>(),
+            sp.GetRequiredService<ILogger<ClusterStatusService>>()));
+        // Anything that still speaks HTTP to other services takes its client from the factory.
+        services.AddHttpClient();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen();
+        return builder;
+    }
+
+    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>), the OpenAPI document and Swagger UI at <c>/swagger</c>.</summary>
+    public static WebApplication MapDfsGateway(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        app.MapHealthApi();
+        app.MapClusterApi();
+        return app;
+    }
+}

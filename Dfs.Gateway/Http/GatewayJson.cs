@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Dfs.Gateway.Cluster;
+
+namespace Dfs.Gateway.Http;
+
+/// <summary>The answer of <c>GET /health</c> when a leader is reachable: <c>ok</c> and the leader's id.</summary>
+public sealed record HealthJson(string Status, string Leader);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HealthJson))]
+[JsonSerializable(typeof(ClusterView))]
+internal sealed partial class GatewayJsonContext : JsonSerializerContext;
