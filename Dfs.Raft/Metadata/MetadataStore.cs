@@ -18,8 +18,9 @@ public sealed partial class MetadataStore
     // A write that keeps losing races gives up with Conflict rather than spin.
     private const int MaxAttempts = 32;
 
-    // Inode ids are taken from the store's counter in blocks, so creates do not all compare one hot key.
-    private const int IdBlock = 256;
+    // Inode ids are taken from the store's counter in blocks, so creates do not all compare one hot key; a block
+    // holds a whole path's depth, so one fresh block serves any mkdir -p.
+    private const int IdBlock = MetadataPath.MaxDepth;
 
     private readonly IMetadataKv _kv;
     private readonly MetadataOptions _options;
@@ -248,6 +249,7 @@ public sealed partial class MetadataStore
     /// <summary>Reads, decides and commits, again from a fresh read whenever a compare fails.</summary>
     private async Task<T> WriteAsync<T>(Func<IKvView, Plan<T>> plan, CancellationToken cancellationToken)
     {
+        var refills = 0;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             Plan<T> decided;
@@ -255,8 +257,9 @@ public sealed partial class MetadataStore
             {
                 decided = await _kv.ReadAsync(plan, cancellationToken).ConfigureAwait(false);
             }
-            catch (IdsExhaustedException)
+            catch (IdsExhaustedException) when (refills++ < MaxAttempts)
             {
+                // A plan needs at most MetadataPath.MaxDepth ids, which one fresh block holds; running out is not a lost race.
                 await RefillIdsAsync(cancellationToken).ConfigureAwait(false);
                 attempt--;
                 continue;

@@ -8,11 +8,11 @@ namespace Dfs.Raft.Tests.Metadata;
 /// <summary>
 /// Seeded random sequences of mkdir, create, overwrite, rename and delete applied to the schema and to
 /// <see cref="MetadataTreeModel"/>, comparing every outcome, listing and lookup after each step. A failing seed
-/// prints itself; DFS_META_SEED=n replays it alone.
+/// prints itself; DFS_META_SEED=n replays it alone, and DFS_META_SEEDS=n runs n seeds (a longer soak).
 /// </summary>
 public sealed class MetadataModelTests(ITestOutputHelper output)
 {
-    private const int Seeds = 1500;
+    private const int DefaultSeeds = 1000;
     private const int Steps = 30;
     private static readonly string[] Names = ["a", "b", "c"];
 
@@ -20,7 +20,8 @@ public sealed class MetadataModelTests(ITestOutputHelper output)
     public async Task RandomSequences_MatchThePlainTreeModel()
     {
         var replay = int.TryParse(Environment.GetEnvironmentVariable("DFS_META_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var one) ? one : (int?)null;
-        var seeds = replay is { } s ? [s] : Enumerable.Range(1, Seeds).ToArray();
+        var count = int.TryParse(Environment.GetEnvironmentVariable("DFS_META_SEEDS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : DefaultSeeds;
+        var seeds = replay is { } s ? [s] : Enumerable.Range(1, count).ToArray();
         var watch = Stopwatch.StartNew();
         var steps = 0;
         foreach (var seed in seeds)
