@@ -1,0 +1,10 @@
+namespace Dfs.Raft.Metadata;
+
+/// <summary>One kept version of a file.</summary>
+/// <param name="Number">The version number (1 for the first commit, one more for each commit after).</param>
+/// <param name="Size">Size in bytes.</param>
+/// <param name="Checksum">CRC-32C of the whole content.</param>
+/// <param name="CreatedMs">When the version was made (Unix milliseconds, the leader's clock).</param>
+/// <param name="ContentType">The media type given at commit.</param>
+/// <param name="Chunks">The chunks, in file order.</param>
+public sealed record FileVersion(long Number, long Size, uint Checksum, long CreatedMs, string ContentType, IReadOnlyList<ChunkRef> Chunks);

@@ -1,0 +1,24 @@
+namespace Dfs.Raft.Metadata;
+
+/// <summary>Settings of the metadata schema.</summary>
+public sealed record MetadataOptions
+{
+    /// <summary>Versions kept per file, the current one included (default 10, at least 1).</summary>
+    public int KeepVersions { get; init; } = 10;
+
+    /// <summary>Entries a recursive delete removes per transaction (default 128).</summary>
+    public int DeleteBatch { get; init; } = 128;
+
+    /// <summary>Most entries one listing page returns (default 10,000).</summary>
+    public int MaxListLimit { get; init; } = 10_000;
+
+    /// <summary>Throws InvalidArgument when a setting is out of range.</summary>
+    public void Validate()
+    {
+        if (KeepVersions is < 1 or > 1000 || DeleteBatch is < 1 or > 200 || MaxListLimit < 1)
+        {
+            throw new MetadataException(MetadataErrorCode.InvalidArgument,
+                $"Metadata options out of range: KeepVersions 1..1000 ({KeepVersions}), DeleteBatch 1..200 ({DeleteBatch}), MaxListLimit ≥ 1 ({MaxListLimit}).");
+        }
+    }
+}
