@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Dfs.Client.Kv;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
 
