@@ -2,6 +2,7 @@ using System.Buffers;
 using Dfs.Client.Chunks;
 using Dfs.Client.Chunks.Protocol;
 using Dfs.Common.Framing;
+using Dfs.Common.Wire;
 
 namespace Dfs.ChunkServer.Tests.Protocol;
 
@@ -85,9 +86,9 @@ public sealed class ChunkMessageGoldenTests
         where T : IChunkMessage<T>
     {
         var bytes = new byte[message.Size];
-        var writer = new PayloadWriter(bytes);
+        var writer = new WireWriter(bytes);
         message.Write(ref writer);
-        Assert.Equal(bytes.Length, writer.Written);
+        Assert.Equal(bytes.Length, writer.Position);
         return Convert.ToHexString(bytes);
     }
 }
