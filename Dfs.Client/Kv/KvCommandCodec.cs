@@ -1,4 +1,5 @@
 using System.Buffers;
+using Dfs.Common.Wire;
 
 namespace Dfs.Client.Kv;
 
@@ -28,7 +29,7 @@ public static class KvCommandCodec
     public static int GetEncodedLength(KvCommand command)
     {
         command.Validate();
-        var writer = KvWireWriter.Measuring();
+        var writer = WireWriter.Measuring();
         Write(ref writer, command);
         if (writer.Position > KvLimits.MaxCommandBytes)
         {
@@ -45,7 +46,7 @@ public static class KvCommandCodec
         {
             throw new ArgumentException($"The destination holds {destination.Length} bytes; the command needs {length}.", nameof(destination));
         }
-        var writer = new KvWireWriter(destination);
+        var writer = new WireWriter(destination);
         Write(ref writer, command);
         return writer.Position;
     }
@@ -54,7 +55,7 @@ public static class KvCommandCodec
     public static void Encode(KvCommand command, IBufferWriter<byte> output)
     {
         var length = GetEncodedLength(command);
-        var writer = new KvWireWriter(output.GetSpan(length));
+        var writer = new WireWriter(output.GetSpan(length));
         Write(ref writer, command);
         output.Advance(length);
     }
@@ -63,7 +64,7 @@ public static class KvCommandCodec
     public static byte[] Encode(KvCommand command)
     {
         var bytes = GC.AllocateUninitializedArray<byte>(GetEncodedLength(command));
-        var writer = new KvWireWriter(bytes);
+        var writer = new WireWriter(bytes);
         Write(ref writer, command);
         return bytes;
     }
@@ -72,25 +73,32 @@ public static class KvCommandCodec
     /// <exception cref="KvFormatException">The bytes are not a well-formed command.</exception>
     public static KvCommand Decode(ReadOnlyMemory<byte> source)
     {
-        var reader = new KvWireReader(source, What);
-        var format = reader.ReadByte();
-        if (format != FormatVersion)
+        try
         {
-            throw new KvFormatException($"Malformed {What}: format {format} is not the supported format {FormatVersion}.");
+            var reader = new WireReader(source);
+            var format = reader.ReadByte();
+            if (format != FormatVersion)
+            {
+                throw new KvFormatException($"Malformed {What}: format {format} is not the supported format {FormatVersion}.");
+            }
+            var tag = reader.ReadByte();
+            KvCommand command = tag switch
+            {
+                TagOp => new KvOpCommand(ReadOp(ref reader)),
+                TagTxn => ReadTxn(ref reader),
+                TagLeaseGrant => new KvLeaseGrantCommand(reader.ReadVarInt64(), reader.ReadVarInt64()),
+                TagLeaseRevoke => new KvLeaseRevokeCommand(reader.ReadVarInt64()),
+                TagLeaseKeepAlive => new KvLeaseKeepAliveCommand(reader.ReadVarInt64()),
+                TagClock => new KvClockCommand(),
+                _ => throw new KvFormatException($"Malformed {What}: unknown command tag {tag}."),
+            };
+            reader.EnsureEnd(What);
+            return command;
         }
-        var tag = reader.ReadByte();
-        KvCommand command = tag switch
+        catch (WireFormatException e) when (e is not KvFormatException)
         {
-            TagOp => new KvOpCommand(ReadOp(ref reader)),
-            TagTxn => ReadTxn(ref reader),
-            TagLeaseGrant => new KvLeaseGrantCommand(reader.ReadVarInt64(), reader.ReadVarInt64()),
-            TagLeaseRevoke => new KvLeaseRevokeCommand(reader.ReadVarInt64()),
-            TagLeaseKeepAlive => new KvLeaseKeepAliveCommand(reader.ReadVarInt64()),
-            TagClock => new KvClockCommand(),
-            _ => throw new KvFormatException($"Malformed {What}: unknown command tag {tag}."),
-        };
-        reader.ExpectEnd();
-        return command;
+            throw new KvFormatException($"Malformed {What}: {e.Message}", e);
+        }
     }
 
     /// <summary>
@@ -113,7 +121,7 @@ public static class KvCommandCodec
     /// <summary>Decodes a command from a span, copying the bytes once so the command owns them.</summary>
     public static KvCommand Decode(ReadOnlySpan<byte> source) => Decode((ReadOnlyMemory<byte>)source.ToArray());
 
-    private static void Write(ref KvWireWriter writer, KvCommand command)
+    private static void Write(ref WireWriter writer, KvCommand command)
     {
         writer.WriteByte(FormatVersion);
         switch (command)
@@ -153,7 +161,7 @@ public static class KvCommandCodec
         }
     }
 
-    private static void WriteOps(ref KvWireWriter writer, IReadOnlyList<KvOp> ops)
+    private static void WriteOps(ref WireWriter writer, IReadOnlyList<KvOp> ops)
     {
         writer.WriteVarUInt64((ulong)ops.Count);
         foreach (var op in ops)
@@ -162,35 +170,35 @@ public static class KvCommandCodec
         }
     }
 
-    private static void WriteOp(ref KvWireWriter writer, KvOp op)
+    private static void WriteOp(ref WireWriter writer, KvOp op)
     {
         writer.WriteByte((byte)op.Kind);
-        writer.WriteBytes(op.Key.Span);
+        writer.WriteBytes(WireLength.VarUInt, op.Key.Span);
         switch (op.Kind)
         {
             case KvOpKind.Put:
-                writer.WriteBytes(op.Value.Span);
+                writer.WriteBytes(WireLength.VarUInt, op.Value.Span);
                 writer.WriteVarInt64(op.LeaseId);
-                writer.WriteBool(op.PreviousValue);
+                writer.WriteBoolean(op.PreviousValue);
                 break;
             case KvOpKind.Range:
-                writer.WriteBytes(op.End.Span);
+                writer.WriteBytes(WireLength.VarUInt, op.End.Span);
                 writer.WriteVarUInt64((ulong)op.Limit);
                 break;
             case KvOpKind.DeleteRange:
-                writer.WriteBytes(op.End.Span);
+                writer.WriteBytes(WireLength.VarUInt, op.End.Span);
                 break;
         }
     }
 
-    private static void WriteCompare(ref KvWireWriter writer, KvCompare compare)
+    private static void WriteCompare(ref WireWriter writer, KvCompare compare)
     {
-        writer.WriteBytes(compare.Key.Span);
+        writer.WriteBytes(WireLength.VarUInt, compare.Key.Span);
         writer.WriteByte((byte)compare.Target);
         writer.WriteByte((byte)compare.Operator);
         if (compare.Target == KvCompareTarget.Value)
         {
-            writer.WriteBytes(compare.Value.Span);
+            writer.WriteBytes(WireLength.VarUInt, compare.Value.Span);
         }
         else
         {
@@ -198,9 +206,9 @@ public static class KvCommandCodec
         }
     }
 
-    private static KvTxnCommand ReadTxn(ref KvWireReader reader)
+    private static KvTxnCommand ReadTxn(ref WireReader reader)
     {
-        var compareCount = reader.ReadLength(KvTxnCommand.MaxItems, "the compare count");
+        var compareCount = reader.ReadLength(WireLength.VarUInt, KvTxnCommand.MaxItems, "the compare count");
         var compares = new KvCompare[compareCount];
         for (var i = 0; i < compares.Length; i++)
         {
@@ -211,9 +219,9 @@ public static class KvCommandCodec
         return new KvTxnCommand(compares, success, failure);
     }
 
-    private static KvOp[] ReadOps(ref KvWireReader reader)
+    private static KvOp[] ReadOps(ref WireReader reader)
     {
-        var ops = new KvOp[reader.ReadLength(KvTxnCommand.MaxItems, "the operation count")];
+        var ops = new KvOp[reader.ReadLength(WireLength.VarUInt, KvTxnCommand.MaxItems, "the operation count")];
         for (var i = 0; i < ops.Length; i++)
         {
             ops[i] = ReadOp(ref reader);
@@ -221,25 +229,25 @@ public static class KvCommandCodec
         return ops;
     }
 
-    private static KvOp ReadOp(ref KvWireReader reader)
+    private static KvOp ReadOp(ref WireReader reader)
     {
         var kind = (KvOpKind)reader.ReadByte();
-        var key = reader.ReadBytes(int.MaxValue, "a key length");
+        var key = reader.ReadMemory(WireLength.VarUInt, int.MaxValue, "a key");
         return kind switch
         {
             KvOpKind.Get or KvOpKind.Delete => new KvOp(kind, key, default, default, 0, 0, false),
             KvOpKind.Put => new KvOp(
-                kind, key, default, reader.ReadBytes(int.MaxValue, "a value length"), reader.ReadVarInt64(), 0, reader.ReadBool()),
+                kind, key, default, reader.ReadMemory(WireLength.VarUInt, int.MaxValue, "a value"), reader.ReadVarInt64(), 0, reader.ReadBoolean()),
             KvOpKind.Range => new KvOp(
-                kind, key, reader.ReadBytes(int.MaxValue, "a range end length"), default, 0, reader.ReadLength(int.MaxValue, "a range limit"), false),
-            KvOpKind.DeleteRange => new KvOp(kind, key, reader.ReadBytes(int.MaxValue, "a range end length"), default, 0, 0, false),
+                kind, key, reader.ReadMemory(WireLength.VarUInt, int.MaxValue, "a range end"), default, 0, reader.ReadLength(WireLength.VarUInt, int.MaxValue, "a range limit"), false),
+            KvOpKind.DeleteRange => new KvOp(kind, key, reader.ReadMemory(WireLength.VarUInt, int.MaxValue, "a range end"), default, 0, 0, false),
             _ => throw new KvFormatException($"Malformed {What}: unknown operation kind {(int)kind}."),
         };
     }
 
-    private static KvCompare ReadCompare(ref KvWireReader reader)
+    private static KvCompare ReadCompare(ref WireReader reader)
     {
-        var key = reader.ReadBytes(int.MaxValue, "a compare key length");
+        var key = reader.ReadMemory(WireLength.VarUInt, int.MaxValue, "a compare key");
         var target = (KvCompareTarget)reader.ReadByte();
         var op = (KvCompareOperator)reader.ReadByte();
         if (target is < KvCompareTarget.Value or > KvCompareTarget.Exists)
@@ -251,7 +259,7 @@ public static class KvCommandCodec
             throw new KvFormatException($"Malformed {What}: unknown compare operator {(int)op}.");
         }
         return target == KvCompareTarget.Value
-            ? new KvCompare(key, target, op, 0, reader.ReadBytes(int.MaxValue, "a compare value length"))
+            ? new KvCompare(key, target, op, 0, reader.ReadMemory(WireLength.VarUInt, int.MaxValue, "a compare value"))
             : new KvCompare(key, target, op, reader.ReadVarInt64(), default);
     }
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using Dfs.Common.Wire;
 
 namespace Dfs.Client.Kv;
 
@@ -13,10 +13,10 @@ public static class KvResultCodec
     /// <summary>Encodes <paramref name="result"/> into a new array of exactly its length.</summary>
     public static byte[] Encode(KvResult result)
     {
-        var measure = KvWireWriter.Measuring();
+        var measure = WireWriter.Measuring();
         Write(ref measure, result);
         var bytes = new byte[measure.Position];
-        var writer = new KvWireWriter(bytes);
+        var writer = new WireWriter(bytes);
         Write(ref writer, result);
         return bytes;
     }
@@ -25,92 +25,92 @@ public static class KvResultCodec
     /// <exception cref="KvFormatException">The bytes are not a well-formed result.</exception>
     public static KvResult Decode(ReadOnlyMemory<byte> source)
     {
-        var reader = new KvWireReader(source, What);
-        var format = reader.ReadByte();
-        if (format != FormatVersion)
+        try
         {
-            throw new KvFormatException($"Malformed {What}: format {format} is not the supported format {FormatVersion}.");
-        }
-        var status = (KvStatus)reader.ReadByte();
-        if (status > KvStatus.LeaseExists)
-        {
-            throw new KvFormatException($"Malformed {What}: unknown status {(int)status}.");
-        }
-        string? error = null;
-        if (reader.ReadBool())
-        {
-            try
+            var reader = new WireReader(source);
+            var format = reader.ReadByte();
+            if (format != FormatVersion)
             {
-                error = new UTF8Encoding(false, true).GetString(reader.ReadBytes(int.MaxValue, "the error length").Span);
+                throw new KvFormatException($"Malformed {What}: format {format} is not the supported format {FormatVersion}.");
             }
-            catch (DecoderFallbackException e)
+            var status = (KvStatus)reader.ReadByte();
+            if (status > KvStatus.LeaseExists)
             {
-                throw new KvFormatException($"Malformed {What}: the error message is not UTF-8.", e);
+                throw new KvFormatException($"Malformed {What}: unknown status {(int)status}.");
             }
+            string? error = null;
+            if (reader.ReadBoolean())
+            {
+                error = reader.ReadString(WireLength.VarUInt, field: "the error message", strict: true);
+            }
+            var revision = reader.ReadVarInt64();
+            var succeeded = reader.ReadBoolean();
+            var responses = new KvOpResult[reader.ReadLength(WireLength.VarUInt, reader.Remaining, "the response count")];
+            for (var i = 0; i < responses.Length; i++)
+            {
+                var kind = (KvOpKind)reader.ReadByte();
+                if (kind is < KvOpKind.Get or > KvOpKind.DeleteRange)
+                {
+                    throw new KvFormatException($"Malformed {What}: unknown operation kind {(int)kind}.");
+                }
+                var more = reader.ReadBoolean();
+                var deleted = reader.ReadVarInt64();
+                var items = new KvKeyValue[reader.ReadLength(WireLength.VarUInt, reader.Remaining, "the item count")];
+                for (var j = 0; j < items.Length; j++)
+                {
+                    items[j] = new KvKeyValue(
+                        reader.ReadMemory(WireLength.VarUInt, int.MaxValue, "a key"),
+                        reader.ReadMemory(WireLength.VarUInt, int.MaxValue, "a value"),
+                        reader.ReadVarInt64(),
+                        reader.ReadVarInt64(),
+                        reader.ReadVarInt64(),
+                        reader.ReadVarInt64());
+                }
+                responses[i] = new KvOpResult(kind, items, more, deleted);
+            }
+            KvLeaseInfo? lease = null;
+            if (reader.ReadBoolean())
+            {
+                lease = new KvLeaseInfo(reader.ReadVarInt64(), reader.ReadVarInt64(), reader.ReadVarInt64());
+            }
+            reader.EnsureEnd(What);
+            return new KvResult(status, error, revision, succeeded, responses, lease);
         }
-        var revision = reader.ReadVarInt64();
-        var succeeded = reader.ReadBool();
-        var responses = new KvOpResult[reader.ReadLength(reader.Remaining, "the response count")];
-        for (var i = 0; i < responses.Length; i++)
+        catch (WireFormatException e) when (e is not KvFormatException)
         {
-            var kind = (KvOpKind)reader.ReadByte();
-            if (kind is < KvOpKind.Get or > KvOpKind.DeleteRange)
-            {
-                throw new KvFormatException($"Malformed {What}: unknown operation kind {(int)kind}.");
-            }
-            var more = reader.ReadBool();
-            var deleted = reader.ReadVarInt64();
-            var items = new KvKeyValue[reader.ReadLength(reader.Remaining, "the item count")];
-            for (var j = 0; j < items.Length; j++)
-            {
-                items[j] = new KvKeyValue(
-                    reader.ReadBytes(int.MaxValue, "a key length"),
-                    reader.ReadBytes(int.MaxValue, "a value length"),
-                    reader.ReadVarInt64(),
-                    reader.ReadVarInt64(),
-                    reader.ReadVarInt64(),
-                    reader.ReadVarInt64());
-            }
-            responses[i] = new KvOpResult(kind, items, more, deleted);
+            throw new KvFormatException($"Malformed {What}: {e.Message}", e);
         }
-        KvLeaseInfo? lease = null;
-        if (reader.ReadBool())
-        {
-            lease = new KvLeaseInfo(reader.ReadVarInt64(), reader.ReadVarInt64(), reader.ReadVarInt64());
-        }
-        reader.ExpectEnd();
-        return new KvResult(status, error, revision, succeeded, responses, lease);
     }
 
-    private static void Write(ref KvWireWriter writer, KvResult result)
+    private static void Write(ref WireWriter writer, KvResult result)
     {
         writer.WriteByte(FormatVersion);
         writer.WriteByte((byte)result.Status);
-        writer.WriteBool(result.Error is not null);
+        writer.WriteBoolean(result.Error is not null);
         if (result.Error is not null)
         {
-            writer.WriteBytes(Encoding.UTF8.GetBytes(result.Error));
+            writer.WriteString(WireLength.VarUInt, result.Error);
         }
         writer.WriteVarInt64(result.Revision);
-        writer.WriteBool(result.Succeeded);
+        writer.WriteBoolean(result.Succeeded);
         writer.WriteVarUInt64((ulong)result.Responses.Count);
         foreach (var response in result.Responses)
         {
             writer.WriteByte((byte)response.Kind);
-            writer.WriteBool(response.More);
+            writer.WriteBoolean(response.More);
             writer.WriteVarInt64(response.Deleted);
             writer.WriteVarUInt64((ulong)response.Items.Count);
             foreach (var item in response.Items)
             {
-                writer.WriteBytes(item.Key.Span);
-                writer.WriteBytes(item.Value.Span);
+                writer.WriteBytes(WireLength.VarUInt, item.Key.Span);
+                writer.WriteBytes(WireLength.VarUInt, item.Value.Span);
                 writer.WriteVarInt64(item.CreateRevision);
                 writer.WriteVarInt64(item.ModRevision);
                 writer.WriteVarInt64(item.Version);
                 writer.WriteVarInt64(item.LeaseId);
             }
         }
-        writer.WriteBool(result.Lease is not null);
+        writer.WriteBoolean(result.Lease is not null);
         if (result.Lease is not null)
         {
             writer.WriteVarInt64(result.Lease.Id);

@@ -38,7 +38,9 @@ public sealed class NodeProcessTests
 
         Assert.Equal($"ready pid={node.Pid} greeting=hello", line);
         Assert.False(node.HasExited);
-        Assert.Contains("[stderr] starting", node.GetLogLines());
+        // stdout and stderr are read by two readers: the app's earlier stderr line may still be on its way.
+        await Eventually.WaitUntilAsync(() => node.GetLogLines().Contains("[stderr] starting"), Bounded,
+            () => string.Join(" | ", node.GetLogLines()), "the app's stderr line in the log");
     }
 
     [Fact]

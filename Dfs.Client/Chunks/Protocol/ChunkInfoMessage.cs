@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -10,11 +12,11 @@ public readonly record struct ChunkInfoMessage(ChunkInfo Info) : IChunkMessage<C
 
     public int Size => EncodedSize;
 
-    public void Write(ref PayloadWriter writer) => WriteInfo(ref writer, Info);
+    public void Write(ref WireWriter writer) => WriteInfo(ref writer, Info);
 
-    public static ChunkInfoMessage Read(ref PayloadReader reader) => new(ReadInfo(ref reader));
+    public static ChunkInfoMessage Read(ref WireReader reader) => new(ReadInfo(ref reader));
 
-    public static void WriteInfo(ref PayloadWriter writer, ChunkInfo info)
+    public static void WriteInfo(ref WireWriter writer, ChunkInfo info)
     {
         writer.WriteUInt64(info.Id.Value);
         writer.WriteInt64(info.Version);
@@ -22,6 +24,6 @@ public readonly record struct ChunkInfoMessage(ChunkInfo Info) : IChunkMessage<C
         writer.WriteUInt32(info.Checksum);
     }
 
-    public static ChunkInfo ReadInfo(ref PayloadReader reader) =>
+    public static ChunkInfo ReadInfo(ref WireReader reader) =>
         new(new ChunkId(reader.ReadUInt64()), reader.ReadInt64(), reader.ReadInt64(), reader.ReadUInt32());
 }

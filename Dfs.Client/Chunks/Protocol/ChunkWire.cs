@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using Dfs.Common.Framing;
 using Dfs.Common.Hashing;
+using Dfs.Common.Wire;
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -28,7 +28,7 @@ public static class ChunkWire
         var span = size <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(size));
         try
         {
-            var writer = new PayloadWriter(span[..size]);
+            var writer = new WireWriter(span[..size]);
             message.Write(ref writer);
             connection.WriteFrame((ushort)(frameType ?? T.FrameType), requestId, span[..size], (ushort)flags);
         }
@@ -53,10 +53,10 @@ public static class ChunkWire
     public static void SendData(FrameConnection connection, ulong requestId, long offset, ReadOnlySpan<byte> data, uint crc)
     {
         var frame = connection.BeginFrame((ushort)ChunkFrameType.Data, requestId);
-        var span = frame.GetSpan(DataHeaderBytes + data.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(span, offset);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], crc);
-        data.CopyTo(span[DataHeaderBytes..]);
+        var writer = new WireWriter(frame.GetSpan(DataHeaderBytes + data.Length));
+        writer.WriteInt64(offset);
+        writer.WriteUInt32(crc);
+        writer.WriteSpan(data);
         frame.Advance(DataHeaderBytes + data.Length);
         connection.EndFrame();
     }
@@ -88,8 +88,9 @@ public static class ChunkWire
         }
         Span<byte> header = stackalloc byte[DataHeaderBytes];
         payload.Slice(0, DataHeaderBytes).CopyTo(header);
-        offset = BinaryPrimitives.ReadInt64LittleEndian(header);
-        crc = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        var reader = new WireReader(header);
+        offset = reader.ReadInt64();
+        crc = reader.ReadUInt32();
         data = payload.Slice(DataHeaderBytes);
         return Crc32C.Compute(data) == crc;
     }
@@ -148,9 +149,16 @@ public static class ChunkWire
     private static T ParseSpan<T>(ReadOnlySpan<byte> payload)
         where T : IChunkMessage<T>
     {
-        var reader = new PayloadReader(payload);
-        var message = T.Read(ref reader);
-        reader.EnsureEnd(T.FrameType.ToString());
-        return message;
+        try
+        {
+            var reader = new WireReader(payload);
+            var message = T.Read(ref reader);
+            reader.EnsureEnd(T.FrameType.ToString());
+            return message;
+        }
+        catch (WireFormatException e)
+        {
+            throw new ChunkProtocolException($"Malformed {T.FrameType} message: {e.Message}", e);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 namespace Dfs.Client.Chunks.Protocol;
 
 /// <summary>Ends a write: every replica must hold exactly <see cref="Length"/> bytes whose CRC-32C is <see cref="Checksum"/>.</summary>
@@ -7,11 +9,11 @@ public readonly record struct CommitRequest(long Length, uint Checksum) : IChunk
 
     public int Size => 12;
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteInt64(Length);
         writer.WriteUInt32(Checksum);
     }
 
-    public static CommitRequest Read(ref PayloadReader reader) => new(reader.ReadInt64(), reader.ReadUInt32());
+    public static CommitRequest Read(ref WireReader reader) => new(reader.ReadInt64(), reader.ReadUInt32());
 }

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -6,16 +8,16 @@ public sealed record CopyFromRequest(ChunkId Id, long Version, ChunkEndpoint Sou
 {
     public static ChunkFrameType FrameType => ChunkFrameType.CopyFrom;
 
-    public int Size => 16 + PayloadWriter.StringSize(Source.Host) + 2;
+    public int Size => 16 + WireWriter.StringSize(WireLength.UInt16, Source.Host) + 2;
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteUInt64(Id.Value);
         writer.WriteInt64(Version);
-        writer.WriteString(Source.Host);
+        writer.WriteString(WireLength.UInt16, Source.Host);
         writer.WriteUInt16((ushort)Source.Port);
     }
 
-    public static CopyFromRequest Read(ref PayloadReader reader) =>
-        new(new ChunkId(reader.ReadUInt64()), reader.ReadInt64(), new ChunkEndpoint(reader.ReadString(), reader.ReadUInt16()));
+    public static CopyFromRequest Read(ref WireReader reader) =>
+        new(new ChunkId(reader.ReadUInt64()), reader.ReadInt64(), new ChunkEndpoint(reader.ReadString(WireLength.UInt16), reader.ReadUInt16()));
 }

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 namespace Dfs.Client.Chunks.Protocol;
 
 /// <summary>How many of the chunks named in a delete request were held here and removed.</summary>
@@ -7,7 +9,7 @@ public readonly record struct DeleteReply(int Deleted) : IChunkMessage<DeleteRep
 
     public int Size => 4;
 
-    public void Write(ref PayloadWriter writer) => writer.WriteInt32(Deleted);
+    public void Write(ref WireWriter writer) => writer.WriteInt32(Deleted);
 
-    public static DeleteReply Read(ref PayloadReader reader) => new(reader.ReadInt32());
+    public static DeleteReply Read(ref WireReader reader) => new(reader.ReadInt32());
 }

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -8,7 +10,7 @@ public sealed record DeleteRequest(IReadOnlyList<ChunkId> Ids) : IChunkMessage<D
 
     public int Size => 4 + 8 * Ids.Count;
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteInt32(Ids.Count);
         foreach (var id in Ids)
@@ -17,9 +19,9 @@ public sealed record DeleteRequest(IReadOnlyList<ChunkId> Ids) : IChunkMessage<D
         }
     }
 
-    public static DeleteRequest Read(ref PayloadReader reader)
+    public static DeleteRequest Read(ref WireReader reader)
     {
-        var ids = new ChunkId[reader.ReadCount(8)];
+        var ids = new ChunkId[reader.ReadCount(WireLength.Int32, 8)];
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = new ChunkId(reader.ReadUInt64());

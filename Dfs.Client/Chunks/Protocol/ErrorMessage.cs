@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 namespace Dfs.Client.Chunks.Protocol;
 
 /// <summary>
@@ -8,17 +10,17 @@ public sealed record ErrorMessage(ChunkErrorCode Code, int Hops, string Message)
 {
     public static ChunkFrameType FrameType => ChunkFrameType.Error;
 
-    public int Size => 2 + 1 + PayloadWriter.StringSize(Message);
+    public int Size => 2 + 1 + WireWriter.StringSize(WireLength.UInt16, Message);
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteUInt16((ushort)Code);
         writer.WriteByte((byte)Hops);
-        writer.WriteString(Message);
+        writer.WriteString(WireLength.UInt16, Message);
     }
 
-    public static ErrorMessage Read(ref PayloadReader reader) =>
-        new((ChunkErrorCode)reader.ReadUInt16(), reader.ReadByte(), reader.ReadString());
+    public static ErrorMessage Read(ref WireReader reader) =>
+        new((ChunkErrorCode)reader.ReadUInt16(), reader.ReadByte(), reader.ReadString(WireLength.UInt16));
 
     public ChunkServerException ToException() => new(Code, Message, Hops);
 }

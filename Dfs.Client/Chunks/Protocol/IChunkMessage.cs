@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 namespace Dfs.Client.Chunks.Protocol;
 
 /// <summary>A control message of the chunk protocol: a fixed frame type and a compact binary payload.</summary>
@@ -9,7 +11,7 @@ public interface IChunkMessage<TSelf>
     /// <summary>Exact payload size in bytes.</summary>
     int Size { get; }
 
-    void Write(ref PayloadWriter writer);
+    void Write(ref WireWriter writer);
 
-    static abstract TSelf Read(ref PayloadReader reader);
+    static abstract TSelf Read(ref WireReader reader);
 }

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -6,12 +8,12 @@ public sealed record LocalReplicaMessage(LocalReplica Replica) : IChunkMessage<L
 {
     public static ChunkFrameType FrameType => ChunkFrameType.LocalReplica;
 
-    public int Size => ChunkInfoMessage.EncodedSize + PayloadWriter.StringSize(Replica.DataPath) + 4 + (4 * Replica.BlockCrcs.Count);
+    public int Size => ChunkInfoMessage.EncodedSize + WireWriter.StringSize(WireLength.UInt16, Replica.DataPath) + 4 + (4 * Replica.BlockCrcs.Count);
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         ChunkInfoMessage.WriteInfo(ref writer, Replica.Info);
-        writer.WriteString(Replica.DataPath);
+        writer.WriteString(WireLength.UInt16, Replica.DataPath);
         writer.WriteInt32(Replica.BlockCrcs.Count);
         foreach (var crc in Replica.BlockCrcs)
         {
@@ -19,11 +21,11 @@ public sealed record LocalReplicaMessage(LocalReplica Replica) : IChunkMessage<L
         }
     }
 
-    public static LocalReplicaMessage Read(ref PayloadReader reader)
+    public static LocalReplicaMessage Read(ref WireReader reader)
     {
         var info = ChunkInfoMessage.ReadInfo(ref reader);
-        var path = reader.ReadString();
-        var crcs = new uint[reader.ReadCount(4)];
+        var path = reader.ReadString(WireLength.UInt16);
+        var crcs = new uint[reader.ReadCount(WireLength.Int32, 4)];
         for (var i = 0; i < crcs.Length; i++)
         {
             crcs[i] = reader.ReadUInt32();

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -8,11 +10,11 @@ public readonly record struct OpenLocalRequest(ChunkId Id, long MinimumVersion) 
 
     public int Size => 16;
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteUInt64(Id.Value);
         writer.WriteInt64(MinimumVersion);
     }
 
-    public static OpenLocalRequest Read(ref PayloadReader reader) => new(new ChunkId(reader.ReadUInt64()), reader.ReadInt64());
+    public static OpenLocalRequest Read(ref WireReader reader) => new(new ChunkId(reader.ReadUInt64()), reader.ReadInt64());
 }

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -8,7 +10,7 @@ public readonly record struct ReadRequest(ChunkId Id, long MinimumVersion, long 
 
     public int Size => 32;
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteUInt64(Id.Value);
         writer.WriteInt64(MinimumVersion);
@@ -16,6 +18,6 @@ public readonly record struct ReadRequest(ChunkId Id, long MinimumVersion, long 
         writer.WriteInt64(Length);
     }
 
-    public static ReadRequest Read(ref PayloadReader reader) =>
+    public static ReadRequest Read(ref WireReader reader) =>
         new(new ChunkId(reader.ReadUInt64()), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
 }

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -11,7 +13,7 @@ public sealed record ReportPage(StoreUsage Usage, IReadOnlyList<ChunkInfo> Chunk
 
     public int Size => 8 + 8 + 4 + 4 + ChunkInfoMessage.EncodedSize * Chunks.Count;
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteInt64(Usage.UsedBytes);
         writer.WriteInt64(Usage.FreeBytes);
@@ -23,10 +25,10 @@ public sealed record ReportPage(StoreUsage Usage, IReadOnlyList<ChunkInfo> Chunk
         }
     }
 
-    public static ReportPage Read(ref PayloadReader reader)
+    public static ReportPage Read(ref WireReader reader)
     {
         var usage = new StoreUsage(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32());
-        var chunks = new ChunkInfo[reader.ReadCount(ChunkInfoMessage.EncodedSize)];
+        var chunks = new ChunkInfo[reader.ReadCount(WireLength.Int32, ChunkInfoMessage.EncodedSize)];
         for (var i = 0; i < chunks.Length; i++)
         {
             chunks[i] = ChunkInfoMessage.ReadInfo(ref reader);

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 namespace Dfs.Client.Chunks.Protocol;
 
 /// <summary>What a server holds of a chunk: for a pending write, its durable length; for a committed replica, its description.</summary>
@@ -7,7 +9,7 @@ public readonly record struct StatusReply(ChunkState State, long Version, long L
 
     public int Size => 21;
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteByte((byte)State);
         writer.WriteInt64(Version);
@@ -15,7 +17,7 @@ public readonly record struct StatusReply(ChunkState State, long Version, long L
         writer.WriteUInt32(Checksum);
     }
 
-    public static StatusReply Read(ref PayloadReader reader)
+    public static StatusReply Read(ref WireReader reader)
     {
         var state = reader.ReadByte();
         if (state > (byte)ChunkState.Committed)

@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -8,7 +10,7 @@ public readonly record struct StatusRequest(ChunkId Id) : IChunkMessage<StatusRe
 
     public int Size => 8;
 
-    public void Write(ref PayloadWriter writer) => writer.WriteUInt64(Id.Value);
+    public void Write(ref WireWriter writer) => writer.WriteUInt64(Id.Value);
 
-    public static StatusRequest Read(ref PayloadReader reader) => new(new ChunkId(reader.ReadUInt64()));
+    public static StatusRequest Read(ref WireReader reader) => new(new ChunkId(reader.ReadUInt64()));
 }

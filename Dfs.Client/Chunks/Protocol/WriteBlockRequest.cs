@@ -1,3 +1,5 @@
+using Dfs.Common.Wire;
+
 
 namespace Dfs.Client.Chunks.Protocol;
 
@@ -13,9 +15,9 @@ public sealed record WriteBlockRequest(ChunkId Id, long Version, bool Resume, lo
 
     public static ChunkFrameType FrameType => ChunkFrameType.WriteBlock;
 
-    public int Size => 8 + 8 + 1 + 8 + 4 + Downstream.Sum(e => PayloadWriter.StringSize(e.Host) + 2);
+    public int Size => 8 + 8 + 1 + 8 + 4 + Downstream.Sum(e => WireWriter.StringSize(WireLength.UInt16, e.Host) + 2);
 
-    public void Write(ref PayloadWriter writer)
+    public void Write(ref WireWriter writer)
     {
         writer.WriteUInt64(Id.Value);
         writer.WriteInt64(Version);
@@ -24,12 +26,12 @@ public sealed record WriteBlockRequest(ChunkId Id, long Version, bool Resume, lo
         writer.WriteInt32(Downstream.Count);
         foreach (var endpoint in Downstream)
         {
-            writer.WriteString(endpoint.Host);
+            writer.WriteString(WireLength.UInt16, endpoint.Host);
             writer.WriteUInt16((ushort)endpoint.Port);
         }
     }
 
-    public static WriteBlockRequest Read(ref PayloadReader reader)
+    public static WriteBlockRequest Read(ref WireReader reader)
     {
         var id = new ChunkId(reader.ReadUInt64());
         var version = reader.ReadInt64();
@@ -40,7 +42,7 @@ public sealed record WriteBlockRequest(ChunkId Id, long Version, bool Resume, lo
             var b => throw new ChunkProtocolException($"WriteBlock mode {b} is neither 0 (new) nor 1 (resume)."),
         };
         var offset = reader.ReadInt64();
-        var count = reader.ReadCount(4);
+        var count = reader.ReadCount(WireLength.Int32, 4);
         if (count > MaxChainLength)
         {
             throw new ChunkProtocolException($"WriteBlock names {count} downstream nodes; at most {MaxChainLength} are allowed.");
@@ -48,7 +50,7 @@ public sealed record WriteBlockRequest(ChunkId Id, long Version, bool Resume, lo
         var downstream = new ChunkEndpoint[count];
         for (var i = 0; i < count; i++)
         {
-            downstream[i] = new ChunkEndpoint(reader.ReadString(), reader.ReadUInt16());
+            downstream[i] = new ChunkEndpoint(reader.ReadString(WireLength.UInt16), reader.ReadUInt16());
         }
         if (version < 1 || offset < 0 || (!resume && offset != 0))
         {

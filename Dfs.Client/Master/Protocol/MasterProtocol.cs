@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
+using Dfs.Common.Wire;
 
 namespace Dfs.Client.Master.Protocol;
 
@@ -27,13 +27,13 @@ public static class MasterProtocol
     /// <summary>Writes a request: kind, client id, sequence, lowest unanswered, then the encoded command (empty for a status request).</summary>
     public static void WriteRequest(IBufferWriter<byte> output, MasterRequestKind kind, Guid clientId, long sequence, long lowestUnanswered, ReadOnlySpan<byte> command)
     {
-        var span = output.GetSpan(RequestHeaderSize + command.Length);
-        span[0] = (byte)kind;
-        clientId.TryWriteBytes(span[1..17]);
-        BinaryPrimitives.WriteInt64LittleEndian(span[17..], sequence);
-        BinaryPrimitives.WriteInt64LittleEndian(span[25..], lowestUnanswered);
-        command.CopyTo(span[RequestHeaderSize..]);
-        output.Advance(RequestHeaderSize + command.Length);
+        var writer = new WireWriter(output.GetSpan(RequestHeaderSize + command.Length));
+        writer.WriteByte((byte)kind);
+        writer.WriteGuid(clientId);
+        writer.WriteInt64(sequence);
+        writer.WriteInt64(lowestUnanswered);
+        writer.WriteSpan(command);
+        output.Advance(writer.Position);
     }
 
     /// <exception cref="InvalidDataException">The payload is too short or names an unknown kind.</exception>
@@ -44,15 +44,16 @@ public static class MasterProtocol
             throw new InvalidDataException($"A master request needs at least {RequestHeaderSize} bytes; got {payload.Length}.");
         }
         var bytes = payload.ToArray();
-        var kind = (MasterRequestKind)bytes[0];
+        var reader = new WireReader(bytes);
+        var kind = (MasterRequestKind)reader.ReadByte();
         if (kind is not (MasterRequestKind.Command or MasterRequestKind.Read or MasterRequestKind.Status))
         {
             throw new InvalidDataException($"Unknown master request kind {bytes[0]}.");
         }
-        return new MasterRequest(kind, new Guid(bytes.AsSpan(1, 16)),
-            BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(17)),
-            BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(25)),
-            bytes.AsMemory(RequestHeaderSize));
+        var clientId = reader.ReadGuid();
+        var sequence = reader.ReadInt64();
+        var lowestUnanswered = reader.ReadInt64();
+        return new MasterRequest(kind, clientId, sequence, lowestUnanswered, bytes.AsMemory(reader.Position));
     }
 
     /// <summary>
@@ -63,21 +64,19 @@ public static class MasterProtocol
     {
         if (response.Error is not { } error)
         {
-            var span = output.GetSpan(1 + response.Result.Length);
-            span[0] = OkStatus;
-            response.Result.Span.CopyTo(span[1..]);
-            output.Advance(1 + response.Result.Length);
+            var ok = new WireWriter(output.GetSpan(1 + response.Result.Length));
+            ok.WriteByte(OkStatus);
+            ok.WriteSpan(response.Result.Span);
+            output.Advance(ok.Position);
             return;
         }
-        var leader = Encoding.UTF8.GetBytes(error.LeaderId ?? "");
+        var leader = error.LeaderId ?? "";
         var message = Encoding.UTF8.GetBytes(error.Message);
-        var size = 1 + 2 + leader.Length + message.Length;
-        var target = output.GetSpan(size);
-        target[0] = (byte)error.Code;
-        BinaryPrimitives.WriteUInt16LittleEndian(target[1..], checked((ushort)leader.Length));
-        leader.CopyTo(target[3..]);
-        message.CopyTo(target[(3 + leader.Length)..]);
-        output.Advance(size);
+        var writer = new WireWriter(output.GetSpan(1 + WireWriter.StringSize(WireLength.UInt16, leader) + message.Length));
+        writer.WriteByte((byte)error.Code);
+        writer.WriteString(WireLength.UInt16, leader);
+        writer.WriteSpan(message);
+        output.Advance(writer.Position);
     }
 
     /// <exception cref="InvalidDataException">The payload is empty, names an unknown error code, or ends inside the leader's id.</exception>
@@ -97,13 +96,17 @@ public static class MasterProtocol
         {
             throw new InvalidDataException($"Unknown master error code {bytes[0]}.");
         }
-        if (bytes.Length < 3 || bytes.Length < 3 + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(1)))
+        var reader = new WireReader(bytes.AsSpan(1));
+        string leader;
+        try
         {
-            throw new InvalidDataException($"A {code} response ends inside its leader id ({bytes.Length} bytes).");
+            leader = reader.ReadString(WireLength.UInt16, field: "the leader id");
         }
-        var leaderLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(1));
-        var leader = leaderLength == 0 ? null : Encoding.UTF8.GetString(bytes, 3, leaderLength);
-        var message = Encoding.UTF8.GetString(bytes, 3 + leaderLength, bytes.Length - 3 - leaderLength);
-        return MasterResponse.Failed(new MasterError(code, message, leader));
+        catch (WireFormatException e)
+        {
+            throw new InvalidDataException($"A {code} response ends inside its leader id ({bytes.Length} bytes): {e.Message}", e);
+        }
+        var message = Encoding.UTF8.GetString(reader.ReadSpan(reader.Remaining));
+        return MasterResponse.Failed(new MasterError(code, message, leader.Length == 0 ? null : leader));
     }
 }

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using Dfs.Common.Wire;
 
 namespace Dfs.Raft.Consensus.Sessions;
 
@@ -42,15 +42,13 @@ public sealed record CommandEnvelope(Guid ClientId, long Sequence, long LowestUn
         {
             throw new ArgumentException($"The destination holds {destination.Length} bytes; the envelope needs {EncodedLength}.", nameof(destination));
         }
-        destination[0] = FormatVersion;
-        if (!ClientId.TryWriteBytes(destination.Slice(1, 16)))
-        {
-            throw new InvalidOperationException("A Guid did not fit in 16 bytes.");
-        }
-        BinaryPrimitives.WriteInt64LittleEndian(destination[17..], Sequence);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[25..], LowestUnanswered);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[33..], TimestampMs);
-        Body.Span.CopyTo(destination[HeaderSize..]);
+        var writer = new WireWriter(destination);
+        writer.WriteByte(FormatVersion);
+        writer.WriteGuid(ClientId);
+        writer.WriteInt64(Sequence);
+        writer.WriteInt64(LowestUnanswered);
+        writer.WriteInt64(TimestampMs);
+        writer.WriteSpan(Body.Span);
     }
 
     /// <summary>
@@ -66,15 +64,17 @@ public sealed record CommandEnvelope(Guid ClientId, long Sequence, long LowestUn
             error = $"A command envelope needs at least {HeaderSize} bytes; got {source.Length}.";
             return false;
         }
-        if (source[0] != FormatVersion)
+        var reader = new WireReader(source);
+        var format = reader.ReadByte();
+        if (format != FormatVersion)
         {
-            error = $"Unknown command envelope format {source[0]} (expected {FormatVersion}).";
+            error = $"Unknown command envelope format {format} (expected {FormatVersion}).";
             return false;
         }
-        var clientId = new Guid(source.Slice(1, 16));
-        var sequence = BinaryPrimitives.ReadInt64LittleEndian(source[17..]);
-        var lowest = BinaryPrimitives.ReadInt64LittleEndian(source[25..]);
-        var timestamp = BinaryPrimitives.ReadInt64LittleEndian(source[33..]);
+        var clientId = reader.ReadGuid();
+        var sequence = reader.ReadInt64();
+        var lowest = reader.ReadInt64();
+        var timestamp = reader.ReadInt64();
         if (sequence < 1)
         {
             error = $"Sequence numbers start at 1; got {sequence}.";
@@ -85,7 +85,7 @@ public sealed record CommandEnvelope(Guid ClientId, long Sequence, long LowestUn
             error = $"The lowest unanswered sequence number ({lowest}) must lie in [1, {sequence}].";
             return false;
         }
-        envelope = new CommandEnvelope(clientId, sequence, lowest, timestamp, source[HeaderSize..].ToArray());
+        envelope = new CommandEnvelope(clientId, sequence, lowest, timestamp, reader.ReadSpan(reader.Remaining).ToArray());
         error = null;
         return true;
     }

@@ -1,6 +1,5 @@
 using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
+using Dfs.Common.Wire;
 using Dfs.Raft.Consensus.Messages;
 
 namespace Dfs.Raft.Consensus.Transport;
@@ -27,6 +26,12 @@ public static class RaftMessageCodec
     // term, index, kind, payload length
     private const int EntryHeaderBytes = 8 + 8 + 1 + 4;
 
+    // The longest AppendEntries before its entries: two ids, term, four more i64 and the entry count.
+    private const int MaxAppendHeadBytes = 2 * (2 + MaxIdBytes) + 8 + (4 * 8) + 4;
+
+    // Every message but AppendEntries and InstallSnapshot is shorter than this; copies up to it go on the stack.
+    private const int StackCopyLimit = 1024;
+
     /// <summary>The frame type that carries <paramref name="message"/>.</summary>
     public static ushort FrameTypeOf(RaftMessage message) => message switch
     {
@@ -43,54 +48,68 @@ public static class RaftMessageCodec
     /// <summary>Writes <paramref name="message"/> as a frame payload.</summary>
     public static void Write(RaftMessage message, IBufferWriter<byte> writer)
     {
-        WriteId(writer, message.From);
-        WriteId(writer, message.To);
-        WriteInt64(writer, message.Term);
+        var measure = WireWriter.Measuring();
+        WriteHead(ref measure, message);
+        var size = measure.Position;
+        var head = new WireWriter(writer.GetSpan(size)[..size]);
+        WriteHead(ref head, message);
+        writer.Advance(size);
+        if (message is AppendEntries m)
+        {
+            foreach (var entry in m.Entries)
+            {
+                var entryHeader = new WireWriter(writer.GetSpan(EntryHeaderBytes)[..EntryHeaderBytes]);
+                entryHeader.WriteInt64(entry.Term);
+                entryHeader.WriteInt64(entry.Index);
+                entryHeader.WriteByte((byte)entry.Kind);
+                entryHeader.WriteInt32(entry.Payload.Length);
+                writer.Advance(EntryHeaderBytes);
+                writer.Write(entry.Payload.Span);
+            }
+        }
+    }
+
+    /// <summary>Everything of a message but the entries of an AppendEntries.</summary>
+    private static void WriteHead(ref WireWriter writer, RaftMessage message)
+    {
+        WriteId(ref writer, message.From);
+        WriteId(ref writer, message.To);
+        writer.WriteInt64(message.Term);
         switch (message)
         {
             case RequestVote m:
-                WriteInt64(writer, m.LastLogIndex);
-                WriteInt64(writer, m.LastLogTerm);
-                WriteByte(writer, (byte)((m.PreVote ? 1 : 0) | (m.LeadershipTransfer ? 2 : 0)));
+                writer.WriteInt64(m.LastLogIndex);
+                writer.WriteInt64(m.LastLogTerm);
+                writer.WriteByte((byte)((m.PreVote ? 1 : 0) | (m.LeadershipTransfer ? 2 : 0)));
                 break;
             case RequestVoteResponse m:
-                WriteByte(writer, (byte)((m.PreVote ? 1 : 0) | (m.Granted ? 2 : 0)));
+                writer.WriteByte((byte)((m.PreVote ? 1 : 0) | (m.Granted ? 2 : 0)));
                 break;
             case AppendEntries m:
-                WriteInt64(writer, m.PrevLogIndex);
-                WriteInt64(writer, m.PrevLogTerm);
-                WriteInt64(writer, m.LeaderCommit);
-                WriteInt64(writer, m.ReadContext);
-                WriteInt32(writer, m.Entries.Count);
-                foreach (var entry in m.Entries)
-                {
-                    var span = writer.GetSpan(EntryHeaderBytes);
-                    BinaryPrimitives.WriteInt64LittleEndian(span, entry.Term);
-                    BinaryPrimitives.WriteInt64LittleEndian(span[8..], entry.Index);
-                    span[16] = (byte)entry.Kind;
-                    BinaryPrimitives.WriteInt32LittleEndian(span[17..], entry.Payload.Length);
-                    writer.Advance(EntryHeaderBytes);
-                    writer.Write(entry.Payload.Span);
-                }
+                writer.WriteInt64(m.PrevLogIndex);
+                writer.WriteInt64(m.PrevLogTerm);
+                writer.WriteInt64(m.LeaderCommit);
+                writer.WriteInt64(m.ReadContext);
+                writer.WriteInt32(m.Entries.Count);
                 break;
             case AppendEntriesResponse m:
-                WriteByte(writer, m.Success ? (byte)1 : (byte)0);
-                WriteInt64(writer, m.MatchIndex);
-                WriteInt64(writer, m.RejectedIndex);
-                WriteInt64(writer, m.HintIndex);
-                WriteInt64(writer, m.HintTerm);
-                WriteInt64(writer, m.ReadContext);
+                writer.WriteBoolean(m.Success);
+                writer.WriteInt64(m.MatchIndex);
+                writer.WriteInt64(m.RejectedIndex);
+                writer.WriteInt64(m.HintIndex);
+                writer.WriteInt64(m.HintTerm);
+                writer.WriteInt64(m.ReadContext);
                 break;
             case InstallSnapshot m:
-                WriteInt64(writer, m.Metadata.Index);
-                WriteInt64(writer, m.Metadata.Term);
-                WriteIds(writer, m.Metadata.Configuration.Voters);
-                WriteIds(writer, m.Metadata.Configuration.Learners);
-                WriteInt64(writer, m.Payload?.Length ?? 0);
+                writer.WriteInt64(m.Metadata.Index);
+                writer.WriteInt64(m.Metadata.Term);
+                WriteIds(ref writer, m.Metadata.Configuration.Voters);
+                WriteIds(ref writer, m.Metadata.Configuration.Learners);
+                writer.WriteInt64(m.Payload?.Length ?? 0);
                 break;
             case InstallSnapshotResponse m:
-                WriteByte(writer, m.Success ? (byte)1 : (byte)0);
-                WriteInt64(writer, m.LastIndex);
+                writer.WriteBoolean(m.Success);
+                writer.WriteInt64(m.LastIndex);
                 break;
             case TimeoutNow:
                 break;
@@ -105,40 +124,71 @@ public static class RaftMessageCodec
     /// The result copies what it keeps, so the frame may be released afterwards.
     /// </summary>
     /// <exception cref="RaftCodecException">The bytes are not a valid message of that type.</exception>
-    public static RaftMessage Read(ushort frameType, ReadOnlySequence<byte> payload) =>
-        frameType == RaftFrameType.InstallSnapshot ? ReadSnapshotHeader(payload).Message : ReadCore(frameType, payload);
+    public static RaftMessage Read(ushort frameType, ReadOnlySequence<byte> payload)
+    {
+        try
+        {
+            return frameType == RaftFrameType.AppendEntries ? ReadAppendEntries(payload) : ReadContiguous(frameType, payload, out _);
+        }
+        catch (WireFormatException e)
+        {
+            throw Malformed(frameType, e);
+        }
+    }
 
     /// <summary>Reads an InstallSnapshot frame: the message without payload, and the length of the payload that follows in chunks.</summary>
     /// <exception cref="RaftCodecException">The bytes are not a valid InstallSnapshot frame.</exception>
     public static (InstallSnapshot Message, long PayloadLength) ReadSnapshotHeader(ReadOnlySequence<byte> payload)
     {
-        var reader = new SequenceReader<byte>(payload);
-        var (from, to, term) = ReadEnvelope(ref reader, "InstallSnapshot");
-        var index = ReadInt64(ref reader, "InstallSnapshot");
-        var snapshotTerm = ReadInt64(ref reader, "InstallSnapshot");
-        var voters = ReadIds(ref reader, "InstallSnapshot");
-        var learners = ReadIds(ref reader, "InstallSnapshot");
-        var length = ReadInt64(ref reader, "InstallSnapshot");
-        if (index < 0 || snapshotTerm < 0 || length < 0)
+        try
         {
-            throw new RaftCodecException($"InstallSnapshot from '{from}' has a negative index ({index}), term ({snapshotTerm}) or length ({length}).");
+            var message = (InstallSnapshot)ReadContiguous(RaftFrameType.InstallSnapshot, payload, out var length);
+            return (message, length);
         }
-        EnsureEnd(ref reader, "InstallSnapshot");
-        var metadata = new SnapshotMetadata(index, snapshotTerm, new ClusterConfiguration(voters, learners));
-        return (new InstallSnapshot(from, to, term, metadata, null), length);
+        catch (WireFormatException e)
+        {
+            throw Malformed(RaftFrameType.InstallSnapshot, e);
+        }
     }
 
-    private static RaftMessage ReadCore(ushort frameType, ReadOnlySequence<byte> payload)
+    /// <summary>Reads a message other than AppendEntries from one span: the frame's own, or a copy of a multi-segment frame.</summary>
+    private static RaftMessage ReadContiguous(ushort frameType, ReadOnlySequence<byte> payload, out long snapshotLength)
     {
-        var reader = new SequenceReader<byte>(payload);
+        if (payload.IsSingleSegment)
+        {
+            return ReadFields(frameType, payload.FirstSpan, out snapshotLength);
+        }
+        var length = checked((int)payload.Length);
+        if (length <= StackCopyLimit)
+        {
+            Span<byte> copy = stackalloc byte[StackCopyLimit];
+            payload.CopyTo(copy);
+            return ReadFields(frameType, copy[..length], out snapshotLength);
+        }
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            payload.CopyTo(rented);
+            return ReadFields(frameType, rented.AsSpan(0, length), out snapshotLength);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static RaftMessage ReadFields(ushort frameType, ReadOnlySpan<byte> payload, out long snapshotLength)
+    {
+        var reader = new WireReader(payload);
+        snapshotLength = 0;
         RaftMessage message;
         switch (frameType)
         {
             case RaftFrameType.RequestVote:
                 {
                     var (from, to, term) = ReadEnvelope(ref reader, "RequestVote");
-                    var lastIndex = ReadInt64(ref reader, "RequestVote");
-                    var lastTerm = ReadInt64(ref reader, "RequestVote");
+                    var lastIndex = reader.ReadInt64("the last log index");
+                    var lastTerm = reader.ReadInt64("the last log term");
                     var flags = ReadFlags(ref reader, "RequestVote", 3);
                     message = new RequestVote(from, to, term, lastIndex, lastTerm, (flags & 1) != 0, (flags & 2) != 0);
                     break;
@@ -150,24 +200,37 @@ public static class RaftMessageCodec
                     message = new RequestVoteResponse(from, to, term, (flags & 1) != 0, (flags & 2) != 0);
                     break;
                 }
-            case RaftFrameType.AppendEntries:
-                message = ReadAppendEntries(ref reader);
-                break;
             case RaftFrameType.AppendEntriesResponse:
                 {
                     var (from, to, term) = ReadEnvelope(ref reader, "AppendEntriesResponse");
                     var success = ReadFlags(ref reader, "AppendEntriesResponse", 1) != 0;
                     message = new AppendEntriesResponse(from, to, term, success,
-                        ReadInt64(ref reader, "AppendEntriesResponse"), ReadInt64(ref reader, "AppendEntriesResponse"),
-                        ReadInt64(ref reader, "AppendEntriesResponse"), ReadInt64(ref reader, "AppendEntriesResponse"),
-                        ReadInt64(ref reader, "AppendEntriesResponse"));
+                        reader.ReadInt64("the match index"), reader.ReadInt64("the rejected index"),
+                        reader.ReadInt64("the hint index"), reader.ReadInt64("the hint term"), reader.ReadInt64("the read context"));
+                    break;
+                }
+            case RaftFrameType.InstallSnapshot:
+                {
+                    var (from, to, term) = ReadEnvelope(ref reader, "InstallSnapshot");
+                    var index = reader.ReadInt64("the snapshot index");
+                    var snapshotTerm = reader.ReadInt64("the snapshot term");
+                    var voters = ReadIds(ref reader, "the voters");
+                    var learners = ReadIds(ref reader, "the learners");
+                    var length = reader.ReadInt64("the payload length");
+                    if (index < 0 || snapshotTerm < 0 || length < 0)
+                    {
+                        throw new RaftCodecException($"InstallSnapshot from '{from}' has a negative index ({index}), term ({snapshotTerm}) or length ({length}).");
+                    }
+                    snapshotLength = length;
+                    var metadata = new SnapshotMetadata(index, snapshotTerm, new ClusterConfiguration(voters, learners));
+                    message = new InstallSnapshot(from, to, term, metadata, null);
                     break;
                 }
             case RaftFrameType.InstallSnapshotResponse:
                 {
                     var (from, to, term) = ReadEnvelope(ref reader, "InstallSnapshotResponse");
                     var success = ReadFlags(ref reader, "InstallSnapshotResponse", 1) != 0;
-                    message = new InstallSnapshotResponse(from, to, term, success, ReadInt64(ref reader, "InstallSnapshotResponse"));
+                    message = new InstallSnapshotResponse(from, to, term, success, reader.ReadInt64("the last index"));
                     break;
                 }
             case RaftFrameType.TimeoutNow:
@@ -179,25 +242,47 @@ public static class RaftMessageCodec
             default:
                 throw new RaftCodecException($"Unknown Raft frame type 0x{frameType:X4}.");
         }
-        EnsureEnd(ref reader, message.GetType().Name);
+        reader.EnsureEnd($"{message.GetType().Name} frame");
         return message;
     }
 
-    private static AppendEntries ReadAppendEntries(ref SequenceReader<byte> reader)
+    private static AppendEntries ReadAppendEntries(ReadOnlySequence<byte> payload)
     {
         const string what = "AppendEntries";
-        var (from, to, term) = ReadEnvelope(ref reader, what);
-        var prevIndex = ReadInt64(ref reader, what);
-        var prevTerm = ReadInt64(ref reader, what);
-        var commit = ReadInt64(ref reader, what);
-        var readContext = ReadInt64(ref reader, what);
-        var count = ReadInt32(ref reader, what);
+
+        // Everything before the entries is read from one span: the frame's first segment, or a copy of its start.
+        Span<byte> headCopy = stackalloc byte[MaxAppendHeadBytes];
+        var first = payload.FirstSpan;
+        scoped ReadOnlySpan<byte> headBytes;
+        if (first.Length >= MaxAppendHeadBytes || first.Length == payload.Length)
+        {
+            headBytes = first;
+        }
+        else
+        {
+            var copied = (int)Math.Min(payload.Length, MaxAppendHeadBytes);
+            payload.Slice(0, copied).CopyTo(headCopy);
+            headBytes = headCopy[..copied];
+        }
+        var head = new WireReader(headBytes);
+        var (from, to, term) = ReadEnvelope(ref head, what);
+        var prevIndex = head.ReadInt64("the previous log index");
+        var prevTerm = head.ReadInt64("the previous log term");
+        var commit = head.ReadInt64("the leader commit");
+        var readContext = head.ReadInt64("the read context");
+        var count = head.ReadInt32("the entry count");
+        var reader = new SequenceReader<byte>(payload);
+        reader.Advance(head.Position);
         if (count < 0 || count > MaxEntries || (long)count * EntryHeaderBytes > reader.Remaining)
         {
             throw new RaftCodecException($"AppendEntries from '{from}' claims {count} entries in {reader.Remaining} bytes.");
         }
         if (count == 0)
         {
+            if (!reader.End)
+            {
+                throw new RaftCodecException($"{what} frame has {reader.Remaining} unexpected trailing bytes.");
+            }
             return new AppendEntries(from, to, term, prevIndex, prevTerm, [], commit, readContext);
         }
 
@@ -214,10 +299,11 @@ public static class RaftMessageCodec
                 throw new RaftCodecException($"AppendEntries from '{from}' ends inside entry {i} of {count}.");
             }
             reader.Advance(EntryHeaderBytes);
-            var entryTerm = BinaryPrimitives.ReadInt64LittleEndian(header);
-            var entryIndex = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
-            var kind = header[16];
-            var length = BinaryPrimitives.ReadInt32LittleEndian(header[17..]);
+            var entry = new WireReader(header);
+            var entryTerm = entry.ReadInt64();
+            var entryIndex = entry.ReadInt64();
+            var kind = entry.ReadByte();
+            var length = entry.ReadInt32();
             if (kind > (byte)EntryKind.Configuration)
             {
                 throw new RaftCodecException($"AppendEntries from '{from}' has entry kind {kind} at index {entryIndex}.");
@@ -232,14 +318,18 @@ public static class RaftMessageCodec
             used += length;
             entries[i] = new LogEntry(entryTerm, entryIndex, (EntryKind)kind, slot);
         }
+        if (!reader.End)
+        {
+            throw new RaftCodecException($"{what} frame has {reader.Remaining} unexpected trailing bytes.");
+        }
         return new AppendEntries(from, to, term, prevIndex, prevTerm, entries, commit, readContext);
     }
 
-    private static (string From, string To, long Term) ReadEnvelope(ref SequenceReader<byte> reader, string what)
+    private static (string From, string To, long Term) ReadEnvelope(ref WireReader reader, string what)
     {
-        var from = ReadId(ref reader, what);
-        var to = ReadId(ref reader, what);
-        var term = ReadInt64(ref reader, what);
+        var from = reader.ReadString(WireLength.UInt16, MaxIdBytes, "the sender id", strict: true);
+        var to = reader.ReadString(WireLength.UInt16, MaxIdBytes, "the receiver id", strict: true);
+        var term = reader.ReadInt64("the term");
         if (term < 0)
         {
             throw new RaftCodecException($"{what} from '{from}' has negative term {term}.");
@@ -247,20 +337,9 @@ public static class RaftMessageCodec
         return (from, to, term);
     }
 
-    private static void EnsureEnd(ref SequenceReader<byte> reader, string what)
+    private static byte ReadFlags(ref WireReader reader, string what, byte allowed)
     {
-        if (!reader.End)
-        {
-            throw new RaftCodecException($"{what} frame has {reader.Remaining} unexpected trailing bytes.");
-        }
-    }
-
-    private static byte ReadFlags(ref SequenceReader<byte> reader, string what, byte allowed)
-    {
-        if (!reader.TryRead(out var flags))
-        {
-            throw Truncated(what);
-        }
+        var flags = reader.ReadByte("the flags");
         if ((flags & ~allowed) != 0)
         {
             throw new RaftCodecException($"{what} has unknown flag bits 0x{flags:X2}.");
@@ -268,92 +347,39 @@ public static class RaftMessageCodec
         return flags;
     }
 
-    private static long ReadInt64(ref SequenceReader<byte> reader, string what) =>
-        reader.TryReadLittleEndian(out long value) ? value : throw Truncated(what);
-
-    private static int ReadInt32(ref SequenceReader<byte> reader, string what) =>
-        reader.TryReadLittleEndian(out int value) ? value : throw Truncated(what);
-
-    private static string ReadId(ref SequenceReader<byte> reader, string what)
+    private static string[] ReadIds(ref WireReader reader, string field)
     {
-        if (!reader.TryReadLittleEndian(out short raw))
+        var ids = new string[reader.ReadCount(WireLength.Int32, 2, MaxMembers, field)];
+        for (var i = 0; i < ids.Length; i++)
         {
-            throw Truncated(what);
-        }
-        var length = (ushort)raw;
-        if (length > MaxIdBytes || length > reader.Remaining)
-        {
-            throw new RaftCodecException($"{what} has a node id of {length} bytes (limit {MaxIdBytes}, {reader.Remaining} left in the frame).");
-        }
-        Span<byte> bytes = stackalloc byte[length];
-        reader.TryCopyTo(bytes);
-        reader.Advance(length);
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new RaftCodecException($"{what} has a node id that is not valid UTF-8.");
-        }
-    }
-
-    private static string[] ReadIds(ref SequenceReader<byte> reader, string what)
-    {
-        var count = ReadInt32(ref reader, what);
-        if (count < 0 || count > MaxMembers || count * 2L > reader.Remaining)
-        {
-            throw new RaftCodecException($"{what} claims a configuration of {count} members.");
-        }
-        var ids = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = ReadId(ref reader, what);
+            ids[i] = reader.ReadString(WireLength.UInt16, MaxIdBytes, "a member id", strict: true);
         }
         return ids;
     }
 
-    private static RaftCodecException Truncated(string what) => new($"{what} frame is truncated.");
+    private static RaftCodecException Malformed(ushort frameType, WireFormatException e) =>
+        new($"{NameOf(frameType)} frame is malformed: {e.Message}", e);
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    private static void WriteId(IBufferWriter<byte> writer, string id)
+    private static string NameOf(ushort frameType) => frameType switch
     {
-        var length = StrictUtf8.GetByteCount(id);
-        if (length > MaxIdBytes)
-        {
-            throw new ArgumentException($"Node id '{id}' is {length} UTF-8 bytes; the limit is {MaxIdBytes}.");
-        }
-        var span = writer.GetSpan(2 + length);
-        BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)length);
-        StrictUtf8.GetBytes(id, span[2..]);
-        writer.Advance(2 + length);
-    }
+        RaftFrameType.RequestVote => "RequestVote",
+        RaftFrameType.RequestVoteResponse => "RequestVoteResponse",
+        RaftFrameType.AppendEntries => "AppendEntries",
+        RaftFrameType.AppendEntriesResponse => "AppendEntriesResponse",
+        RaftFrameType.InstallSnapshot => "InstallSnapshot",
+        RaftFrameType.InstallSnapshotResponse => "InstallSnapshotResponse",
+        RaftFrameType.TimeoutNow => "TimeoutNow",
+        _ => $"0x{frameType:X4}",
+    };
 
-    private static void WriteIds(IBufferWriter<byte> writer, IReadOnlyList<string> ids)
+    private static void WriteId(ref WireWriter writer, string id) => writer.WriteString(WireLength.UInt16, id, MaxIdBytes);
+
+    private static void WriteIds(ref WireWriter writer, IReadOnlyList<string> ids)
     {
-        WriteInt32(writer, ids.Count);
+        writer.WriteInt32(ids.Count);
         foreach (var id in ids)
         {
-            WriteId(writer, id);
+            WriteId(ref writer, id);
         }
-    }
-
-    private static void WriteInt64(IBufferWriter<byte> writer, long value)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(writer.GetSpan(8), value);
-        writer.Advance(8);
-    }
-
-    private static void WriteInt32(IBufferWriter<byte> writer, int value)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(writer.GetSpan(4), value);
-        writer.Advance(4);
-    }
-
-    private static void WriteByte(IBufferWriter<byte> writer, byte value)
-    {
-        writer.GetSpan(1)[0] = value;
-        writer.Advance(1);
     }
 }
