@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Mvc;
 namespace Dfs.Raft.Master.Http;
 
 /// <summary>The key-value routes of a master's HTTP API (<c>/kv/…</c>).</summary>
-/// <remarks>The routes throw; <see cref="MasterErrorFilter"/> on their group turns every failure into its answer.</remarks>
+/// <remarks>The routes throw; <see cref="MasterExceptionHandler"/>, the master's exception handler, turns every failure into its answer.</remarks>
 public static class KvEndpoints
 {
     public static IEndpointRouteBuilder MapKvApi(this IEndpointRouteBuilder routes)
     {
-        var kv = routes.MapGroup("").AddEndpointFilter<MasterErrorFilter>();
+        var kv = routes;
         kv.MapPut("/kv/{**key}", PutAsync);
         kv.MapGet("/kv/{**key}", GetAsync);
         kv.MapDelete("/kv/{**key}", DeleteAsync);

@@ -1,4 +1,5 @@
 using Dfs.Common.Configuration;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Dfs.Raft.Master.Http;
 
@@ -10,13 +11,17 @@ public static class MasterHttpApi
         services.AddSingleton(config);
         services.AddSingleton<LeaderRouting>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<MasterExceptionHandler>();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapMasterHttpApi(this IEndpointRouteBuilder routes)
+    public static WebApplication MapMasterHttpApi(this WebApplication app)
     {
-        routes.MapRaftStatus();
-        routes.MapKvApi();
-        return routes;
+        ArgumentNullException.ThrowIfNull(app);
+        // Every failure of a route is answered once, by MasterExceptionHandler; a handled one is not logged again here.
+        app.UseExceptionHandler(new ExceptionHandlerOptions { SuppressDiagnosticsCallback = context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService });
+        app.MapRaftStatus();
+        app.MapKvApi();
+        return app;
     }
 }
