@@ -1,27 +1,12 @@
+using Dfs.Common.Keys;
+
 namespace Dfs.Client.Kv;
 
 /// <summary>Helpers for key ranges in ordinal byte order.</summary>
 public static class KvKeys
 {
-    /// <summary>
-    /// The exclusive end of the range of all keys starting with <paramref name="prefix"/>: the prefix with trailing
-    /// 0xFF bytes dropped and its last byte incremented. Empty (no upper bound) when the prefix is empty or all 0xFF.
-    /// </summary>
-    public static byte[] PrefixEnd(ReadOnlySpan<byte> prefix)
-    {
-        var last = prefix.Length - 1;
-        while (last >= 0 && prefix[last] == 0xFF)
-        {
-            last--;
-        }
-        if (last < 0)
-        {
-            return [];
-        }
-        var end = prefix[..(last + 1)].ToArray();
-        end[last]++;
-        return end;
-    }
+    /// <summary>The exclusive end of the keys starting with <paramref name="prefix"/> (empty = unbounded).</summary>
+    public static byte[] PrefixEnd(ReadOnlySpan<byte> prefix) => KeyRanges.PrefixEnd(prefix);
 
     /// <summary>True when <paramref name="key"/> lies in [<paramref name="start"/>, <paramref name="end"/>); an empty end is unbounded.</summary>
     public static bool InRange(ReadOnlySpan<byte> key, ReadOnlySpan<byte> start, ReadOnlySpan<byte> end) =>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Dfs.Common.Keys;
 
 namespace Dfs.Raft.Metadata;
 
@@ -88,21 +89,7 @@ internal static class MetadataKeys
     public static byte[] StampKey(byte[] pathHash) => [Stamp, .. pathHash];
 
     /// <summary>The exclusive end of the keys starting with <paramref name="prefix"/> (empty = unbounded).</summary>
-    public static byte[] PrefixEnd(ReadOnlySpan<byte> prefix)
-    {
-        var last = prefix.Length - 1;
-        while (last >= 0 && prefix[last] == 0xFF)
-        {
-            last--;
-        }
-        if (last < 0)
-        {
-            return [];
-        }
-        var end = prefix[..(last + 1)].ToArray();
-        end[last]++;
-        return end;
-    }
+    public static byte[] PrefixEnd(ReadOnlySpan<byte> prefix) => KeyRanges.PrefixEnd(prefix);
 
     private static byte[] WithId(byte kind, ulong id, int extra)
     {

@@ -8,15 +8,7 @@ namespace Dfs.Architecture.Tests;
 /// <summary>The arrows between layers and projects, pinned: they are no longer enforced by assembly boundaries alone.</summary>
 public sealed class LayerTests
 {
-    private static readonly Assembly[] Product =
-    [
-        typeof(Dfs.Common.Hashing.Crc32C).Assembly,
-        typeof(Dfs.Client.Chunks.ChunkId).Assembly,
-        typeof(Dfs.Hosting.ParentProcessWatch).Assembly,
-        typeof(Dfs.Raft.Consensus.RaftNode).Assembly,
-        typeof(Dfs.ChunkServer.Storage.FileChunkStore).Assembly,
-        typeof(Dfs.Gateway.Launcher.LocalCluster).Assembly,
-    ];
+    private static readonly Assembly[] Product = ProductAssemblies.All;
 
     private static readonly ArchUnitNET.Domain.Architecture Dfs = new ArchLoader().LoadAssemblies(Product).Build();
 

@@ -7,15 +7,7 @@ namespace Dfs.Architecture.Tests;
 /// <summary>Every log event id lies in its component's range of <see cref="LogEventIds"/> and is used once.</summary>
 public sealed class LogEventIdTests
 {
-    private static readonly Assembly[] Product =
-    [
-        typeof(Dfs.Common.Hashing.Crc32C).Assembly,
-        typeof(Dfs.Client.Chunks.ChunkId).Assembly,
-        typeof(Dfs.Hosting.ParentProcessWatch).Assembly,
-        typeof(Dfs.Raft.Consensus.RaftNode).Assembly,
-        typeof(Dfs.ChunkServer.Storage.FileChunkStore).Assembly,
-        typeof(Dfs.Gateway.Launcher.LocalCluster).Assembly,
-    ];
+    private static readonly Assembly[] Product = ProductAssemblies.All;
 
     private static IEnumerable<(MethodInfo Method, int Id)> LogMessages() =>
         from assembly in Product
