@@ -1,3 +1,5 @@
+using Dfs.Common.Keys;
+
 namespace Dfs.Client.Kv;
 
 /// <summary>One operation on the key space: a command of its own, or a step of a transaction.</summary>
@@ -29,7 +31,7 @@ public sealed record KvOp(
         Checked(new KvOp(KvOpKind.Range, start, end, default, 0, limit, false));
 
     /// <summary>Reads the keys starting with <paramref name="prefix"/> in order, at most <paramref name="limit"/> (0 = all).</summary>
-    public static KvOp Prefix(ReadOnlyMemory<byte> prefix, int limit = 0) => Range(prefix, KvKeys.PrefixEnd(prefix.Span), limit);
+    public static KvOp Prefix(ReadOnlyMemory<byte> prefix, int limit = 0) => Range(prefix, KeyRanges.PrefixEnd(prefix.Span), limit);
 
     /// <summary>Deletes one key.</summary>
     public static KvOp Delete(ReadOnlyMemory<byte> key) => Checked(new KvOp(KvOpKind.Delete, key, default, default, 0, 0, false));
@@ -39,7 +41,7 @@ public sealed record KvOp(
         Checked(new KvOp(KvOpKind.DeleteRange, start, end, default, 0, 0, false));
 
     /// <summary>Deletes every key starting with <paramref name="prefix"/>.</summary>
-    public static KvOp DeletePrefix(ReadOnlyMemory<byte> prefix) => DeleteRange(prefix, KvKeys.PrefixEnd(prefix.Span));
+    public static KvOp DeletePrefix(ReadOnlyMemory<byte> prefix) => DeleteRange(prefix, KeyRanges.PrefixEnd(prefix.Span));
 
     /// <summary>True for operations that can change the key space.</summary>
     public bool IsWrite => Kind is KvOpKind.Put or KvOpKind.Delete or KvOpKind.DeleteRange;

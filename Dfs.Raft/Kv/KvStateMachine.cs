@@ -1,4 +1,5 @@
 using Dfs.Client.Kv;
+using Dfs.Common.Keys;
 using Dfs.Raft.Consensus.Sessions;
 
 namespace Dfs.Raft.Kv;
@@ -151,7 +152,7 @@ public sealed class KvStateMachine : ITimedStateMachine, IDisposable
     }
 
     /// <summary>The keys starting with <paramref name="prefix"/>, in order, at most <paramref name="limit"/> (0 = all).</summary>
-    public KvRangeResult RangePrefix(ReadOnlySpan<byte> prefix, int limit = 0) => Range(prefix, KvKeys.PrefixEnd(prefix), limit);
+    public KvRangeResult RangePrefix(ReadOnlySpan<byte> prefix, int limit = 0) => Range(prefix, KeyRanges.PrefixEnd(prefix), limit);
 
     /// <summary>The lease <paramref name="leaseId"/> as it stands, or null.</summary>
     public KvLeaseInfo? GetLease(long leaseId)

@@ -1,3 +1,5 @@
+using Dfs.Common.Keys;
+
 namespace Dfs.Raft.Metadata;
 
 /// <summary>What one transaction operation does.</summary>
@@ -44,5 +46,5 @@ public sealed record MetaOp(MetaOpKind Kind, ReadOnlyMemory<byte> Key, ReadOnlyM
     public static MetaOp DeleteRange(ReadOnlyMemory<byte> start, ReadOnlyMemory<byte> end) => new(MetaOpKind.DeleteRange, start, end, default, 0, 0);
 
     /// <summary>Deletes every key starting with <paramref name="prefix"/>.</summary>
-    public static MetaOp DeletePrefix(ReadOnlyMemory<byte> prefix) => DeleteRange(prefix, MetadataKeys.PrefixEnd(prefix.Span));
+    public static MetaOp DeletePrefix(ReadOnlyMemory<byte> prefix) => DeleteRange(prefix, KeyRanges.PrefixEnd(prefix.Span));
 }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Dfs.Common.Keys;
 
 namespace Dfs.Raft.Metadata;
 
@@ -87,9 +86,6 @@ internal static class MetadataKeys
     public static long LeaseOfQueueKey(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt64BigEndian(key[(1 + PathHashBytes)..]);
 
     public static byte[] StampKey(byte[] pathHash) => [Stamp, .. pathHash];
-
-    /// <summary>The exclusive end of the keys starting with <paramref name="prefix"/> (empty = unbounded).</summary>
-    public static byte[] PrefixEnd(ReadOnlySpan<byte> prefix) => KeyRanges.PrefixEnd(prefix);
 
     private static byte[] WithId(byte kind, ulong id, int extra)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using static Dfs.Common.Keys.KeyRanges;
 using static Dfs.Raft.Metadata.MetadataKeys;
 
 namespace Dfs.Raft.Metadata;

@@ -1,3 +1,4 @@
+using static Dfs.Common.Keys.KeyRanges;
 using static Dfs.Raft.Metadata.MetadataKeys;
 
 namespace Dfs.Raft.Metadata;

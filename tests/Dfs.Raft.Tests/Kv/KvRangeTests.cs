@@ -1,4 +1,5 @@
 using Dfs.Client.Kv;
+using Dfs.Common.Keys;
 using static Dfs.Raft.Tests.Kv.KvTestMachine;
 
 namespace Dfs.Raft.Tests.Kv;
@@ -62,7 +63,7 @@ public sealed class KvRangeTests : IDisposable
         }
         var seen = new List<string>();
         var start = B("p/");
-        var end = KvKeys.PrefixEnd(start);
+        var end = KeyRanges.PrefixEnd(start);
 
         while (true)
         {
@@ -105,9 +106,9 @@ public sealed class KvRangeTests : IDisposable
     [Fact]
     public void PrefixEnd_OfTrailingFfBytes_DropsThemAndIncrements()
     {
-        Assert.Equal(new byte[] { 0x01, 0x03 }, KvKeys.PrefixEnd([0x01, 0x02, 0xFF, 0xFF]));
-        Assert.Empty(KvKeys.PrefixEnd([0xFF, 0xFF]));
-        Assert.Empty(KvKeys.PrefixEnd([]));
+        Assert.Equal(new byte[] { 0x01, 0x03 }, KeyRanges.PrefixEnd([0x01, 0x02, 0xFF, 0xFF]));
+        Assert.Empty(KeyRanges.PrefixEnd([0xFF, 0xFF]));
+        Assert.Empty(KeyRanges.PrefixEnd([]));
     }
 
     [Fact]
