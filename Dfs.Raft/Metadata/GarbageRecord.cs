@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 namespace Dfs.Raft.Metadata;
 
 /// <summary>Chunks that no kept version references any more, recorded when a commit or delete dropped them.</summary>

@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 namespace Dfs.Raft.Metadata;
 
 /// <summary>A consistent view of the key space, handed to a <see cref="IMetadataKv.ReadAsync{T}"/> read.</summary>

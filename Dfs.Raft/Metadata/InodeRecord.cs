@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 namespace Dfs.Raft.Metadata;
 
 /// <summary>What an inode key holds: kind, parent, and for a file its current version inline (so a one-version file costs two keys).</summary>

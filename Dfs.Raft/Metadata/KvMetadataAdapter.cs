@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Dfs.Client.Kv;
+using Dfs.Client.Metadata;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
 

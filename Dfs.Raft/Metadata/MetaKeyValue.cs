@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 namespace Dfs.Raft.Metadata;
 
 /// <summary>A key with its value and revisions, as the metadata schema reads it.</summary>

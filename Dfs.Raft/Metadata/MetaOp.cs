@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 using Dfs.Common.Keys;
 
 namespace Dfs.Raft.Metadata;

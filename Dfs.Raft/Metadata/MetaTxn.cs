@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 namespace Dfs.Raft.Metadata;
 
 /// <summary>A transaction: compares, then the success branch if all hold, else the failure branch.</summary>

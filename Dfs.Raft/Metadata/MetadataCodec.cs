@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 namespace Dfs.Raft.Metadata;
 
 /// <summary>

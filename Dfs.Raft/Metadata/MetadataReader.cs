@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Dfs.Client.Metadata;
 
 namespace Dfs.Raft.Metadata;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Dfs.Client.Metadata;
 using static Dfs.Common.Keys.KeyRanges;
 using static Dfs.Raft.Metadata.MetadataKeys;
 

@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 using static Dfs.Common.Keys.KeyRanges;
 using static Dfs.Raft.Metadata.MetadataKeys;
 

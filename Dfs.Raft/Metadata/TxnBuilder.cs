@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 namespace Dfs.Raft.Metadata;
 
 /// <summary>Collects one transaction's compares (each key and target once) and success operations.</summary>

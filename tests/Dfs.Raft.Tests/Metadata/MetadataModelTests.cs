@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dfs.Client.Metadata;
 using Dfs.Raft.Metadata;
 using Xunit.Abstractions;
 

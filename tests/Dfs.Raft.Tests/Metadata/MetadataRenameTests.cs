@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 using Dfs.Raft.Metadata;
 
 namespace Dfs.Raft.Tests.Metadata;

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>One chunk of a file version.</summary>
 /// <param name="ChunkId">The chunk's id on the chunk servers.</param>

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>A client's place at a path's lock.</summary>
 /// <param name="Held">The caller holds the lock.</param>

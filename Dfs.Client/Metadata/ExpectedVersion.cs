@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>What a version commit expects to replace.</summary>
 /// <param name="Number">-1: anything (or nothing); 0: the file must not exist; n &gt; 0: version n must be current.</param>

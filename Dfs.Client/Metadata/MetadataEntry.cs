@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>A file or directory as stat and listings show it.</summary>
 /// <param name="Name">The entry's name ("/" for the root).</param>

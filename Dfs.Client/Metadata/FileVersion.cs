@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>One kept version of a file.</summary>
 /// <param name="Number">The version number (1 for the first commit, one more for each commit after).</param>

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>What a delete did.</summary>
 /// <param name="EntriesDeleted">Files and directories removed.</param>

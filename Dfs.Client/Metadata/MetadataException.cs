@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>A metadata operation was refused; <see cref="Code"/> names the rule. Nothing was changed.</summary>
 public sealed class MetadataException : Exception

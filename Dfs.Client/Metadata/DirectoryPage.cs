@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>A page of a directory listing, in UTF-8 byte order of names.</summary>
 /// <param name="Entries">The entries.</param>

@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>The content of a version to commit.</summary>
 /// <param name="Size">The file's size in bytes: the sum of the chunk lengths.</param>

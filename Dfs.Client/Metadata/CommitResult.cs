@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>What a version commit did.</summary>
 /// <param name="Version">The new current version number.</param>

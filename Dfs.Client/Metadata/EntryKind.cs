@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>Whether a namespace entry is a directory or a file; the byte is stored in entries and inodes.</summary>
 public enum EntryKind : byte

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>Checks paths and names and splits paths into segments.</summary>
 public static class MetadataPath

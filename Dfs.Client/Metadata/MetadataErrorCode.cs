@@ -1,4 +1,4 @@
-namespace Dfs.Raft.Metadata;
+namespace Dfs.Client.Metadata;
 
 /// <summary>The rule a refused metadata operation broke; every refusal changed nothing.</summary>
 public enum MetadataErrorCode
