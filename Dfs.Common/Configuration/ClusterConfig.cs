@@ -13,6 +13,18 @@ public sealed record ClusterConfig
     /// <summary>Largest chunk a file is split into. Default 64 MiB.</summary>
     public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>Versions kept per file, the current one included; older ones are dropped and their chunks collected. Default 10.</summary>
+    public int VersionsKept { get; init; } = 10;
+
+    /// <summary>How often each chunk server heartbeats to every master. Default 1000 ms.</summary>
+    public int ChunkServerHeartbeatMs { get; init; } = 1000;
+
+    /// <summary>A chunk server not heard from for this long is declared dead and its chunks re-replicated. Default 5000 ms.</summary>
+    public int ChunkServerDeadMs { get; init; } = 5000;
+
+    /// <summary>How long a chunk allocated for a write may wait for its version commit before it is collected as an orphan. Default 1 hour.</summary>
+    public int OrphanChunkGraceSeconds { get; init; } = 3600;
+
     /// <summary>Folder under which each node keeps <c>{dataDir}/{id}</c>; relative to the config file. Default <c>data</c>.</summary>
     public string DataDir { get; init; } = "data";
 
@@ -102,6 +114,10 @@ public sealed record ClusterConfig
         var check = new OptionsCheck()
             .Require(ReplicationFactor >= 1, $"replicationFactor must be at least 1 (is {ReplicationFactor}).")
             .Require(ChunkSizeBytes is >= 64 * 1024 and <= 1L << 32, $"chunkSizeBytes must be between 64 KiB and 4 GiB (is {ChunkSizeBytes}).")
+            .Require(VersionsKept is >= 1 and <= 1000, $"versionsKept must be between 1 and 1000 (is {VersionsKept}).")
+            .Require(ChunkServerHeartbeatMs > 0, $"chunkServerHeartbeatMs must be positive (is {ChunkServerHeartbeatMs}).")
+            .Require(ChunkServerDeadMs > ChunkServerHeartbeatMs, $"chunkServerDeadMs must exceed chunkServerHeartbeatMs ({ChunkServerDeadMs} ≤ {ChunkServerHeartbeatMs}).")
+            .Require(OrphanChunkGraceSeconds > 0, $"orphanChunkGraceSeconds must be positive (is {OrphanChunkGraceSeconds}).")
             .Require(ElectionTimeoutMs is null or > 0, $"electionTimeoutMs must be positive (is {ElectionTimeoutMs}).")
             .Require(HeartbeatIntervalMs is null or > 0, $"heartbeatIntervalMs must be positive (is {HeartbeatIntervalMs}).")
             .Require(SnapshotThreshold is null or > 0, $"snapshotThreshold must be positive (is {SnapshotThreshold}).")

@@ -1,0 +1,7 @@
+using Dfs.Client.ChunkServers;
+using Dfs.Client.Chunks;
+
+namespace Dfs.Client.Metadata;
+
+/// <summary>A chunk the leader allocated for a write: its id, the chunk version to write, and the pipeline (primary first).</summary>
+public sealed record ChunkAllocation(ChunkId Id, long Version, IReadOnlyList<ChunkServerAddress> Pipeline);
