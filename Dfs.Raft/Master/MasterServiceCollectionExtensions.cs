@@ -1,5 +1,6 @@
 using System.Net;
 using Dfs.Common.Configuration;
+using Dfs.Hosting.Metrics;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;
@@ -42,6 +43,8 @@ public static class MasterServiceCollectionExtensions
         services.AddSingleton<MasterNode>();
         services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
         services.AddSingleton<MasterRequestHandler>();
+        services.AddNodeMetrics();
+        services.AddSingleton<MasterMetrics>();
         services.AddMasterHttpApi(config);
 
         var listeners = new MasterListeners();
@@ -54,11 +57,14 @@ public static class MasterServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Maps the master's HTTP API: <c>/raft/status</c> and the key-value routes.</summary>
+    /// <summary>Maps the master's HTTP API: <c>/raft/status</c>, the key-value routes and <c>/metrics</c>.</summary>
     public static WebApplication MapDfsMaster(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapMasterHttpApi();
+        // Created here so its scrape callback and leader-change counter are in place before the first scrape.
+        app.Services.GetRequiredService<MasterMetrics>();
+        app.MapNodeMetrics();
         return app;
     }
 

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Dfs.Testing.Cluster;
+
+namespace Dfs.Cluster.Tests;
+
+public sealed partial class MasterMetricsTests
+{
+    [Fact]
+    public async Task Metrics_OfEveryMaster_ShowItsTermCommitIndexAndRole_AndCountTheLeaderChangeAfterAKill()
+    {
+        await using var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { ChunkServers = 0 });
+        var first = await cluster.WaitForLeaderAsync();
+        using var http = new HttpClient();
+
+        foreach (var master in cluster.Masters)
+        {
+            var text = await http.GetStringAsync(new Uri(master.ApiAddress, "/metrics"));
+            var status = master.Raft.Status;
+            // Read after the status: the scrape can only have moved forward.
+            Assert.True(Value(text, "dfs_raft_term") >= status.Term, text);
+            Assert.True(Value(text, "dfs_raft_commit_index") >= 1);
+            Assert.Equal(master.Id == first.Id ? 1 : 0, Value(text, "dfs_raft_is_leader"));
+            Assert.Contains("process_cpu_seconds_total", text, StringComparison.Ordinal);
+        }
+
+        var survivor = cluster.Masters.First(m => m.Id != first.Id);
+        var changesBefore = Value(await http.GetStringAsync(new Uri(survivor.ApiAddress, "/metrics")), "dfs_raft_leader_changes_total");
+        var firstTerm = first.Raft.Status.Term;
+        await cluster.KillMasterAsync(first.Id);
+        var second = await cluster.WaitForLeaderAsync(m => m.Id != first.Id);
+
+        var after = await http.GetStringAsync(new Uri(second.ApiAddress, "/metrics"));
+        Assert.Equal(1, Value(after, "dfs_raft_is_leader"));
+        Assert.True(Value(after, "dfs_raft_term") > firstTerm);
+        var survivorAfter = Value(await http.GetStringAsync(new Uri(survivor.ApiAddress, "/metrics")), "dfs_raft_leader_changes_total");
+        Assert.True(survivorAfter > changesBefore, $"leader changes seen by {survivor.Id}: {changesBefore} then {survivorAfter}");
+    }
+
+    private static double Value(string exposition, string name)
+    {
+        var match = Regex.Match(exposition, $"^{Regex.Escape(name)}(?:\\{{[^}}]*\\}})? (\\S+)$", RegexOptions.Multiline);
+        Assert.True(match.Success, $"{name} is missing from the scrape:\n{exposition}");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+}
