@@ -3,6 +3,7 @@ using Dfs.Common.Configuration;
 using Dfs.Gateway.Cluster;
 using Dfs.Gateway.Http;
 using Dfs.Gateway.Launcher;
+using Dfs.Hosting.Metrics;
 
 namespace Dfs.Gateway;
 
@@ -38,6 +39,8 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<ILogger<ClusterStatusService>>()));
         // Anything that still speaks HTTP to other services takes its client from the factory.
         services.AddHttpClient();
+        services.AddNodeMetrics();
+        services.AddSingleton<GatewayMetrics>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddEndpointsApiExplorer();
@@ -45,15 +48,20 @@ public static class GatewayServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>), the OpenAPI document and Swagger UI at <c>/swagger</c>.</summary>
+    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>, <c>/metrics</c>), the OpenAPI document and Swagger UI at <c>/swagger</c>.</summary>
     public static WebApplication MapDfsGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        app.UseRouting();
+        app.UseNodeHttpMetrics();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.MapHealthApi();
         app.MapClusterApi();
+        // Created now so its counters are scraped (as 0) before the first transfer.
+        app.Services.GetRequiredService<GatewayMetrics>();
+        app.MapNodeMetrics();
         return app;
     }
 }
