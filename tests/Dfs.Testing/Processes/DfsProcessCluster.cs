@@ -1,0 +1,219 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dfs.Common.Configuration;
+
+namespace Dfs.Testing.Processes;
+
+/// <summary>Shape of a <see cref="DfsProcessCluster"/>.</summary>
+public sealed record DfsProcessClusterOptions
+{
+    public int Masters { get; init; } = 3;
+
+    public int ChunkServers { get; init; } = 3;
+
+    /// <summary>Start a gateway process (<c>--no-launch</c>) serving the cluster.</summary>
+    public bool Gateway { get; init; } = true;
+
+    public int ReplicationFactor { get; init; } = 3;
+
+    /// <summary>Small by default so that a few megabytes cross several chunks.</summary>
+    public long ChunkSizeBytes { get; init; } = 1024 * 1024;
+
+    public int ChunkServerHeartbeatMs { get; init; } = 200;
+
+    public int ChunkServerDeadMs { get; init; } = 1500;
+
+    public int ElectionTimeoutMs { get; init; } = 300;
+
+    /// <summary>Changes to the config before it is written, for what the options above do not cover.</summary>
+    public Func<ClusterConfig, ClusterConfig>? Configure { get; init; }
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// A whole cluster of real processes on loopback: masters, chunk servers and a gateway, each a <c>dotnet</c> child
+/// started from the built apps, with ports found free by the OS and data in a test folder. Any node can be SIGKILLed
+/// (by its own handle) and restarted from its files; disposing kills whatever still runs and removes the folder.
+/// </summary>
+public sealed class DfsProcessCluster : IAsyncDisposable
+{
+    private readonly TestDirectory _directory;
+    private readonly string _configPath;
+    private readonly DfsProcessClusterOptions _options;
+    private readonly Dictionary<string, NodeProcess> _running = [];
+    private readonly HttpClient _status = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
+
+    private DfsProcessCluster(string name, DfsProcessClusterOptions options)
+    {
+        _options = options;
+        _directory = TestDirectory.Create(name);
+        var ports = FreePorts.Get(2 * options.Masters + options.ChunkServers + 1);
+        var config = new ClusterConfig
+        {
+            DataDir = "data",
+            ReplicationFactor = options.ReplicationFactor,
+            ChunkSizeBytes = options.ChunkSizeBytes,
+            ElectionTimeoutMs = options.ElectionTimeoutMs,
+            HeartbeatIntervalMs = Math.Max(10, options.ElectionTimeoutMs / 5),
+            ChunkServerHeartbeatMs = options.ChunkServerHeartbeatMs,
+            ChunkServerDeadMs = options.ChunkServerDeadMs,
+            Masters = Enumerable.Range(0, options.Masters).Select(i => new MasterNodeConfig
+            {
+                Id = $"m{i + 1}",
+                RaftPort = ports[2 * i],
+                ApiPort = ports[2 * i + 1],
+            }).ToArray(),
+            ChunkServers = Enumerable.Range(0, options.ChunkServers).Select(i => new ChunkServerNodeConfig
+            {
+                Id = $"c{i + 1}",
+                Port = ports[2 * options.Masters + i],
+            }).ToArray(),
+            Gateway = new GatewayConfig { Port = ports[^1] },
+        };
+        Config = options.Configure?.Invoke(config) ?? config;
+        _configPath = _directory.Combine("config.json");
+        Config.Save(_configPath);
+    }
+
+    public ClusterConfig Config { get; }
+
+    public string ConfigPath => _configPath;
+
+    /// <summary>The gateway's base address.</summary>
+    public Uri GatewayAddress => new($"http://{Config.Gateway.Host}:{Config.Gateway.Port}/");
+
+    public IEnumerable<string> MasterIds => Config.Masters.Select(m => m.Id);
+
+    public IEnumerable<string> ChunkServerIds => Config.ChunkServers.Select(c => c.Id);
+
+    public bool IsRunning(string id) => _running.ContainsKey(id);
+
+    /// <summary>The process of a running node.</summary>
+    public NodeProcess Process(string id) => _running.TryGetValue(id, out var p) ? p : throw new InvalidOperationException($"{id} is not running.");
+
+    /// <summary>A node's data folder (<c>{dataDir}/{id}</c>).</summary>
+    public string DataDirectory(string id) => Config.DataDirectoryFor(id);
+
+    /// <summary>Writes the config, starts every node and waits for each one's ready line.</summary>
+    public static async Task<DfsProcessCluster> StartAsync(string name, DfsProcessClusterOptions? options = null)
+    {
+        var cluster = new DfsProcessCluster(name, options ?? new DfsProcessClusterOptions());
+        try
+        {
+            foreach (var id in cluster.MasterIds.Concat(cluster.ChunkServerIds))
+            {
+                cluster.Start(id);
+            }
+            if (cluster._options.Gateway)
+            {
+                cluster.Start("gateway");
+            }
+            await Task.WhenAll(cluster._running.Keys.ToArray().Select(cluster.WaitReadyAsync));
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    /// <summary>Starts node <paramref name="id"/> (a master, a chunk server or <c>gateway</c>) without waiting for it.</summary>
+    public void Start(string id)
+    {
+        if (_running.ContainsKey(id))
+        {
+            throw new InvalidOperationException($"{id} is already running.");
+        }
+        _running[id] = id switch
+        {
+            "gateway" => NodeProcess.StartDotnetApp(BuiltApp.PathOf("Dfs.Gateway"), ["--config", _configPath, "--no-launch"], name: id),
+            _ when Config.Masters.Any(m => m.Id == id) => NodeProcess.StartDotnetApp(BuiltApp.PathOf("Dfs.Raft"), ["--config", _configPath, "--id", id], name: id),
+            _ when Config.ChunkServers.Any(c => c.Id == id) => NodeProcess.StartDotnetApp(BuiltApp.PathOf("Dfs.ChunkServer"), ["--config", _configPath, "--id", id], name: id),
+            _ => throw new ArgumentException($"No node {id} in the config.", nameof(id)),
+        };
+    }
+
+    /// <summary>Waits for the ready line the node prints once it serves.</summary>
+    public Task WaitReadyAsync(string id)
+    {
+        var marker = id switch
+        {
+            "gateway" => "Dfs gateway ready",
+            _ when Config.Masters.Any(m => m.Id == id) => $"master {id} ready",
+            _ => $"chunk server {id} ready",
+        };
+        return Process(id).WaitForLineAsync(l => l.Contains(marker, StringComparison.Ordinal), _options.StartTimeout);
+    }
+
+    public async Task RestartAsync(string id)
+    {
+        Start(id);
+        await WaitReadyAsync(id);
+    }
+
+    /// <summary>SIGKILL by the process's own handle: no graceful shutdown, unsynced state is lost.</summary>
+    public async Task KillAsync(string id)
+    {
+        var process = Process(id);
+        process.Kill();
+        await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
+        LastOutput = process.GetCapturedOutput();
+        await process.DisposeAsync();
+        _running.Remove(id);
+    }
+
+    /// <summary>The output of the node last killed.</summary>
+    public string LastOutput { get; private set; } = "";
+
+    /// <summary>Waits until every running master agrees on one leader and returns its id.</summary>
+    public async Task<string> WaitForLeaderAsync(TimeSpan timeout)
+    {
+        string? leader = null;
+        var seen = "";
+        await Eventually.WaitUntilAsync(async ct =>
+        {
+            var statuses = new List<(string Id, string? Role, string? Leader)>();
+            foreach (var id in MasterIds.Where(IsRunning))
+            {
+                var status = await StatusAsync(id, ct);
+                statuses.Add((id, status?.GetProperty("role").GetString(),
+                    status is { } s && s.GetProperty("leaderId").ValueKind == JsonValueKind.String ? s.GetProperty("leaderId").GetString() : null));
+            }
+            seen = string.Join("; ", statuses.Select(s => $"{s.Id}: {s.Role ?? "no answer"} (leader {s.Leader ?? "none"})"));
+            var leaders = statuses.Where(s => s.Role == "Leader").ToList();
+            leader = leaders.Count == 1 && statuses.All(s => s.Leader == leaders[0].Id) ? leaders[0].Id : null;
+            return leader is not null;
+        }, timeout, () => seen, "one leader that every running master follows");
+        return leader!;
+    }
+
+    /// <summary>A master's <c>/raft/status</c>, or null when it does not answer.</summary>
+    public async Task<JsonElement?> StatusAsync(string masterId, CancellationToken cancellationToken = default)
+    {
+        var master = Config.Master(masterId);
+        try
+        {
+            return await _status.GetFromJsonAsync<JsonElement>($"http://{master.Host}:{master.ApiPort}/raft/status", cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every running node's recent output, for a failure message.</summary>
+    public string Logs() => string.Join(Environment.NewLine, _running.Select(p => $"==== {p.Key}{Environment.NewLine}{p.Value.GetCapturedOutput()}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _running.Values)
+        {
+            await process.DisposeAsync();
+        }
+        _running.Clear();
+        _status.Dispose();
+        _directory.Dispose();
+    }
+}
