@@ -1,5 +1,6 @@
 using System.Net;
 using Dfs.Common.Configuration;
+using Dfs.Raft.ChunkServers;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;
@@ -43,6 +44,7 @@ public static class MasterServiceCollectionExtensions
         services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
         services.AddSingleton<MasterRequestHandler>();
         services.AddMasterHttpApi(config);
+        services.AddChunkServerDirectory(config);
 
         var listeners = new MasterListeners();
         services.AddSingleton(listeners);
@@ -59,6 +61,7 @@ public static class MasterServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapMasterHttpApi();
+        app.MapChunkServerApi();
         return app;
     }
 
