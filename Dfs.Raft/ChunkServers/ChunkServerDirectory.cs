@@ -161,7 +161,7 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
         }
         var mostFree = Math.Max(1, candidates.Max(s => s.FreeBytes));
         return candidates
-            .Select(s => (Server: s, Score: ((double)s.FreeBytes / mostFree) - (0.05 * (s.Load + s.PendingPlacements + s.Copies)) + (0.1 * _random.NextDouble())))
+            .Select(s => (Server: s, Score: ((double)s.FreeBytes / mostFree) - (0.1 * (s.Load + s.PendingPlacements + s.Copies)) + (0.05 * _random.NextDouble())))
             .OrderByDescending(c => c.Score)
             .Take(count)
             .Select(c => c.Server)
