@@ -108,6 +108,7 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
         List<ReportedChunk>? added = null;
         List<ulong>? removed = null;
         var deltaUpTo = _acked;
+        journal.Refresh(time, options.Interval / 2);
         if (_report is null && (_acked < 0 || !journal.TryDelta(_acked, HeartbeatProtocol.MaxChunksPerHeartbeat, out added, out removed, out deltaUpTo)))
         {
             var (sequence, chunks) = journal.Snapshot();

@@ -6,13 +6,15 @@ namespace Dfs.ChunkServer.Membership;
 
 /// <summary>
 /// The changes in a store's committed replicas, numbered, so each master's heartbeat loop sends what that master has not
-/// acknowledged: <see cref="Refresh"/> compares the store's list with the last one and appends what was added or removed.
+/// acknowledged: <see cref="Refresh()"/> compares the store's list with the last one and appends what was added or removed.
 /// Also the corrupt replicas the store reported. Bounded: a master further behind than the journal keeps gets a full report.
 /// </summary>
 /// <remarks>Thread-safe. One listing of the store per refresh, shared by every master's loop.</remarks>
 internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1024)
 {
     private readonly Lock _lock = new();
+    private readonly Lock _refreshLock = new();
+    private long? _lastRefresh;
     private readonly Queue<Entry> _entries = new();
     private readonly List<(long Seq, ReportedChunk Chunk)> _corrupt = [];
     private Dictionary<ChunkId, ChunkInfo> _known = [];
@@ -31,8 +33,32 @@ internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1
         }
     }
 
+    /// <summary>Records what changed in the store, unless the last refresh is more recent than <paramref name="minimumGap"/>: the loops of several masters share one listing.</summary>
+    public void Refresh(TimeProvider time, TimeSpan minimumGap)
+    {
+        lock (_refreshLock)
+        {
+            var now = time.GetTimestamp();
+            if (_lastRefresh is { } last && time.GetElapsedTime(last, now) < minimumGap)
+            {
+                return;
+            }
+            RefreshLocked();
+            _lastRefresh = now;
+        }
+    }
+
     /// <summary>Records what changed in the store since the last refresh.</summary>
     public void Refresh()
+    {
+        lock (_refreshLock)
+        {
+            RefreshLocked();
+        }
+    }
+
+    // Refreshes are serialized whole (listing included), so an older listing never overwrites a newer one.
+    private void RefreshLocked()
     {
         var listed = store.List();
         lock (_lock)
