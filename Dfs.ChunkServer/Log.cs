@@ -31,4 +31,22 @@ internal static partial class Log
 
     [LoggerMessage(3108, LogLevel.Information, "Released the interrupted write of chunk {ChunkId} after {Timeout}")]
     public static partial void PendingExpired(ILogger logger, ChunkId chunkId, TimeSpan timeout);
+
+    [LoggerMessage(3150, LogLevel.Information, "Chunk server {ServerId} heartbeats to {Masters} master(s) every {Interval}")]
+    public static partial void HeartbeatsStarted(ILogger logger, string serverId, int masters, TimeSpan interval);
+
+    [LoggerMessage(3151, LogLevel.Warning, "Master {MasterId} at {Host}:{Port} does not answer heartbeats: {Reason}")]
+    public static partial void MasterUnreachable(ILogger logger, string masterId, string host, int port, string reason);
+
+    [LoggerMessage(3152, LogLevel.Information, "Master {MasterId} answers heartbeats again")]
+    public static partial void MasterReachable(ILogger logger, string masterId);
+
+    [LoggerMessage(3153, LogLevel.Information, "Deleted chunk {ChunkId} as the leader asked")]
+    public static partial void DeletedByMaster(ILogger logger, ChunkId chunkId);
+
+    [LoggerMessage(3154, LogLevel.Warning, "Copy of chunk {ChunkId} from {Source} failed: {Reason}")]
+    public static partial void CopyFailed(ILogger logger, ChunkId chunkId, string source, string reason);
+
+    [LoggerMessage(3155, LogLevel.Warning, "Reporting corrupt replica of chunk {ChunkId} to the masters: {Reason}")]
+    public static partial void CorruptReported(ILogger logger, ChunkId chunkId, string reason);
 }

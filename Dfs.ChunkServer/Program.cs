@@ -1,3 +1,4 @@
+using Dfs.ChunkServer.Membership;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Common.Configuration;
@@ -18,6 +19,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         ChunkServerSettings settings;
+        ChunkServerHeartbeatOptions heartbeats;
         string id;
         NodeArguments arguments;
         try
@@ -26,6 +28,7 @@ internal static class Program
             id = arguments.Id!;
             var config = ClusterConfig.Load(arguments.ConfigPath);
             settings = ChunkServerSettings.From(config, id, arguments.Host, arguments.Port);
+            heartbeats = ChunkServerHeartbeatOptions.From(config, id);
         }
         catch (Exception e) when (e is ConfigurationException or ArgumentException)
         {
@@ -36,6 +39,7 @@ internal static class Program
         await using var host = await ChunkServerHost.StartAsync(settings.Store, settings.Scrubber, settings.Server, ConfigureLogging,
             services =>
             {
+                services.AddChunkServerHeartbeats(heartbeats);
                 if (arguments.ParentPid is { } parent)
                 {
                     services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>(), TimeProvider.System));

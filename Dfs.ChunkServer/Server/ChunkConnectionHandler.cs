@@ -75,6 +75,24 @@ internal sealed class ChunkConnectionHandler(ChunkService service, ReplicaCopier
     /// <returns>False when the connection must close.</returns>
     private async Task<bool> DispatchAsync(FrameConnection frames, Frame frame, bool sameMachine, CancellationToken closed)
     {
+        // Transfers are counted for the load the heartbeats report.
+        if ((ChunkFrameType)frame.Type is not (ChunkFrameType.WriteBlock or ChunkFrameType.Read or ChunkFrameType.CopyFrom))
+        {
+            return await DispatchRequestAsync(frames, frame, sameMachine, closed);
+        }
+        service.BeginTransfer();
+        try
+        {
+            return await DispatchRequestAsync(frames, frame, sameMachine, closed);
+        }
+        finally
+        {
+            service.EndTransfer();
+        }
+    }
+
+    private async Task<bool> DispatchRequestAsync(FrameConnection frames, Frame frame, bool sameMachine, CancellationToken closed)
+    {
         var requestId = frame.RequestId;
         try
         {

@@ -27,4 +27,13 @@ internal sealed class ChunkService
     public TimeProvider Time { get; }
 
     public PendingWrites PendingWrites { get; }
+
+    private int _transfers;
+
+    /// <summary>Reads, pipeline writes and copies in progress: the load heartbeats report.</summary>
+    public int Transfers => Volatile.Read(ref _transfers);
+
+    public void BeginTransfer() => Interlocked.Increment(ref _transfers);
+
+    public void EndTransfer() => Interlocked.Decrement(ref _transfers);
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Dfs.Common.Configuration;
 using Dfs.Hosting.Metrics;
+using Dfs.Raft.ChunkServers;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;
@@ -46,6 +47,7 @@ public static class MasterServiceCollectionExtensions
         services.AddNodeMetrics();
         services.AddSingleton<MasterMetrics>();
         services.AddMasterHttpApi(config);
+        services.AddChunkServerDirectory(config);
 
         var listeners = new MasterListeners();
         services.AddSingleton(listeners);
@@ -65,6 +67,7 @@ public static class MasterServiceCollectionExtensions
         // Created here so its scrape callback and leader-change counter are in place before the first scrape.
         app.Services.GetRequiredService<MasterMetrics>();
         app.MapNodeMetrics();
+        app.MapChunkServerApi();
         return app;
     }
 

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Dfs.Client.ChunkServers;
 using Dfs.Client.Master.Protocol;
 using Dfs.Common.Framing;
+using Dfs.Raft.ChunkServers;
 using Dfs.Raft.Consensus.Transport;
 using Microsoft.AspNetCore.Connections;
 
@@ -9,10 +11,10 @@ namespace Dfs.Raft.Master.Protocol;
 
 /// <summary>
 /// Serves a master's internal port: the first frame's type tells a Raft peer's connection from a
-/// client's, and the connection is handed to the matching protocol for its whole life.
+/// client's and from a chunk server's heartbeats, and the connection is handed to the matching protocol for its whole life.
 /// </summary>
 public sealed partial class MasterConnectionHandler(IRaftInboundSink raftSink, MasterRequestHandler requests, IHostApplicationLifetime lifetime,
-    ILoggerFactory loggers, ILogger<MasterConnectionHandler> logger)
+    ILoggerFactory loggers, ILogger<MasterConnectionHandler> logger, ChunkServerDirectory chunkServers)
     : ConnectionHandler
 {
     private readonly RaftConnectionHandler _raft = new(raftSink, lifetime, loggers.CreateLogger<RaftConnectionHandler>());
@@ -24,6 +26,11 @@ public sealed partial class MasterConnectionHandler(IRaftInboundSink raftSink, M
         {
             return;
         }
+        if (HeartbeatProtocol.IsHeartbeatFrame(type.Value))
+        {
+            await ServeHeartbeatsAsync(connection);
+            return;
+        }
         if (!MasterProtocol.IsClientFrame(type.Value))
         {
             await _raft.OnConnectedAsync(connection);
@@ -33,6 +40,26 @@ public sealed partial class MasterConnectionHandler(IRaftInboundSink raftSink, M
         try
         {
             await ClientConnectionServer.ServeAsync(frames, requests, connection.ConnectionClosed);
+        }
+        catch (FramingException e)
+        {
+            LogClientGarbage(logger, connection.RemoteEndPoint?.ToString(), e.Message);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            await frames.DisposeAsync();
+        }
+    }
+
+    private async Task ServeHeartbeatsAsync(ConnectionContext connection)
+    {
+        var frames = new FrameConnection(connection.Transport);
+        try
+        {
+            await HeartbeatConnectionServer.ServeAsync(frames, chunkServers, connection.ConnectionClosed);
         }
         catch (FramingException e)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Dfs.ChunkServer.Membership;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Common.Configuration;
@@ -48,6 +49,8 @@ public sealed class DfsTestCluster : IAsyncDisposable
     {
         ElectionTimeoutMs = _options.ElectionTimeoutMs,
         HeartbeatIntervalMs = _options.HeartbeatIntervalMs,
+        ChunkServerHeartbeatMs = _options.ChunkServerHeartbeatMs,
+        ChunkServerDeadMs = _options.ChunkServerDeadMs,
         Masters = _masters.Select(m => new MasterNodeConfig { Id = m.Id, Host = "127.0.0.1", RaftPort = m.RaftPort, ApiPort = m.ApiPort }).ToArray(),
         ChunkServers = _chunkServers.Select(c => new ChunkServerNodeConfig { Id = c.Id, Host = "127.0.0.1", Port = c.Port }).ToArray(),
         Gateway = new GatewayConfig { Port = 0 },
@@ -303,9 +306,13 @@ public sealed class DfsTestCluster : IAsyncDisposable
     private Task<ChunkServerHost> StartChunkServerHostAsync(TestChunkServer server)
     {
         var options = _options.ChunkServer with { Host = "127.0.0.1", Port = server.Port };
+        // Every chunk server joins the masters as the process does, with the masters' current ports.
+        Action<IServiceCollection>? join = _options.ChunkServerHeartbeats
+            ? services => services.AddChunkServerHeartbeats(ChunkServerHeartbeatOptions.From(Config, server.Id))
+            : null;
         return server.OwnStore is { } store
-            ? ChunkServerHost.StartAsync(store, options, _options.Logging, time: _options.Time)
+            ? ChunkServerHost.StartAsync(store, options, _options.Logging, join, time: _options.Time)
             : ChunkServerHost.StartAsync(new FileChunkStoreOptions { RootPath = server.Directory.Combine(server.Id) }, _options.Scrubber, options,
-                _options.Logging, time: _options.Time);
+                _options.Logging, join, time: _options.Time);
     }
 }

@@ -23,6 +23,15 @@ public sealed record DfsTestClusterOptions
     /// <summary>Raft heartbeat interval written into the cluster config. Default 30 ms.</summary>
     public int HeartbeatIntervalMs { get; init; } = 30;
 
+    /// <summary>How often each chunk server heartbeats to every master, written into the cluster config. Default 200 ms.</summary>
+    public int ChunkServerHeartbeatMs { get; init; } = 200;
+
+    /// <summary>After how long without a heartbeat the masters declare a chunk server dead, written into the cluster config. Default 1500 ms.</summary>
+    public int ChunkServerDeadMs { get; init; } = 1500;
+
+    /// <summary>Whether chunk servers heartbeat to the masters (join the cluster). Default true.</summary>
+    public bool ChunkServerHeartbeats { get; init; } = true;
+
     /// <summary>Adjusts every master's Raft host options (a snapshot threshold, say). Default none.</summary>
     public Func<RaftHostOptions, RaftHostOptions>? ConfigureRaft { get; init; }
 

@@ -41,6 +41,9 @@ public sealed class TestMaster
     /// <summary>The master's key-value store, as its APIs use it.</summary>
     public IMasterKv Kv => Services.GetRequiredService<IMasterKv>();
 
+    /// <summary>The master's view of the chunk servers, built from their heartbeats.</summary>
+    public Raft.ChunkServers.IChunkServerDirectory ChunkServers => Services.GetRequiredService<Raft.ChunkServers.IChunkServerDirectory>();
+
     /// <summary>The master's Raft host.</summary>
     public RaftHost Raft => Services.GetRequiredService<RaftHost>();
 

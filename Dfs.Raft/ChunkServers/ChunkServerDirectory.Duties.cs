@@ -1,0 +1,181 @@
+using Dfs.Client.Chunks.Protocol;
+using Dfs.Client.ChunkServers;
+
+namespace Dfs.Raft.ChunkServers;
+
+public sealed partial class ChunkServerDirectory
+{
+    /// <summary>
+    /// One pass of the leader's duties: declares silent servers dead, gives up copies past their timeout, orders stale replicas
+    /// deleted, and orders copies of chunks below the replication factor, fewest counted replicas first, within the bounds
+    /// on copies in flight. The orders go out in the servers' next heartbeat replies.
+    /// </summary>
+    /// <remarks>Called by <see cref="ChunkServerDuties"/> on the leader only; a test calls it directly.</remarks>
+    public void RunDuties()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            NoteDeaths(now);
+            ExpireCopies(now);
+            var needy = new List<(ChunkState Chunk, int Counted)>();
+            var under = 0;
+            foreach (var chunk in _chunks.Values)
+            {
+                if (_deleting.Contains(chunk.Id) || chunk.Holders.Count == 0)
+                {
+                    continue;
+                }
+                var counted = 0;
+                var current = 0;
+                foreach (var (holder, version) in chunk.Holders)
+                {
+                    var server = _servers[holder];
+                    if (version >= chunk.Version && IsAlive(server, now))
+                    {
+                        current++;
+                        if (!server.Draining)
+                        {
+                            counted++;
+                        }
+                    }
+                }
+                if (current > 0)
+                {
+                    OrderStaleDeletes(chunk, now);
+                }
+                if (counted < _options.ReplicationFactor)
+                {
+                    under++;
+                    if (current > 0 && counted + chunk.Copies < _options.ReplicationFactor)
+                    {
+                        needy.Add((chunk, counted));
+                    }
+                }
+            }
+            _underReplicated = under;
+            if (needy.Count == 0 || !ReportsSettled(now))
+            {
+                return;
+            }
+            needy.Sort((a, b) => a.Counted.CompareTo(b.Counted));
+            foreach (var (chunk, counted) in needy)
+            {
+                for (var missing = _options.ReplicationFactor - counted - chunk.Copies; missing > 0; missing--)
+                {
+                    if (_copies.Count >= _options.MaxCopiesInFlight)
+                    {
+                        return;
+                    }
+                    if (!OrderCopy(chunk, now))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether this master knows every live server's replicas: it has been up longer than the dead timeout (a server not
+    /// yet heard may be alive) and every live server's full report is in. Until then a chunk may only look under-replicated.
+    /// </summary>
+    private bool ReportsSettled(long now) =>
+        _time.GetElapsedTime(_started, now) >= _options.DeadAfter &&
+        _servers.Values.All(s => !IsAlive(s, now) || s.ReportComplete);
+
+    private void NoteDeaths(long now)
+    {
+        foreach (var server in _servers.Values)
+        {
+            var alive = IsAlive(server, now);
+            if (alive != server.WasAlive)
+            {
+                if (alive)
+                {
+                    LogAlive(_logger, server.Id);
+                }
+                else
+                {
+                    LogDead(_logger, server.Id, (long)_options.DeadAfter.TotalMilliseconds, server.Chunks.Count);
+                }
+                server.WasAlive = alive;
+            }
+        }
+    }
+
+    private void ExpireCopies(long now)
+    {
+        List<CopyInFlight>? expired = null;
+        foreach (var copy in _copies.Values)
+        {
+            if (now >= copy.Deadline)
+            {
+                (expired ??= []).Add(copy);
+            }
+        }
+        foreach (var copy in expired ?? [])
+        {
+            _copies.Remove((copy.ChunkId, copy.Target));
+            EndCopy(copy);
+            if (_chunks.TryGetValue(copy.ChunkId, out var chunk))
+            {
+                (chunk.Avoid ??= [])[copy.Target] = now + Ticks(_options.CopyTimeout);
+            }
+            LogCopyTimedOut(_logger, copy.ChunkId, copy.Target, copy.Source);
+        }
+    }
+
+    /// <summary>Orders replicas below the chunk's version deleted; the caller checked that a live current replica remains.</summary>
+    private void OrderStaleDeletes(ChunkState chunk, long now)
+    {
+        foreach (var (holder, version) in chunk.Holders)
+        {
+            var server = _servers[holder];
+            if (version < chunk.Version && IsAlive(server, now) && server.DeleteOrders.Add(chunk.Id))
+            {
+                LogStale(_logger, chunk.Id, holder, version, chunk.Version);
+            }
+        }
+    }
+
+    /// <returns>False when no source or no target can take another copy now.</returns>
+    private bool OrderCopy(ChunkState chunk, long now)
+    {
+        var sources = chunk.Holders
+            .Where(h => h.Value >= chunk.Version)
+            .Select(h => _servers[h.Key])
+            .Where(s => IsAlive(s, now))
+            .OrderBy(s => s.Copies)
+            .ThenBy(s => s.Load)
+            .ToList();
+        var source = sources.FirstOrDefault(s => s.Copies < _options.MaxCopiesPerServer);
+        if (source is null)
+        {
+            return false;
+        }
+        var targets = Choose(1, now, s => !chunk.Holders.ContainsKey(s.Id) && !_copies.ContainsKey((chunk.Id, s.Id)) && !Avoided(chunk, s.Id, now),
+            forCopy: true);
+        if (targets.Count == 0)
+        {
+            return false;
+        }
+        var target = targets[0];
+        var copy = new CopyInFlight(chunk.Id, chunk.Version, target.Id, source.Id, now + Ticks(_options.CopyTimeout));
+        _copies[(chunk.Id, target.Id)] = copy;
+        chunk.Copies++;
+        target.Copies++;
+        source.Copies++;
+        // The chosen source first; the others are fallbacks the target tries if it fails.
+        var endpoints = sources.Where(s => s != source).Prepend(source).Take(HeartbeatProtocol.MaxSources)
+            .Select(s => new ChunkEndpoint(s.Host, s.Port)).ToArray();
+        target.ReplicateOrders.Add(new ReplicateCommand(chunk.Id, chunk.Version, endpoints));
+        LogCopyOrdered(_logger, chunk.Id, chunk.Version, source.Id, target.Id);
+        return true;
+    }
+
+    private bool Avoided(ChunkState chunk, string serverId, long now) =>
+        chunk.Avoid is { } avoid && avoid.TryGetValue(serverId, out var until) && now < until;
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+}

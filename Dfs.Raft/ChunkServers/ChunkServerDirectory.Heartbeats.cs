@@ -1,0 +1,212 @@
+using Dfs.Client.ChunkServers;
+
+namespace Dfs.Raft.ChunkServers;
+
+public sealed partial class ChunkServerDirectory
+{
+    /// <summary>Takes in one heartbeat and answers it: on the leader with the server's pending commands.</summary>
+    public HeartbeatReply OnHeartbeat(HeartbeatRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var status = _kv.Status;
+        var leader = status.Role == "Leader";
+        ChunkServerMember? toWrite = null;
+        HeartbeatReply reply;
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            var server = Server(request.ServerId);
+            if (server.LastHeard is null)
+            {
+                LogFirstHeartbeat(_logger, request.ServerId, request.Host, request.Port, request.FullReport);
+            }
+            server.Host = request.Host;
+            server.Port = request.Port;
+            server.CapacityBytes = request.CapacityBytes;
+            server.UsedBytes = request.UsedBytes;
+            server.FreeBytes = request.FreeBytes;
+            server.Load = request.Load;
+            server.Pid = request.Pid;
+            server.LastHeard = now;
+            server.PendingPlacements = 0;
+
+            var sendFull = request.FullReport ? TakeReportPage(server, request) : TakeDelta(server, request);
+            foreach (var corrupt in request.Corrupt)
+            {
+                TakeCorrupt(server, corrupt, now);
+            }
+
+            var needsRecord = server.Member is not { } known || known.Host != request.Host || known.Port != request.Port;
+            if (leader && needsRecord && !server.MemberWriteInFlight)
+            {
+                server.MemberWriteInFlight = true;
+                toWrite = new ChunkServerMember(server.Id, request.Host, request.Port, server.Draining);
+            }
+
+            IReadOnlyList<ulong> deletes = [];
+            IReadOnlyList<ReplicateCommand> replicates = [];
+            if (leader)
+            {
+                deletes = TakeDeleteOrders(server);
+                replicates = TakeReplicateOrders(server);
+            }
+            else
+            {
+                server.DeleteOrders.Clear();
+                server.ReplicateOrders.Clear();
+            }
+            reply = new HeartbeatReply(leader, status.LeaderId ?? "", sendFull, deletes, replicates);
+        }
+        if (toWrite is not null)
+        {
+            _ = WriteMemberAsync(toWrite);
+        }
+        return reply;
+    }
+
+    /// <returns>Whether the server must start its full report again (a page came out of order).</returns>
+    private bool TakeReportPage(ServerState server, HeartbeatRequest request)
+    {
+        if (request.ReportPage == 0)
+        {
+            server.Reporting = [];
+            server.NextPage = 0;
+        }
+        if (server.Reporting is null || request.ReportPage != server.NextPage)
+        {
+            server.Reporting = null;
+            return true;
+        }
+        foreach (var chunk in request.Added)
+        {
+            AddReplica(server, chunk);
+            server.Reporting.Add(chunk.Id);
+        }
+        server.NextPage++;
+        if (request.LastPage)
+        {
+            var gone = server.Chunks.Keys.Where(id => !server.Reporting.Contains(id)).ToList();
+            foreach (var id in gone)
+            {
+                RemoveReplica(server, id);
+            }
+            server.Reporting = null;
+            if (!server.ReportComplete)
+            {
+                LogReportComplete(_logger, server.Id, server.Chunks.Count);
+            }
+            server.ReportComplete = true;
+        }
+        return false;
+    }
+
+    /// <returns>Whether this master needs a full report from the server (it has none since it started).</returns>
+    private bool TakeDelta(ServerState server, HeartbeatRequest request)
+    {
+        foreach (var chunk in request.Added)
+        {
+            AddReplica(server, chunk);
+        }
+        foreach (var id in request.Removed)
+        {
+            RemoveReplica(server, id);
+        }
+        // A delta is applied even before the base arrives: the full report that follows settles the rest.
+        return !server.ReportComplete && server.Reporting is null;
+    }
+
+    private void TakeCorrupt(ServerState server, ReportedChunk corrupt, long now)
+    {
+        RemoveReplica(server, corrupt.Id);
+        if (_chunks.TryGetValue(corrupt.Id, out var chunk))
+        {
+            // The replica there was bad: copies go elsewhere for a while, and what is left of it there is deleted.
+            (chunk.Avoid ??= [])[server.Id] = now + Ticks(_options.CopyTimeout);
+        }
+        server.DeleteOrders.Add(corrupt.Id);
+        LogCorrupt(_logger, server.Id, corrupt.Id, corrupt.Version);
+    }
+
+    private void AddReplica(ServerState server, ReportedChunk reported)
+    {
+        server.Chunks[reported.Id] = reported.Version;
+        var chunk = Chunk(reported.Id);
+        chunk.Holders[server.Id] = reported.Version;
+        chunk.Version = Math.Max(chunk.Version, reported.Version);
+        if (_copies.Remove((reported.Id, server.Id), out var copy))
+        {
+            EndCopy(copy);
+        }
+    }
+
+    private void RemoveReplica(ServerState server, ulong id)
+    {
+        server.Chunks.Remove(id);
+        server.DeleteOrders.Remove(id);
+        if (!_chunks.TryGetValue(id, out var chunk))
+        {
+            return;
+        }
+        chunk.Holders.Remove(server.Id);
+        if (chunk.Holders.Count == 0 && _deleting.Remove(id))
+        {
+            _chunks.Remove(id);
+        }
+    }
+
+    private void EndCopy(CopyInFlight copy)
+    {
+        if (_servers.TryGetValue(copy.Target, out var target))
+        {
+            target.Copies--;
+        }
+        if (_servers.TryGetValue(copy.Source, out var source))
+        {
+            source.Copies--;
+        }
+        if (_chunks.TryGetValue(copy.ChunkId, out var chunk))
+        {
+            chunk.Copies--;
+        }
+    }
+
+    private List<ulong> TakeDeleteOrders(ServerState server)
+    {
+        var deletes = new List<ulong>();
+        var seen = new HashSet<ulong>();
+        foreach (var id in server.DeleteOrders)
+        {
+            if (deletes.Count == HeartbeatProtocol.MaxCommandsPerReply)
+            {
+                break;
+            }
+            deletes.Add(id);
+            seen.Add(id);
+        }
+        server.DeleteOrders.ExceptWith(deletes);
+        // Chunks being deleted are asked for again in every reply until the server stops reporting them.
+        var deleting = _deleting.Count < server.Chunks.Count
+            ? _deleting.Where(server.Chunks.ContainsKey)
+            : server.Chunks.Keys.Where(_deleting.Contains);
+        foreach (var id in deleting)
+        {
+            if (deletes.Count == HeartbeatProtocol.MaxCommandsPerReply)
+            {
+                break;
+            }
+            if (seen.Add(id))
+            {
+                deletes.Add(id);
+            }
+        }
+        return deletes;
+    }
+
+    private static List<ReplicateCommand> TakeReplicateOrders(ServerState server)
+    {
+        var take = Math.Min(server.ReplicateOrders.Count, HeartbeatProtocol.MaxCommandsPerReply);
+        var replicates = server.ReplicateOrders.GetRange(0, take);
+        server.ReplicateOrders.RemoveRange(0, take);
+        return replicates;
+    }
+}

@@ -1,0 +1,190 @@
+using Dfs.Client.ChunkServers;
+using Dfs.Raft.Master;
+
+namespace Dfs.Raft.ChunkServers;
+
+/// <summary>
+/// A master's <see cref="IChunkServerDirectory"/>: every heartbeat of every chunk server reaches every master and updates
+/// this soft state (<see cref="OnHeartbeat"/>), so a newly elected leader already knows where every replica is.
+/// Membership and drain flags live in the replicated store under <c>C/</c>; the leader writes them, and every master
+/// reads them back (<see cref="RefreshMembershipAsync"/>). The leader's duties run in <see cref="RunDuties"/>.
+/// </summary>
+/// <remarks>Thread-safe: one lock guards the whole view; no call waits on I/O while holding it.</remarks>
+public sealed partial class ChunkServerDirectory : IChunkServerDirectory
+{
+    private readonly Lock _lock = new();
+    private readonly ChunkServerDirectoryOptions _options;
+    private readonly IMasterKv _kv;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Random _random;
+    private readonly long _started;
+    private readonly Dictionary<string, ServerState> _servers = new(StringComparer.Ordinal);
+    private readonly Dictionary<ulong, ChunkState> _chunks = [];
+    private readonly HashSet<ulong> _deleting = [];
+    private readonly Dictionary<(ulong Chunk, string Target), CopyInFlight> _copies = [];
+    private int _underReplicated;
+
+    public ChunkServerDirectory(ChunkServerDirectoryOptions options, IMasterKv kv, TimeProvider time, ILogger<ChunkServerDirectory> logger, Random? random = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _kv = kv;
+        _time = time;
+        _logger = logger;
+        _random = random ?? Random.Shared;
+        _started = time.GetTimestamp();
+    }
+
+    public ChunkServerDirectoryOptions Options => _options;
+
+    private bool IsLeader => _kv.Status.Role == "Leader";
+
+    public IReadOnlyList<ChunkServerAddress> Place(int count, IReadOnlyCollection<string>? exclude = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            var chosen = Choose(count, now, s => exclude?.Contains(s.Id) != true, forCopy: false);
+            if (chosen.Count < count)
+            {
+                var live = _servers.Values.Count(s => IsAlive(s, now));
+                throw new NotEnoughChunkServersException(
+                    $"A chunk needs {count} chunk servers; {chosen.Count} qualify ({live} live of {_servers.Count} known; draining, full and excluded ones do not count).");
+            }
+            foreach (var server in chosen)
+            {
+                server.PendingPlacements++;
+            }
+            return chosen.Select(s => s.Address).ToArray();
+        }
+    }
+
+    public IReadOnlyList<ChunkServerAddress> Replicas(ulong chunkId, long minimumVersion)
+    {
+        lock (_lock)
+        {
+            if (!_chunks.TryGetValue(chunkId, out var chunk))
+            {
+                return [];
+            }
+            var now = _time.GetTimestamp();
+            return chunk.Holders
+                .Where(h => h.Value >= minimumVersion)
+                .Select(h => _servers[h.Key])
+                .Where(s => IsAlive(s, now))
+                .OrderBy(s => s.Load + s.PendingPlacements)
+                .Select(s => s.Address)
+                .ToArray();
+        }
+    }
+
+    public void SetChunkVersion(ulong chunkId, long version)
+    {
+        lock (_lock)
+        {
+            var chunk = Chunk(chunkId);
+            chunk.Version = Math.Max(chunk.Version, version);
+        }
+    }
+
+    public void Delete(IEnumerable<ulong> chunkIds)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIds);
+        lock (_lock)
+        {
+            foreach (var id in chunkIds)
+            {
+                if (_chunks.TryGetValue(id, out var chunk) && chunk.Holders.Count > 0)
+                {
+                    _deleting.Add(id);
+                }
+                else
+                {
+                    _chunks.Remove(id);
+                }
+            }
+        }
+    }
+
+    public bool NoneHeld(IEnumerable<ulong> chunkIds)
+    {
+        ArgumentNullException.ThrowIfNull(chunkIds);
+        lock (_lock)
+        {
+            return chunkIds.All(id => !_chunks.TryGetValue(id, out var chunk) || chunk.Holders.Count == 0);
+        }
+    }
+
+    public ChunkServersView View()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            var servers = _servers.Values
+                .OrderBy(s => s.Id, StringComparer.Ordinal)
+                .Select(s => new ChunkServerView(s.Id, s.Host, s.Port, IsAlive(s, now), s.Draining, s.Draining && IsDrained(s, now),
+                    s.CapacityBytes, s.UsedBytes, s.FreeBytes, s.Chunks.Count, s.Load, s.Pid,
+                    s.LastHeard is { } heard ? (long)_time.GetElapsedTime(heard, now).TotalMilliseconds : -1))
+                .ToArray();
+            return new ChunkServersView(servers, _options.ReplicationFactor, _underReplicated, _copies.Count);
+        }
+    }
+
+    private bool IsAlive(ServerState server, long now) =>
+        server.LastHeard is { } heard && _time.GetElapsedTime(heard, now) < _options.DeadAfter;
+
+    /// <summary>Whether the replica <paramref name="server"/> holds at <paramref name="version"/> counts toward the chunk's factor.</summary>
+    private bool Counts(ServerState server, long version, ChunkState chunk, long now) =>
+        version >= chunk.Version && !server.Draining && IsAlive(server, now);
+
+    /// <summary>Every chunk the draining server holds has enough counted replicas elsewhere.</summary>
+    private bool IsDrained(ServerState server, long now) =>
+        server.Chunks.Keys.All(id => !_chunks.TryGetValue(id, out var chunk) || _deleting.Contains(id) ||
+            chunk.Holders.Count(h => h.Key != server.Id && Counts(_servers[h.Key], h.Value, chunk, now)) >= _options.ReplicationFactor);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct live servers with room that are not draining and pass <paramref name="accept"/>, best
+    /// first: most free space and least load, with a random jitter so near-equals share the work of concurrent writers.
+    /// </summary>
+    private List<ServerState> Choose(int count, long now, Func<ServerState, bool> accept, bool forCopy)
+    {
+        var candidates = _servers.Values
+            .Where(s => IsAlive(s, now) && !s.Draining && s.FreeBytes >= _options.MinimumFreeBytes && s.Port != 0 && accept(s)
+                && (!forCopy || s.Copies < _options.MaxCopiesPerServer))
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return candidates;
+        }
+        var mostFree = Math.Max(1, candidates.Max(s => s.FreeBytes));
+        return candidates
+            .Select(s => (Server: s, Score: ((double)s.FreeBytes / mostFree) - (0.1 * (s.Load + s.PendingPlacements + s.Copies)) + (0.05 * _random.NextDouble())))
+            .OrderByDescending(c => c.Score)
+            .Take(count)
+            .Select(c => c.Server)
+            .ToList();
+    }
+
+    private ChunkState Chunk(ulong id)
+    {
+        if (!_chunks.TryGetValue(id, out var chunk))
+        {
+            chunk = new ChunkState(id);
+            _chunks[id] = chunk;
+        }
+        return chunk;
+    }
+
+    private ServerState Server(string id)
+    {
+        if (!_servers.TryGetValue(id, out var server))
+        {
+            server = new ServerState(id);
+            _servers[id] = server;
+        }
+        return server;
+    }
+}

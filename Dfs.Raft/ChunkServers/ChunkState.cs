@@ -1,0 +1,19 @@
+namespace Dfs.Raft.ChunkServers;
+
+/// <summary>One chunk as one master knows it: its newest version and who holds which version. Guarded by the directory's lock.</summary>
+internal sealed class ChunkState(ulong id)
+{
+    public ulong Id { get; } = id;
+
+    /// <summary>The newest version known: the highest of what writes recorded and what servers reported.</summary>
+    public long Version { get; set; }
+
+    /// <summary>Server id → the version it holds.</summary>
+    public Dictionary<string, long> Holders { get; } = [];
+
+    /// <summary>Servers not to copy this chunk onto until the given timestamp (a copy there timed out, or its replica was corrupt).</summary>
+    public Dictionary<string, long>? Avoid { get; set; }
+
+    /// <summary>Copies of it in flight.</summary>
+    public int Copies { get; set; }
+}
