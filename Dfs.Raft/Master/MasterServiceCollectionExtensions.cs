@@ -5,6 +5,7 @@ using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master.Http;
 using Dfs.Raft.Master.Protocol;
+using Dfs.Raft.Metadata.Service;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -42,6 +43,7 @@ public static class MasterServiceCollectionExtensions
         services.AddSingleton<MasterNode>();
         services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
         services.AddSingleton<MasterRequestHandler>();
+        services.AddDfsFileSystem(config);
         services.AddMasterHttpApi(config);
 
         var listeners = new MasterListeners();
