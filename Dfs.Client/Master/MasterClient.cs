@@ -72,7 +72,7 @@ public sealed class MasterClient : IAsyncDisposable
         {
             var result = await CallAsync(MasterRequestKind.Command, sequence, lowestUnanswered, encoded, cancellationToken);
             _sessionEstablished = true;
-            return result;
+            return KvResultCodec.Decode(result);
         }
         finally
         {
@@ -84,8 +84,44 @@ public sealed class MasterClient : IAsyncDisposable
     }
 
     /// <summary>A linearizable read: a get or a range, served by the leader after a ReadIndex round.</summary>
-    public Task<KvResult> ReadAsync(KvOp read, CancellationToken cancellationToken = default) =>
-        CallAsync(MasterRequestKind.Read, 0, 0, KvCommandCodec.Encode(new KvOpCommand(read)), cancellationToken);
+    public async Task<KvResult> ReadAsync(KvOp read, CancellationToken cancellationToken = default) =>
+        KvResultCodec.Decode(await CallAsync(MasterRequestKind.Read, 0, 0, KvCommandCodec.Encode(new KvOpCommand(read)), cancellationToken));
+
+    /// <summary>
+    /// Runs an encoded file-system operation (a <see cref="Metadata.Protocol.MetadataRequest"/>) on the leader and returns its encoded
+    /// result. A <paramref name="mutating"/> operation carries this client's id and a fresh sequence number, kept through every retry,
+    /// so the leader applies it once however often a failover or a lost answer makes it go out again.
+    /// </summary>
+    /// <exception cref="Metadata.MetadataException">The leader refused the operation; the code names the rule.</exception>
+    /// <exception cref="MasterException">The masters refused the request with an error a retry does not cure.</exception>
+    /// <exception cref="TimeoutException">No leader answered within <see cref="MasterClientOptions.CallTimeout"/>.</exception>
+    public async Task<ReadOnlyMemory<byte>> MetadataAsync(ReadOnlyMemory<byte> request, bool mutating, CancellationToken cancellationToken = default)
+    {
+        if (!mutating)
+        {
+            return await CallAsync(MasterRequestKind.Metadata, 0, 0, request, cancellationToken);
+        }
+        long sequence;
+        long lowestUnanswered;
+        lock (_outstanding)
+        {
+            sequence = ++_nextSequence;
+            _outstanding.Add(sequence);
+            // The masters keep a metadata answer until a later request's floor passes it; no session has to exist first.
+            lowestUnanswered = _outstanding.Min;
+        }
+        try
+        {
+            return await CallAsync(MasterRequestKind.Metadata, sequence, lowestUnanswered, request, cancellationToken);
+        }
+        finally
+        {
+            lock (_outstanding)
+            {
+                _outstanding.Remove(sequence);
+            }
+        }
+    }
 
     public Task<KvResult> PutAsync(ReadOnlyMemory<byte> key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
         ExecuteAsync(KvCommand.Put(key, value), cancellationToken);
@@ -146,7 +182,8 @@ public sealed class MasterClient : IAsyncDisposable
         }
     }
 
-    private async Task<KvResult> CallAsync(MasterRequestKind kind, long sequence, long lowestUnanswered, byte[] command, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> CallAsync(MasterRequestKind kind, long sequence, long lowestUnanswered, ReadOnlyMemory<byte> command,
+        CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         var backoff = _options.InitialBackoff;
@@ -167,7 +204,7 @@ public sealed class MasterClient : IAsyncDisposable
                     if (response.Error is not { } error)
                     {
                         Volatile.Write(ref _leaderGuess, target);
-                        return KvResultCodec.Decode(response.Result);
+                        return response.Result;
                     }
                     if (!error.Code.IsRetryable())
                     {
@@ -202,7 +239,7 @@ public sealed class MasterClient : IAsyncDisposable
             {
                 throw new TimeoutException(
                     $"No master leader answered within {_options.CallTimeout.TotalSeconds:F0} s; last: {lastProblem}. " +
-                    (kind == MasterRequestKind.Command ? "The command may or may not have been applied." : ""));
+                    (kind == MasterRequestKind.Command || sequence != 0 ? "The command may or may not have been applied." : ""));
             }
             if (pause)
             {

@@ -1,5 +1,6 @@
 using Dfs.Client.Kv;
 using Dfs.Client.Master.Protocol;
+using Dfs.Client.Metadata;
 using Dfs.Raft.Consensus.Hosting;
 
 namespace Dfs.Raft.Master;
@@ -14,6 +15,7 @@ public static class MasterErrors
     public static MasterError From(Exception exception) => exception switch
     {
         MasterException e => new MasterError(e.Code, e.Message, e.LeaderId),
+        MetadataException e => new MasterError(MasterErrorCode.Metadata, e.Message) { MetadataCode = e.Code },
         NotLeaderException { LeaderId: { } leader } e => new MasterError(MasterErrorCode.NotLeader, e.Message, leader),
         NotLeaderException e => new MasterError(MasterErrorCode.NoLeader, e.Message),
         KvValidationException or KvFormatException or InvalidDataException => new MasterError(MasterErrorCode.InvalidArgument, exception.Message),

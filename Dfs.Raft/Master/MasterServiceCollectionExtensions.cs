@@ -7,6 +7,7 @@ using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master.Http;
 using Dfs.Raft.Master.Protocol;
+using Dfs.Raft.Metadata.Service;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -46,6 +47,7 @@ public static class MasterServiceCollectionExtensions
         services.AddSingleton<MasterRequestHandler>();
         services.AddNodeMetrics();
         services.AddSingleton<MasterMetrics>();
+        services.AddDfsFileSystem(config);
         services.AddMasterHttpApi(config);
         services.AddChunkServerDirectory(config);
 

@@ -12,6 +12,8 @@ internal ref struct MetadataReader(ReadOnlySpan<byte> source)
 
     public readonly bool End => _position >= _source.Length;
 
+    public readonly int Position => _position;
+
     public byte Byte() => _position < _source.Length ? _source[_position++] : throw Truncated();
 
     public ulong VarUInt()

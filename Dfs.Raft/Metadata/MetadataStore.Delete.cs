@@ -18,9 +18,18 @@ public sealed partial class MetadataStore
     /// the locks of the paths under it.
     /// </remarks>
     /// <exception cref="MetadataException">InvalidPath (the root), NotFound, NotADirectory, DirectoryNotEmpty, Locked.</exception>
-    public async Task<DeleteResult> DeleteAsync(string path, bool recursive = false, string? clientId = null, CancellationToken cancellationToken = default)
+    public Task<DeleteResult> DeleteAsync(string path, bool recursive = false, string? clientId = null, CancellationToken cancellationToken = default) =>
+        DeleteAsync(path, recursive, clientId, ExpectedVersion.Any, cancellationToken);
+
+    /// <summary>As <see cref="DeleteAsync(string, bool, string?, CancellationToken)"/>; a file must also be at <paramref name="expected"/> (If-Match).</summary>
+    /// <exception cref="MetadataException">As the public overload; also Conflict (another version is current) and IsADirectory (a version was expected of a directory).</exception>
+    internal async Task<DeleteResult> DeleteAsync(string path, bool recursive, string? clientId, ExpectedVersion expected, CancellationToken cancellationToken)
     {
         var segments = MetadataPath.Parse(path);
+        if (expected.Number == 0)
+        {
+            throw new MetadataException(MetadataErrorCode.InvalidArgument, "A delete cannot expect the file to be absent; expect a version, or any.");
+        }
         if (segments.Length == 0)
         {
             throw new MetadataException(MetadataErrorCode.InvalidPath, "The root directory cannot be deleted.");
@@ -38,9 +47,17 @@ public sealed partial class MetadataStore
                 var dropped = new List<ulong>();
                 if (walk.Kind == EntryKind.File)
                 {
+                    if (expected.Number > 0 && ReadInode(view, walk.Id).Current!.Number is var current && current != expected.Number)
+                    {
+                        throw new MetadataException(MetadataErrorCode.Conflict, $"'{path}' is at version {current}; the delete expected version {expected.Number}.");
+                    }
                     PinLock(b, view, path, clientId);
                     RemoveFile(b, view, entry, walk.Id, dropped);
-                    return new Plan<(int, List<ulong>, bool)>(b, (1, dropped, true));
+                    return new Plan<(int, List<ulong>, bool)>(b, (1, dropped, true)) { Answer = new DeleteResult(1, dropped) };
+                }
+                if (expected.Number > 0)
+                {
+                    throw new MetadataException(MetadataErrorCode.IsADirectory, $"'{path}' is a directory; only a file has a version to expect.");
                 }
                 if (!recursive)
                 {
@@ -49,7 +66,7 @@ public sealed partial class MetadataStore
                         throw new MetadataException(MetadataErrorCode.DirectoryNotEmpty, $"'{path}' is not empty.");
                     }
                     RemoveDirectory(b, view, entry, walk.Id);
-                    return new Plan<(int, List<ulong>, bool)>(b, (1, dropped, true));
+                    return new Plan<(int, List<ulong>, bool)>(b, (1, dropped, true)) { Answer = new DeleteResult(1, dropped) };
                 }
                 var budget = _options.DeleteBatch;
                 var count = CollectSubtree(b, view, walk.Id, ref budget, dropped);
@@ -58,7 +75,12 @@ public sealed partial class MetadataStore
                 {
                     RemoveDirectory(b, view, entry, walk.Id);
                 }
-                return new Plan<(int, List<ulong>, bool)>(b, (count.Removed + (whole ? 1 : 0), dropped, whole));
+                var batchRemoved = count.Removed + (whole ? 1 : 0);
+                return new Plan<(int, List<ulong>, bool)>(b, (batchRemoved, dropped, whole))
+                {
+                    Partial = !whole,
+                    Answer = whole ? new DeleteResult(removed + batchRemoved, [.. chunks, .. dropped]) : null,
+                };
             }, cancellationToken).ConfigureAwait(false);
             removed += batch.Item1;
             chunks.AddRange(batch.Item2);

@@ -110,16 +110,33 @@ public sealed partial class MetadataStore
         return _kv.ReadAsync(view =>
         {
             var (id, inode) = ReadFile(view, segments, path);
-            var current = inode.Current!;
-            if (version is null || version == current.Number)
-            {
-                return current;
-            }
-            var kv = version > 0 && version < current.Number ? view.Get(VersionKey(id, version.Value)) : null;
-            return kv is null
-                ? throw new MetadataException(MetadataErrorCode.VersionNotFound, $"Version {version} of '{path}' is not kept (current: {current.Number}).")
-                : MetadataCodec.DecodeVersion(kv.Value.Span);
+            return KeptVersion(view, id, inode, version, path);
         }, cancellationToken);
+    }
+
+    /// <summary>The file <paramref name="path"/>'s entry and version <paramref name="version"/> (null = the current one), read in one view.</summary>
+    /// <exception cref="MetadataException">InvalidPath, NotFound, NotADirectory, IsADirectory, VersionNotFound.</exception>
+    internal Task<(MetadataEntry Entry, FileVersion Version)> LocateAsync(string path, long? version, CancellationToken cancellationToken)
+    {
+        var segments = MetadataPath.Parse(path);
+        return _kv.ReadAsync(view =>
+        {
+            var (id, inode) = ReadFile(view, segments, path);
+            return (ToEntry(segments[^1], id, inode), KeptVersion(view, id, inode, version, path));
+        }, cancellationToken);
+    }
+
+    private static FileVersion KeptVersion(IKvView view, ulong id, InodeRecord inode, long? version, string path)
+    {
+        var current = inode.Current!;
+        if (version is null || version == current.Number)
+        {
+            return current;
+        }
+        var kv = version > 0 && version < current.Number ? view.Get(VersionKey(id, version.Value)) : null;
+        return kv is null
+            ? throw new MetadataException(MetadataErrorCode.VersionNotFound, $"Version {version} of '{path}' is not kept (current: {current.Number}).")
+            : MetadataCodec.DecodeVersion(kv.Value.Span);
     }
 
     /// <summary>Every kept version of the file <paramref name="path"/>, newest first.</summary>

@@ -27,9 +27,8 @@ public sealed partial class MetadataStore
     private readonly IMetadataKv _kv;
     private readonly MetadataOptions _options;
     private readonly TimeProvider _time;
-    private readonly Lock _idGate = new();
-    private ulong _nextId;
-    private ulong _idLimit;
+    private readonly IdState _ids;
+    private readonly MetadataWriteHook? _hook;
 
     /// <summary>A schema over <paramref name="kv"/>; <paramref name="time"/> (the leader's clock) stamps directories.</summary>
     public MetadataStore(IMetadataKv kv, MetadataOptions? options = null, TimeProvider? time = null)
@@ -39,7 +38,21 @@ public sealed partial class MetadataStore
         _options = options ?? new MetadataOptions();
         _options.Validate();
         _time = time ?? TimeProvider.System;
+        _ids = new IdState();
     }
+
+    // A view of the same schema whose writes pass through <paramref name="hook"/>; it shares the inode id block.
+    private MetadataStore(MetadataStore source, MetadataWriteHook hook)
+    {
+        _kv = source._kv;
+        _options = source._options;
+        _time = source._time;
+        _ids = source._ids;
+        _hook = hook;
+    }
+
+    /// <summary>The same schema, with <paramref name="hook"/> reading before every plan and adding to every final transaction.</summary>
+    internal MetadataStore With(MetadataWriteHook hook) => new(this, hook ?? throw new ArgumentNullException(nameof(hook)));
 
     /// <summary>The entry at <paramref name="path"/>.</summary>
     /// <exception cref="MetadataException">InvalidPath, NotFound, NotADirectory.</exception>
@@ -219,9 +232,9 @@ public sealed partial class MetadataStore
 
     private ulong TakeId()
     {
-        lock (_idGate)
+        lock (_ids.Gate)
         {
-            return _nextId < _idLimit ? _nextId++ : throw new IdsExhaustedException();
+            return _ids.Next < _ids.Limit ? _ids.Next++ : throw new IdsExhaustedException();
         }
     }
 
@@ -238,9 +251,9 @@ public sealed partial class MetadataStore
             b.Put(NextId, writer.ToArray());
             if ((await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
             {
-                lock (_idGate)
+                lock (_ids.Gate)
                 {
-                    (_nextId, _idLimit) = (first, first + IdBlock);
+                    (_ids.Next, _ids.Limit) = (first, first + IdBlock);
                 }
                 return;
             }
@@ -257,7 +270,13 @@ public sealed partial class MetadataStore
             Plan<T> decided;
             try
             {
-                decided = await _kv.ReadAsync(plan, cancellationToken).ConfigureAwait(false);
+                decided = _hook is null
+                    ? await _kv.ReadAsync(plan, cancellationToken).ConfigureAwait(false)
+                    : await _kv.ReadAsync(view =>
+                    {
+                        _hook.BeforePlan(view);
+                        return plan(view);
+                    }, cancellationToken).ConfigureAwait(false);
             }
             catch (IdsExhaustedException) when (refills++ < MaxAttempts)
             {
@@ -266,7 +285,15 @@ public sealed partial class MetadataStore
                 attempt--;
                 continue;
             }
-            if (decided.Txn is null || (await _kv.TxnAsync(decided.Txn.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
+            if (decided.Txn is null)
+            {
+                return decided.Result;
+            }
+            if (_hook is not null && !decided.Partial)
+            {
+                _hook.Extend(decided.Txn, decided.Answer ?? decided.Result);
+            }
+            if ((await _kv.TxnAsync(decided.Txn.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
             {
                 return decided.Result;
             }
@@ -282,7 +309,22 @@ public sealed partial class MetadataStore
 
     private static InvalidDataException Dangling(ulong id) => new($"The metadata entry for inode {id} has no inode record.");
 
-    private readonly record struct Plan<T>(TxnBuilder? Txn, T Result);
+    /// <summary>A decision: the transaction to commit (null: nothing to change) and the result to answer once it commits.</summary>
+    private readonly record struct Plan<T>(TxnBuilder? Txn, T Result)
+    {
+        /// <summary>What a write hook records as the operation's answer, when it differs from <see cref="Result"/>.</summary>
+        public object? Answer { get; init; }
+
+        /// <summary>One of several transactions of an operation, not its last: the hook adds nothing to it.</summary>
+        public bool Partial { get; init; }
+    }
+
+    private sealed class IdState
+    {
+        public readonly Lock Gate = new();
+        public ulong Next;
+        public ulong Limit;
+    }
 
     private readonly record struct Walk(ulong Id, EntryKind Kind, MetaKeyValue? Entry, List<MetaKeyValue> Chain);
 

@@ -28,6 +28,8 @@ internal sealed class TxnBuilder
 
     public void Delete(ReadOnlyMemory<byte> key) => _ops.Add(MetaOp.Delete(key));
 
+    public void DeleteRange(ReadOnlyMemory<byte> start, ReadOnlyMemory<byte> end) => _ops.Add(MetaOp.DeleteRange(start, end));
+
     public void DeletePrefix(ReadOnlyMemory<byte> prefix) => _ops.Add(MetaOp.DeletePrefix(prefix));
 
     public MetaTxn Build() => new(_compares, _ops, []);

@@ -32,4 +32,10 @@ public enum MasterErrorCode : byte
 
     /// <summary>An unexpected failure on the master; the message says what it was.</summary>
     Internal = 8,
+
+    /// <summary>
+    /// A file-system operation was refused by the metadata rules; <see cref="MasterError.MetadataCode"/> names the rule. Nothing
+    /// changed, and a retry fails the same way.
+    /// </summary>
+    Metadata = 9,
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Dfs.Client.Metadata;
 using Dfs.Common.Wire;
 
 namespace Dfs.Client.Master.Protocol;
@@ -46,7 +47,7 @@ public static class MasterProtocol
         var bytes = payload.ToArray();
         var reader = new WireReader(bytes);
         var kind = (MasterRequestKind)reader.ReadByte();
-        if (kind is not (MasterRequestKind.Command or MasterRequestKind.Read or MasterRequestKind.Status))
+        if (kind is not (MasterRequestKind.Command or MasterRequestKind.Read or MasterRequestKind.Status or MasterRequestKind.Metadata))
         {
             throw new InvalidDataException($"Unknown master request kind {bytes[0]}.");
         }
@@ -58,7 +59,8 @@ public static class MasterProtocol
 
     /// <summary>
     /// Writes a response. A result is status 0 then the encoded KvResult (a status request's: the <see cref="MasterStatusCodec"/> body); an error is its code, the leader's id
-    /// (u16 length, UTF-8; empty unless the code is <see cref="MasterErrorCode.NotLeader"/>), then the message (UTF-8).
+    /// (u16 length, UTF-8; empty unless the code is <see cref="MasterErrorCode.NotLeader"/>), with <see cref="MasterErrorCode.Metadata"/>
+    /// the <see cref="MetadataErrorCode"/> byte, then the message (UTF-8).
     /// </summary>
     public static void WriteResponse(IBufferWriter<byte> output, MasterResponse response)
     {
@@ -72,9 +74,13 @@ public static class MasterProtocol
         }
         var leader = error.LeaderId ?? "";
         var message = Encoding.UTF8.GetBytes(error.Message);
-        var writer = new WireWriter(output.GetSpan(1 + WireWriter.StringSize(WireLength.UInt16, leader) + message.Length));
+        var writer = new WireWriter(output.GetSpan(2 + WireWriter.StringSize(WireLength.UInt16, leader) + message.Length));
         writer.WriteByte((byte)error.Code);
         writer.WriteString(WireLength.UInt16, leader);
+        if (error.Code == MasterErrorCode.Metadata)
+        {
+            writer.WriteByte((byte)(error.MetadataCode ?? MetadataErrorCode.InvalidArgument));
+        }
         writer.WriteSpan(message);
         output.Advance(writer.Position);
     }
@@ -106,7 +112,16 @@ public static class MasterProtocol
         {
             throw new InvalidDataException($"A {code} response ends inside its leader id ({bytes.Length} bytes): {e.Message}", e);
         }
+        MetadataErrorCode? metadata = null;
+        if (code == MasterErrorCode.Metadata)
+        {
+            metadata = reader.IsEnd ? null : (MetadataErrorCode)reader.ReadByte();
+            if (metadata is null || !Enum.IsDefined(metadata.Value))
+            {
+                throw new InvalidDataException($"A metadata error response names no known metadata error code ({bytes.Length} bytes).");
+            }
+        }
         var message = Encoding.UTF8.GetString(reader.ReadSpan(reader.Remaining));
-        return MasterResponse.Failed(new MasterError(code, message, leader.Length == 0 ? null : leader));
+        return MasterResponse.Failed(new MasterError(code, message, leader.Length == 0 ? null : leader) { MetadataCode = metadata });
     }
 }

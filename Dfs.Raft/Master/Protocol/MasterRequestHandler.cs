@@ -1,10 +1,11 @@
 using Dfs.Client.Kv;
 using Dfs.Client.Master.Protocol;
+using Dfs.Raft.Metadata.Service;
 
 namespace Dfs.Raft.Master.Protocol;
 
-/// <summary>Answers internal-protocol requests from the replicated store.</summary>
-public sealed class MasterRequestHandler(IMasterKv kv)
+/// <summary>Answers internal-protocol requests from the replicated store, and file-system requests through the file-system service.</summary>
+public sealed class MasterRequestHandler(IMasterKv kv, FileSystemService? fileSystem = null)
 {
     /// <summary>Executes one request; a failure becomes an error response through <see cref="MasterErrors.From"/>.</summary>
     /// <remarks>A command's bytes go to the log and its result's bytes back to the client as they are; only reads are decoded here.
@@ -19,6 +20,8 @@ public sealed class MasterRequestHandler(IMasterKv kv)
                 // This master's own view, leader or not: the gateway asks each master to draw the whole cluster.
                 MasterRequestKind.Status => MasterStatusCodec.Encode(kv.Status),
                 MasterRequestKind.Read => KvResultCodec.Encode(await ReadAsync(KvCommandCodec.DecodeValidated(request.Command), cancellationToken)),
+                MasterRequestKind.Metadata => await (fileSystem ?? throw new InvalidOperationException("This master serves no file-system requests."))
+                    .HandleAsync(request.Command, new ClientRequest(request.ClientId, request.Sequence, request.LowestUnanswered), cancellationToken),
                 _ => await kv.ExecuteAsync(request.Command,
                     request.ClientId == Guid.Empty ? null : new ClientRequest(request.ClientId, request.Sequence, request.LowestUnanswered),
                     cancellationToken),

@@ -274,6 +274,7 @@ public sealed class DfsTestCluster : IAsyncDisposable
             ConfigureRaft = _options.ConfigureRaft,
             RaftSendFilter = CanSend,
         });
+        _options.ConfigureMasterServices?.Invoke(master.Id, builder.Services);
         var app = builder.Build();
         app.MapDfsMaster();
         try

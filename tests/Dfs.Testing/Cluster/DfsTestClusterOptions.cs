@@ -1,6 +1,7 @@
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Raft.Consensus.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.Testing.Cluster;
@@ -46,6 +47,12 @@ public sealed record DfsTestClusterOptions
     /// null for a file store. Default null: file stores everywhere.
     /// </summary>
     public Func<int, IChunkStore?>? ChunkStore { get; init; }
+
+    /// <summary>
+    /// Adds to or replaces services of master <c>id</c> after it is composed (a test's chunk-server directory, say); later
+    /// registrations win. Default none.
+    /// </summary>
+    public Action<string, IServiceCollection>? ConfigureMasterServices { get; init; }
 
     /// <summary>How long the cluster's own waits (start, leader) last. Default 20 s.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(20);

@@ -1,0 +1,181 @@
+using Dfs.Client.Chunks;
+using Dfs.Client.ChunkServers;
+using Dfs.Client.Metadata;
+using Dfs.Raft.ChunkServers;
+
+namespace Dfs.Raft.Metadata.Service;
+
+public sealed partial class FileSystemService
+{
+    private readonly Lock _chunkIdGate = new();
+    private readonly SemaphoreSlim _chunkIdRefill = new(1, 1);
+    private ulong _nextChunkId;
+    private ulong _chunkIdLimit;
+
+    /// <summary>
+    /// A fresh chunk id (from this leader's block of the counter), a placement, and an allocation record at chunk version 1,
+    /// written through the log before the directory learns the version.
+    /// </summary>
+    private async Task<ChunkAllocation> AllocateCoreAsync(string path, IReadOnlyCollection<string>? exclude, OutcomeFactory? outcome,
+        CancellationToken cancellationToken)
+    {
+        MetadataPath.Parse(path);
+        var excluded = CheckServerIds(exclude ?? [], "An excluded server");
+        var hook = outcome?.Invoke(null);
+        await CheckReplayAsync(hook, cancellationToken).ConfigureAwait(false);
+        _leadership.ThrowIfNotLeader();
+        var pipeline = Place(excluded);
+        var id = await TakeChunkIdAsync(cancellationToken).ConfigureAwait(false);
+        var allocation = new ChunkAllocation(new ChunkId(id), 1, pipeline);
+        var key = ServiceKeys.AllocationKey(id);
+        var b = new TxnBuilder();
+        b.Missing(key);
+        b.Put(key, new AllocationRecord(NowMs, 1, false).Encode());
+        hook?.Extend(b, allocation);
+        if (!(await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
+        {
+            // The id is fresh, so only the outcome record can have appeared: a copy of this request was answered first.
+            await CheckReplayAsync(hook, cancellationToken).ConfigureAwait(false);
+            throw new MetadataException(MetadataErrorCode.Conflict, $"Chunk id {id:x16} was taken concurrently; nothing was allocated.");
+        }
+        _directory.SetChunkVersion(id, 1);
+        return allocation;
+    }
+
+    /// <summary>Moves an allocated chunk to the next chunk version (pipeline recovery), through the log, then tells the directory.</summary>
+    private async Task<ChunkAllocation> BumpCoreAsync(ChunkId chunk, long currentVersion, IReadOnlyList<ChunkServerAddress> survivors, OutcomeFactory? outcome,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(survivors);
+        if (currentVersion < 1)
+        {
+            throw new MetadataException(MetadataErrorCode.InvalidArgument, $"A chunk version is positive; {currentVersion} is not.");
+        }
+        if (survivors.Count == 0)
+        {
+            throw new MetadataException(MetadataErrorCode.InvalidArgument, "A pipeline rebuild names at least one surviving replica.");
+        }
+        CheckServerIds([.. survivors.Select(s => s?.Id!)], "A surviving replica");
+        var hook = outcome?.Invoke(null);
+        var key = ServiceKeys.AllocationKey(chunk.Value);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var record = await _kv.ReadAsync(view =>
+            {
+                hook?.BeforePlan(view);
+                return view.Get(key);
+            }, cancellationToken).ConfigureAwait(false);
+            if (record is null)
+            {
+                throw new MetadataException(MetadataErrorCode.Conflict,
+                    $"Chunk {chunk} is not an allocated, uncommitted chunk: its version can no longer change.");
+            }
+            var allocation = AllocationRecord.Decode(record.Value.Span);
+            if (allocation.Collecting)
+            {
+                throw new MetadataException(MetadataErrorCode.Conflict, $"Chunk {chunk} is being collected as an orphan; write the file again.");
+            }
+            if (allocation.Version != currentVersion)
+            {
+                throw new MetadataException(MetadataErrorCode.Conflict, $"Chunk {chunk} is at chunk version {allocation.Version}, not {currentVersion}.");
+            }
+            var bumped = new ChunkAllocation(chunk, currentVersion + 1, [.. survivors]);
+            var b = new TxnBuilder();
+            b.Unchanged(record);
+            b.Put(key, (allocation with { Version = bumped.Version }).Encode());
+            hook?.Extend(b, bumped);
+            if ((await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
+            {
+                _directory.SetChunkVersion(chunk.Value, bumped.Version);
+                return bumped;
+            }
+        }
+        throw new MetadataException(MetadataErrorCode.Conflict, $"The version of chunk {chunk} kept changing; nothing was changed.");
+    }
+
+    private IReadOnlyList<ChunkServerAddress> Place(HashSet<string> excluded)
+    {
+        var count = _options.ReplicationFactor;
+        try
+        {
+            return _directory.Place(count, excluded);
+        }
+        catch (NotEnoughChunkServersException e)
+        {
+            var servers = _directory.View().Servers;
+            var live = servers.Count(s => s.Alive);
+            var usable = servers.Count(s => s.Alive && !s.Draining && !excluded.Contains(s.Id));
+            throw new MetadataException(MetadataErrorCode.InvalidArgument,
+                $"Not enough chunk servers for a new chunk: it needs {count} and {live} {(live == 1 ? "is" : "are")} live, {usable} of them neither draining nor excluded. {e.Message}");
+        }
+    }
+
+    private static HashSet<string> CheckServerIds(IReadOnlyCollection<string> ids, string what)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (string.IsNullOrEmpty(id) || id.Length > 255)
+            {
+                throw new MetadataException(MetadataErrorCode.InvalidArgument, $"{what} has an id of 1..255 characters.");
+            }
+            set.Add(id);
+        }
+        return set;
+    }
+
+    private async Task<ulong> TakeChunkIdAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            lock (_chunkIdGate)
+            {
+                if (_nextChunkId < _chunkIdLimit)
+                {
+                    return _nextChunkId++;
+                }
+            }
+            await _chunkIdRefill.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                lock (_chunkIdGate)
+                {
+                    if (_nextChunkId < _chunkIdLimit)
+                    {
+                        continue;
+                    }
+                }
+                await RefillChunkIdsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _chunkIdRefill.Release();
+            }
+        }
+    }
+
+    /// <summary>Reserves the next block of chunk ids in the counter key (compare-and-swap), like the schema's inode ids.</summary>
+    private async Task RefillChunkIdsAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var counter = await _kv.ReadAsync(view => view.Get(ServiceKeys.NextChunkId), cancellationToken).ConfigureAwait(false);
+            var first = counter is null ? 1 : new MetadataReader(counter.Value.Span).VarUInt();
+            var limit = first + (ulong)_options.ChunkIdBlock;
+            var writer = new MetadataWriter();
+            writer.VarUInt(limit);
+            var b = new TxnBuilder();
+            b.Compare(MetaCompare.ModRevisionIs(ServiceKeys.NextChunkId, counter?.ModRevision ?? 0));
+            b.Put(ServiceKeys.NextChunkId, writer.ToArray());
+            if ((await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
+            {
+                lock (_chunkIdGate)
+                {
+                    (_nextChunkId, _chunkIdLimit) = (first, limit);
+                }
+                return;
+            }
+        }
+        throw new MetadataException(MetadataErrorCode.Conflict, "Could not reserve chunk ids: the chunk id counter kept changing.");
+    }
+}
