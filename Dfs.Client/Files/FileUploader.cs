@@ -51,10 +51,10 @@ public sealed class FileUploader
                     throw new MetadataException(MetadataErrorCode.InvalidArgument,
                         $"A file holds at most {NewVersion.MaxChunks} chunks of {_options.ChunkSizeBytes} bytes.");
                 }
-                var allocation = prefetched is null ? await _metadata.AllocateChunkAsync(request.Path, null, cancellationToken) : await prefetched;
+                var allocation = await (prefetched ?? AllocateAsync(request.Path, null, cancellationToken));
                 prefetched = null;
                 var (chunk, chunkRecoveries) = await WriteChunkAsync(request.Path, allocation, reader,
-                    () => prefetched = _metadata.AllocateChunkAsync(request.Path, null, cancellationToken), cancellationToken);
+                    () => prefetched = AllocateAsync(request.Path, null, cancellationToken), cancellationToken);
                 chunks.Add(chunk);
                 recoveries += chunkRecoveries;
             }
@@ -74,8 +74,37 @@ public sealed class FileUploader
         }
         var version = new NewVersion(reader.Length, reader.Checksum, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), request.ContentType, chunks);
         version.Validate();
-        var commit = await _metadata.CommitAsync(request.Path, request.Expected, version, request.LockOwner, cancellationToken);
+        CommitResult commit;
+        try
+        {
+            commit = await _metadata.CommitAsync(request.Path, request.Expected, version, request.LockOwner, cancellationToken);
+        }
+        catch (MetadataException e) when (e.Code == MetadataErrorCode.NotFound && ParentOf(request.Path) is { } parent)
+        {
+            // Parent directories are made on demand: the common case (they exist) costs nothing extra.
+            await _metadata.MkdirAsync(parent, parents: true, cancellationToken);
+            commit = await _metadata.CommitAsync(request.Path, request.Expected, version, request.LockOwner, cancellationToken);
+        }
         return new FileUploadResult(commit, version, recoveries);
+    }
+
+    /// <summary>A new chunk for <paramref name="path"/>; too few servers with space is <see cref="InsufficientStorageException"/>.</summary>
+    private async Task<ChunkAllocation> AllocateAsync(string path, IReadOnlyCollection<string>? exclude, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _metadata.AllocateChunkAsync(path, exclude, cancellationToken);
+        }
+        catch (MetadataException e) when (e.Code == MetadataErrorCode.InvalidArgument)
+        {
+            throw new InsufficientStorageException(e.Message, e);
+        }
+    }
+
+    private static string? ParentOf(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash > 0 ? path[..slash] : null;
     }
 
     /// <summary>Writes the next chunk of <paramref name="reader"/> through <paramref name="allocation"/>'s pipeline, retrying on a new allocation while none of its bytes was read.</summary>
@@ -106,7 +135,7 @@ public sealed class FileUploader
                 {
                     excluded.Add(dead);
                 }
-                allocation = await _metadata.AllocateChunkAsync(path, excluded, cancellationToken);
+                allocation = await AllocateAsync(path, excluded, cancellationToken);
             }
         }
     }
