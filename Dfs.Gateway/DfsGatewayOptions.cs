@@ -1,3 +1,5 @@
+using Dfs.Client.Metadata;
+
 namespace Dfs.Gateway;
 
 /// <summary>How <see cref="GatewayServiceCollectionExtensions.AddDfsGateway"/> composes a gateway.</summary>
@@ -17,4 +19,10 @@ public sealed record DfsGatewayOptions
 
     /// <summary>Where the launched nodes' output goes, each line prefixed with the node's id. Default the console.</summary>
     public TextWriter? NodeOutput { get; init; }
+
+    /// <summary>
+    /// Makes the file-system service the routes call (tests hand in an in-memory one). Default null: the masters' service
+    /// over the gateway's <see cref="Dfs.Client.Master.MasterClient"/>.
+    /// </summary>
+    public Func<IServiceProvider, IMetadataService>? Metadata { get; init; }
 }

@@ -1,4 +1,7 @@
+using Dfs.Client.Chunks;
+using Dfs.Client.Files;
 using Dfs.Client.Master;
+using Dfs.Client.Metadata;
 using Dfs.Common.Configuration;
 using Dfs.Gateway.Cluster;
 using Dfs.Gateway.Http;
@@ -36,25 +39,34 @@ public static class GatewayServiceCollectionExtensions
                 sp.GetRequiredService<LocalCluster>(), options.LaunchTimeout, sp.GetRequiredService<ILogger<LocalClusterService>>()));
         }
         services.AddSingleton(sp => new ClusterStatusService(config, sp.GetRequiredService<MasterClient>(), sp.GetService<LocalCluster>(),
-            sp.GetRequiredService<ILogger<ClusterStatusService>>()));
+            sp.GetRequiredService<ILogger<ClusterStatusService>>(), () => sp.GetRequiredService<IMetadataService>()));
+        services.AddSingleton(sp => options.Metadata?.Invoke(sp) ?? new MetadataClient(sp.GetRequiredService<MasterClient>()));
+        var transfer = new FileTransferOptions { ChunkSizeBytes = config.ChunkSizeBytes };
+        services.AddSingleton(sp => new ChunkWriteClient(new ChunkWriteOptions { Logger = sp.GetRequiredService<ILogger<ChunkWriteClient>>() }));
+        services.AddSingleton(_ => new ChunkReadClient());
+        services.AddSingleton(sp => new FileUploader(sp.GetRequiredService<IMetadataService>(), sp.GetRequiredService<ChunkWriteClient>(), transfer));
+        services.AddSingleton(sp => new FileDownloader(sp.GetRequiredService<IMetadataService>(), sp.GetRequiredService<ChunkReadClient>(), transfer));
         // Anything that still speaks HTTP to other services takes its client from the factory.
         services.AddHttpClient();
         services.AddNodeMetrics();
         services.AddSingleton<GatewayMetrics>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = GatewayProblemDetails.Customize);
+        services.AddExceptionHandler<GatewayExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));
         services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen();
+        services.AddSwaggerGen(swagger => swagger.OperationFilter<BinaryRequestBodyFilter>());
         return builder;
     }
 
-    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>, <c>/metrics</c>), the OpenAPI document and Swagger UI at <c>/swagger</c>.</summary>
+    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>, files, directories, rename, metadata, locks, <c>/metrics</c>), the OpenAPI document and Swagger UI at <c>/swagger</c>.</summary>
     public static WebApplication MapDfsGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseRouting();
         app.UseNodeHttpMetrics();
+        // Unknown routes (404), wrong methods (405) and refused bodies answer problem details too.
+        app.UseStatusCodePages();
         app.UseSwagger();
         app.UseSwaggerUI();
         app.MapHealthApi();
@@ -62,6 +74,11 @@ public static class GatewayServiceCollectionExtensions
         // Created now so its counters are scraped (as 0) before the first transfer.
         app.Services.GetRequiredService<GatewayMetrics>();
         app.MapNodeMetrics();
+        app.MapFileApi();
+        app.MapDirectoryApi();
+        app.MapRenameApi();
+        app.MapMetaApi();
+        app.MapLockApi();
         return app;
     }
 }

@@ -30,4 +30,14 @@ public sealed class ChunkWriteClient
     /// <inheritdoc cref="WriteAsync(ChunkId, long, IReadOnlyList{ChunkEndpoint}, Stream, CancellationToken)"/>
     public Task<ChunkWriteResult> WriteAsync(ChunkId id, long version, IReadOnlyList<ChunkEndpoint> chain, PipeReader source, CancellationToken cancellationToken) =>
         new PipelineWrite(_options, id, version, chain, PacketSource.From(source)).RunAsync(cancellationToken);
+
+    /// <summary>
+    /// Writes everything <paramref name="source"/> yields as chunk <paramref name="id"/> at <paramref name="version"/>; each pipeline
+    /// recovery takes its new chunk version from <paramref name="bumpVersion"/> (given the current version and the survivors, in order),
+    /// so the master, not the writer, decides which replicas are current.
+    /// </summary>
+    /// <exception cref="ChunkServerException">As the other overloads; also Internal when the bumped version is not above the current one.</exception>
+    public Task<ChunkWriteResult> WriteAsync(ChunkId id, long version, IReadOnlyList<ChunkEndpoint> chain, Stream source,
+        Func<long, IReadOnlyList<ChunkEndpoint>, CancellationToken, Task<long>>? bumpVersion, CancellationToken cancellationToken) =>
+        new PipelineWrite(_options, id, version, chain, PacketSource.From(source)) { BumpVersion = bumpVersion }.RunAsync(cancellationToken);
 }

@@ -38,7 +38,7 @@ internal sealed partial class PipelineWrite
             {
                 throw Exhausted(failure);
             }
-            _version++;
+            _version = await NextVersionAsync(cancellationToken);
             if (await SetUpAsync(resume: next.Offset > 0, next.Offset, cancellationToken))
             {
                 await ResendAsync(next.Offset);
@@ -46,6 +46,19 @@ internal sealed partial class PipelineWrite
             }
             failure = CurrentFailure()!;
         }
+    }
+
+    /// <summary>The version the survivors resume under: the master's bump when one is wired in, else one more.</summary>
+    private async Task<long> NextVersionAsync(CancellationToken cancellationToken)
+    {
+        if (BumpVersion is null)
+        {
+            return _version + 1;
+        }
+        var next = await BumpVersion(_version, [.. _chain], cancellationToken);
+        return next > _version
+            ? next
+            : throw new ChunkServerException(ChunkErrorCode.Internal, $"Chunk {_id}: the bumped version {next} is not above the current version {_version}.");
     }
 
     /// <summary>Asks the survivors what they hold and drops those that cannot continue; decides where to resume.</summary>

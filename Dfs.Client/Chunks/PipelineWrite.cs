@@ -51,6 +51,9 @@ internal sealed partial class PipelineWrite
         _source = source;
     }
 
+    /// <summary>Where a recovery takes its new chunk version; null: the current version plus one.</summary>
+    public Func<long, IReadOnlyList<ChunkEndpoint>, CancellationToken, Task<long>>? BumpVersion { get; init; }
+
     /// <summary>CRC-32C of every byte read from the source so far, combined from the packets' CRCs.</summary>
     private uint Checksum => _checksum;
 

@@ -10,4 +10,13 @@ public sealed record HealthJson(string Status, string Leader);
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(HealthJson))]
 [JsonSerializable(typeof(ClusterView))]
+[JsonSerializable(typeof(FileWrittenJson))]
+[JsonSerializable(typeof(FilePageJson))]
+[JsonSerializable(typeof(RenameJson))]
+[JsonSerializable(typeof(RenamedJson))]
+[JsonSerializable(typeof(DirectoryCreatedJson))]
+[JsonSerializable(typeof(DirectoryListingJson))]
+[JsonSerializable(typeof(MetaJson))]
+[JsonSerializable(typeof(LockJson))]
+[JsonSerializable(typeof(LockQueueJson))]
 internal sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Dfs.Client.ChunkServers;
+using Dfs.Gateway.Tests.Fakes;
 using Dfs.Testing;
 using Dfs.Testing.Cluster;
 
@@ -60,7 +62,8 @@ public sealed class GatewayEndpointsTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = body.RootElement;
-        Assert.Equal(new[] { "leader", "masters", "chunkServers" }, root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(new[] { "leader", "masters", "chunkServers", "replicationFactor", "underReplicatedChunks", "replicationsInFlight" },
+            root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(leader.Id, root.GetProperty("leader").GetString());
         var masters = root.GetProperty("masters").EnumerateArray().ToArray();
         Assert.Equal(cluster.Masters.Select(m => m.Id), masters.Select(m => m.GetProperty("id").GetString()));
@@ -73,11 +76,32 @@ public sealed class GatewayEndpointsTests
         var master1 = cluster.Master("m1");
         Assert.Equal($"http://127.0.0.1:{master1.ApiPort}", masters[0].GetProperty("address").GetString());
         var chunkServer = Assert.Single(root.GetProperty("chunkServers").EnumerateArray().ToArray());
-        Assert.Equal(new[] { "id", "address", "alive", "pid" }, chunkServer.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(new[] { "id", "address", "alive", "draining", "capacityBytes", "usedBytes", "freeBytes", "chunkCount", "load", "pid" },
+            chunkServer.EnumerateObject().Select(p => p.Name));
         Assert.Equal("c1", chunkServer.GetProperty("id").GetString());
-        // Without the launcher the gateway knows no chunk server process.
+        // Without the launcher, and without the masters' chunk-server view, the gateway knows no chunk server process.
         Assert.False(chunkServer.GetProperty("alive").GetBoolean());
         Assert.Equal(JsonValueKind.Null, chunkServer.GetProperty("pid").ValueKind);
+    }
+
+    [Fact]
+    public async Task Cluster_WithALeader_ListsTheChunkServersTheMastersHearFrom()
+    {
+        await using var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { Masters = 1, ChunkServers = 2 });
+        await cluster.WaitForLeaderAsync();
+        var metadata = new InMemoryMetadataService([.. cluster.ChunkServers.Select(c => new ChunkServerAddress(c.Id, "127.0.0.1", c.Port))], replicationFactor: 2);
+        await metadata.DrainAsync("c2");
+        await using var gateway = await GatewayApp.StartAsync(cluster.Config, _ => metadata);
+
+        using var body = JsonDocument.Parse(await gateway.Http.GetStringAsync(new Uri("/api/cluster", UriKind.Relative)));
+
+        var root = body.RootElement;
+        Assert.Equal(2, root.GetProperty("replicationFactor").GetInt32());
+        var servers = root.GetProperty("chunkServers").EnumerateArray().ToArray();
+        Assert.Equal(new[] { "c1", "c2" }, servers.Select(s => s.GetProperty("id").GetString()));
+        Assert.All(servers, s => Assert.True(s.GetProperty("alive").GetBoolean()));
+        Assert.Equal(new[] { false, true }, servers.Select(s => s.GetProperty("draining").GetBoolean()));
+        Assert.Equal(1L << 30, servers[0].GetProperty("capacityBytes").GetInt64());
     }
 
     [Fact]
@@ -91,18 +115,44 @@ public sealed class GatewayEndpointsTests
 
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         var paths = document.RootElement.GetProperty("paths");
-        Assert.Equal(new[] { "/health", "/api/cluster" }, paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal).Reverse());
-        foreach (var (path, codes) in new[] { ("/health", new[] { "200", "500", "503" }), ("/api/cluster", new[] { "200", "500" }) })
+        var operations = paths.EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject().Where(o => o.Name != "parameters").Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}"))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(new[]
         {
-            var get = paths.GetProperty(path).GetProperty("get");
-            Assert.False(string.IsNullOrWhiteSpace(get.GetProperty("summary").GetString()), $"{path} has no summary");
-            var responses = get.GetProperty("responses");
-            Assert.Equal(codes, responses.EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal));
-            foreach (var problem in codes.Where(c => c != "200"))
+            "DELETE /api/cluster/chunkservers/{id}/drain", "DELETE /api/dirs/{path}", "DELETE /api/files/{path}", "DELETE /api/locks/{path}",
+            "GET /api/cluster", "GET /api/dirs/{path}", "GET /api/files", "GET /api/files/{path}", "GET /api/locks/{path}", "GET /api/meta/{path}", "GET /health",
+            "HEAD /api/files/{path}", "POST /api/cluster/chunkservers/{id}/drain", "POST /api/locks/{path}", "POST /api/rename",
+            "PUT /api/dirs/{path}", "PUT /api/files/{path}",
+        }, operations);
+        foreach (var path in paths.EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name != "parameters"))
             {
-                Assert.True(responses.GetProperty(problem).GetProperty("content").TryGetProperty("application/problem+json", out _),
-                    $"{path} {problem} is not described as problem details: {responses.GetProperty(problem)}");
+                var where = $"{operation.Name} {path.Name}";
+                Assert.False(string.IsNullOrWhiteSpace(operation.Value.GetProperty("summary").GetString()), $"{where} has no summary");
+                var responses = operation.Value.GetProperty("responses");
+                Assert.Contains(responses.EnumerateObject(), r => r.Name.StartsWith('2'));
+                foreach (var problem in responses.EnumerateObject().Where(r => r.Name[0] is '4' or '5'))
+                {
+                    Assert.True(problem.Value.GetProperty("content").TryGetProperty("application/problem+json", out _),
+                        $"{where} {problem.Name} is not described as problem details: {problem.Value}");
+                }
             }
         }
+
+        var upload = paths.GetProperty("/api/files/{path}").GetProperty("put");
+        var binary = upload.GetProperty("requestBody").GetProperty("content").GetProperty("application/octet-stream").GetProperty("schema");
+        Assert.Equal("string", binary.GetProperty("type").GetString());
+        Assert.Equal("binary", binary.GetProperty("format").GetString());
+        var parameters = upload.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToArray();
+        Assert.Contains("path", parameters);
+        Assert.Contains("If-Match", parameters);
+        Assert.Contains("X-Dfs-Lock-Token", parameters);
+        var download = paths.GetProperty("/api/files/{path}").GetProperty("get");
+        Assert.Contains(download.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Range");
+        Assert.True(download.GetProperty("responses").TryGetProperty("416", out _));
+        Assert.True(paths.GetProperty("/api/rename").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
     }
 }

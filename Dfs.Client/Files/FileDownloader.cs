@@ -1,0 +1,118 @@
+using System.IO.Pipelines;
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
+using Dfs.Client.Metadata;
+
+namespace Dfs.Client.Files;
+
+/// <summary>
+/// Reads a byte range of a file version chunk by chunk from its replicas into a stream or a pipe, without the caller
+/// seeing replica failures: each chunk falls over across its replicas (errors, corrupt or stale replicas), and when
+/// every listed replica failed the replicas are looked up again and the read goes on from the first byte not delivered.
+/// </summary>
+/// <remarks>Only verified bytes are delivered, in order; nothing is buffered beyond the read client's packets. Thread-safe.</remarks>
+public sealed class FileDownloader
+{
+    private readonly IMetadataService _metadata;
+    private readonly ChunkReadClient _reader;
+    private readonly FileTransferOptions _options;
+
+    public FileDownloader(IMetadataService metadata, ChunkReadClient reader, FileTransferOptions? options = null)
+    {
+        _metadata = metadata;
+        _reader = reader;
+        _options = options ?? new FileTransferOptions();
+    }
+
+    /// <summary>Copies bytes [offset, offset + length) of <paramref name="location"/>'s version into <paramref name="destination"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not within the version.</exception>
+    /// <exception cref="ChunkServerException">A chunk could be read from no replica, even after fresh look-ups.</exception>
+    public Task DownloadAsync(FileLocation location, long offset, long length, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return DownloadAsync(location, offset, length, (data, ct) => destination.WriteAsync(data, ct), cancellationToken);
+    }
+
+    /// <inheritdoc cref="DownloadAsync(FileLocation, long, long, Stream, CancellationToken)"/>
+    public Task DownloadAsync(FileLocation location, long offset, long length, PipeWriter destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return DownloadAsync(location, offset, length, async (data, ct) =>
+        {
+            var result = await destination.WriteAsync(data, ct);
+            if (result.IsCompleted)
+            {
+                throw new IOException("The destination of the download stopped accepting bytes.");
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Hands each verified piece of the range, in order, to <paramref name="sink"/> (the memory is valid only during the call).</summary>
+    public async Task DownloadAsync(FileLocation location, long offset, long length, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        var size = location.Version.Size;
+        if (offset < 0 || length < 0 || offset > size || length > size - offset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), $"Bytes [{offset}, {offset} + {length}) are not within the {size} bytes of {location.Path} v{location.Version.Number}.");
+        }
+        var chunks = location.Chunks;
+        long chunkStart = 0;
+        for (var i = 0; i < chunks.Count && length > 0; i++)
+        {
+            var chunkLength = chunks[i].Chunk.Length;
+            var chunkEnd = chunkStart + chunkLength;
+            if (offset < chunkEnd)
+            {
+                var within = offset - chunkStart;
+                var take = Math.Min(length, chunkLength - within);
+                var fresh = await ReadChunkAsync(location, i, within, take, sink, cancellationToken);
+                if (fresh is not null)
+                {
+                    // Later chunks use the replicas of the fresh look-up too: the old list failed for one chunk already.
+                    location = fresh;
+                    chunks = fresh.Chunks;
+                }
+                offset += take;
+                length -= take;
+            }
+            chunkStart = chunkEnd;
+        }
+    }
+
+    /// <summary>Reads one chunk's range; returns a fresh location if it had to look the replicas up again.</summary>
+    private async Task<FileLocation?> ReadChunkAsync(FileLocation location, int index, long offset, long length,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, CancellationToken cancellationToken)
+    {
+        long delivered = 0;
+        async ValueTask Counting(ReadOnlyMemory<byte> data, CancellationToken ct)
+        {
+            await sink(data, ct);
+            delivered += data.Length;
+        }
+
+        FileLocation? fresh = null;
+        for (var lookup = 0; ; lookup++)
+        {
+            var chunk = location.Chunks[index];
+            try
+            {
+                await _reader.ReadAsync(new ChunkId(chunk.Chunk.ChunkId), chunk.Chunk.ChunkVersion, offset + delivered, length - delivered,
+                    [.. chunk.Replicas.Select(r => r.Endpoint)], Counting, cancellationToken);
+                return fresh;
+            }
+            catch (ChunkServerException) when (lookup < _options.ReadLookups && !cancellationToken.IsCancellationRequested)
+            {
+                // Every listed replica failed: the master may know of others by now (re-replication, a server back).
+                fresh = await _metadata.LookupAsync(location.Path, location.Version.Number, cancellationToken);
+                if (fresh.Chunks.Count != location.Chunks.Count || fresh.Chunks[index].Chunk != chunk.Chunk)
+                {
+                    throw new ChunkServerException(ChunkErrorCode.Conflict,
+                        $"{location.Path} v{location.Version.Number} lists different chunks than when the read started.");
+                }
+                location = fresh;
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Dfs.Client.Files;
+
+/// <summary>How <see cref="FileUploader"/> and <see cref="FileDownloader"/> cut and retry. Every field has a documented default.</summary>
+public sealed record FileTransferOptions
+{
+    /// <summary>Bytes per chunk (the cluster's <c>chunkSizeBytes</c>). Default 64 MiB.</summary>
+    public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>New allocations a chunk may take when its pipeline fails before any of its bytes were read. Default 3.</summary>
+    public int ChunkAttempts { get; init; } = 3;
+
+    /// <summary>Fresh replica look-ups a download makes for a chunk after every listed replica failed. Default 2.</summary>
+    public int ReadLookups { get; init; } = 2;
+
+    /// <summary>How long a probe of a failed pipeline's servers may take. Default 2 s.</summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The clock that stamps versions. Default the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,171 @@
+using Dfs.Client.Chunks;
+using Dfs.Client.Chunks.Protocol;
+using Dfs.Client.ChunkServers;
+using Dfs.Client.Metadata;
+
+namespace Dfs.Client.Files;
+
+/// <summary>
+/// Writes a file: reads its content once, cuts it into chunks, streams each through a write pipeline the master
+/// allocated, and commits the new version in one metadata transaction.
+/// </summary>
+/// <remarks>
+/// Memory per upload is bounded by the write window of <see cref="ChunkWriteClient"/>, never a whole chunk. A replica
+/// that dies mid-chunk is left out and the survivors go on under a version the master bumps; a pipeline that fails
+/// before any byte of its chunk was read is replaced by a new allocation that excludes its dead servers. Anything that
+/// stops the upload before the commit (the source failing or ending short, cancellation, too few replicas) commits
+/// nothing: the chunks written are orphans that garbage collection reclaims. Thread-safe; uploads are independent.
+/// </remarks>
+public sealed class FileUploader
+{
+    private readonly IMetadataService _metadata;
+    private readonly ChunkWriteClient _writer;
+    private readonly FileTransferOptions _options;
+
+    public FileUploader(IMetadataService metadata, ChunkWriteClient writer, FileTransferOptions? options = null)
+    {
+        _metadata = metadata;
+        _writer = writer;
+        _options = options ?? new FileTransferOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ChunkSizeBytes, 1, nameof(options));
+    }
+
+    /// <summary>Uploads <paramref name="content"/> (read once, to its end) as a new version of <paramref name="request"/>'s path.</summary>
+    /// <exception cref="MetadataException">The master refused an allocation or the commit (Conflict, Locked, NotADirectory …).</exception>
+    /// <exception cref="ChunkServerException">A chunk could not be written to enough replicas.</exception>
+    /// <exception cref="IncompleteContentException">The content ended short of (or ran past) its announced length.</exception>
+    public async Task<FileUploadResult> UploadAsync(FileUploadRequest request, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(content);
+        var reader = new ContentReader(content);
+        var chunks = new List<ChunkRef>();
+        var recoveries = 0;
+        Task<ChunkAllocation>? prefetched = null;
+        try
+        {
+            while (await reader.HasMoreAsync(cancellationToken))
+            {
+                if (chunks.Count >= NewVersion.MaxChunks)
+                {
+                    throw new MetadataException(MetadataErrorCode.InvalidArgument,
+                        $"A file holds at most {NewVersion.MaxChunks} chunks of {_options.ChunkSizeBytes} bytes.");
+                }
+                var allocation = await (prefetched ?? AllocateAsync(request.Path, null, cancellationToken));
+                prefetched = null;
+                var (chunk, chunkRecoveries) = await WriteChunkAsync(request.Path, allocation, reader,
+                    () => prefetched = AllocateAsync(request.Path, null, cancellationToken), cancellationToken);
+                chunks.Add(chunk);
+                recoveries += chunkRecoveries;
+            }
+        }
+        finally
+        {
+            if (prefetched is not null)
+            {
+                // An allocation the content turned out not to need: its chunk is never written, and nothing waits for it.
+                _ = prefetched.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+        if (request.ExpectedLength is { } expected && expected != reader.Length)
+        {
+            throw new IncompleteContentException(
+                $"The content held {reader.Length} bytes but announced {expected}; nothing was committed.");
+        }
+        var version = new NewVersion(reader.Length, reader.Checksum, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), request.ContentType, chunks);
+        version.Validate();
+        CommitResult commit;
+        try
+        {
+            commit = await _metadata.CommitAsync(request.Path, request.Expected, version, request.LockOwner, cancellationToken);
+        }
+        catch (MetadataException e) when (e.Code == MetadataErrorCode.NotFound && ParentOf(request.Path) is { } parent)
+        {
+            // Parent directories are made on demand: the common case (they exist) costs nothing extra.
+            await _metadata.MkdirAsync(parent, parents: true, cancellationToken);
+            commit = await _metadata.CommitAsync(request.Path, request.Expected, version, request.LockOwner, cancellationToken);
+        }
+        return new FileUploadResult(commit, version, recoveries);
+    }
+
+    /// <summary>A new chunk for <paramref name="path"/>; too few servers with space is <see cref="InsufficientStorageException"/>.</summary>
+    private async Task<ChunkAllocation> AllocateAsync(string path, IReadOnlyCollection<string>? exclude, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _metadata.AllocateChunkAsync(path, exclude, cancellationToken);
+        }
+        catch (MetadataException e) when (e.Code == MetadataErrorCode.InvalidArgument)
+        {
+            throw new InsufficientStorageException(e.Message, e);
+        }
+    }
+
+    private static string? ParentOf(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash > 0 ? path[..slash] : null;
+    }
+
+    /// <summary>Writes the next chunk of <paramref name="reader"/> through <paramref name="allocation"/>'s pipeline, retrying on a new allocation while none of its bytes was read.</summary>
+    private async Task<(ChunkRef Chunk, int Recoveries)> WriteChunkAsync(string path, ChunkAllocation allocation, ContentReader reader, Action prefetchNext,
+        CancellationToken cancellationToken)
+    {
+        var recoveries = 0;
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = allocation;
+            var slice = reader.NextChunk(_options.ChunkSizeBytes, prefetchNext);
+            try
+            {
+                var result = await _writer.WriteAsync(current.Id, current.Version, [.. current.Pipeline.Select(s => s.Endpoint)], slice,
+                    (version, survivors, ct) => BumpAsync(current, version, survivors, ct), cancellationToken);
+                if (slice.Consumed == 0)
+                {
+                    throw new InvalidOperationException("A chunk was written without reading any of the content.");
+                }
+                return (new ChunkRef(result.Chunk.Id.Value, result.Chunk.Length, result.Chunk.Checksum, result.Chunk.Version), recoveries + result.Recoveries);
+            }
+            catch (ChunkServerException) when (slice.Consumed == 0 && attempt < _options.ChunkAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                // No byte of this chunk left the content yet, so another pipeline can take the whole chunk.
+                recoveries++;
+                foreach (var dead in await UnreachableAsync(current, cancellationToken))
+                {
+                    excluded.Add(dead);
+                }
+                allocation = await AllocateAsync(path, excluded, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Asks the master for the version the survivors of <paramref name="allocation"/>'s pipeline resume under.</summary>
+    private async Task<long> BumpAsync(ChunkAllocation allocation, long currentVersion, IReadOnlyList<ChunkEndpoint> survivors, CancellationToken cancellationToken)
+    {
+        var addresses = survivors.Select(e => allocation.Pipeline.First(s => s.Endpoint == e)).ToArray();
+        var bumped = await _metadata.BumpChunkVersionAsync(allocation.Id, currentVersion, addresses, cancellationToken);
+        return bumped.Version;
+    }
+
+    /// <summary>The servers of a failed pipeline that do not answer a status request.</summary>
+    private async Task<IEnumerable<string>> UnreachableAsync(ChunkAllocation allocation, CancellationToken cancellationToken)
+    {
+        var probes = await Task.WhenAll(allocation.Pipeline.Select(async server =>
+        {
+            await using var client = new ChunkServerClient(server.Endpoint, _options.ProbeTimeout);
+            try
+            {
+                await client.GetStatusAsync(allocation.Id, cancellationToken);
+                return (server, Alive: true);
+            }
+            catch (ChunkServerException)
+            {
+                return (server, Alive: false);
+            }
+        }));
+        var dead = probes.Where(p => !p.Alive).Select(p => p.server.Id).ToArray();
+        // A pipeline that failed with every server answering is excluded whole: something about it failed the write.
+        return dead.Length > 0 ? dead : allocation.Pipeline.Select(s => s.Id);
+    }
+}
