@@ -132,6 +132,10 @@ public sealed partial class ChunkServerDirectory
         server.Chunks[reported.Id] = reported.Version;
         var chunk = Chunk(reported.Id);
         chunk.Holders[server.Id] = reported.Version;
+        if (chunk.Expected?.Remove(server.Id) == true && chunk.Expected.Count == 0)
+        {
+            chunk.Expected = null;
+        }
         chunk.Version = Math.Max(chunk.Version, reported.Version);
         if (_copies.Remove((reported.Id, server.Id), out var copy))
         {

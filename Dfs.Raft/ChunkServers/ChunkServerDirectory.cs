@@ -71,13 +71,35 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
                 return [];
             }
             var now = _time.GetTimestamp();
+            var expected = chunk.Expected?
+                .Where(e => e.Value.Version >= minimumVersion && e.Value.Until > now && !chunk.Holders.ContainsKey(e.Key))
+                .Select(e => e.Key) ?? [];
             return chunk.Holders
                 .Where(h => h.Value >= minimumVersion)
-                .Select(h => _servers[h.Key])
+                .Select(h => h.Key)
+                .Concat(expected)
+                .Where(_servers.ContainsKey)
+                .Select(id => _servers[id])
                 .Where(s => IsAlive(s, now))
                 .OrderBy(s => s.Load + s.PendingPlacements)
                 .Select(s => s.Address)
                 .ToArray();
+        }
+    }
+
+    public void ExpectReplicas(ulong chunkId, long version, IReadOnlyList<ChunkServerAddress> writers)
+    {
+        ArgumentNullException.ThrowIfNull(writers);
+        lock (_lock)
+        {
+            var chunk = Chunk(chunkId);
+            // A report arrives within a heartbeat or two; past a dead-timeout, only what servers report counts.
+            var until = _time.GetTimestamp() + (long)(_options.DeadAfter.TotalSeconds * _time.TimestampFrequency);
+            chunk.Expected ??= new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            foreach (var writer in writers)
+            {
+                chunk.Expected[writer.Id] = (version, until);
+            }
         }
     }
 

@@ -11,6 +11,12 @@ internal sealed class ChunkState(ulong id)
     /// <summary>Server id → the version it holds.</summary>
     public Dictionary<string, long> Holders { get; } = [];
 
+    /// <summary>
+    /// Writers of a version not yet reported by them, with the timestamp until which they are trusted without a report;
+    /// only reads use them (they never count toward the replication factor, nor as holders for deletion).
+    /// </summary>
+    public Dictionary<string, (long Version, long Until)>? Expected { get; set; }
+
     /// <summary>Servers not to copy this chunk onto until the given timestamp (a copy there timed out, or its replica was corrupt).</summary>
     public Dictionary<string, long>? Avoid { get; set; }
 

@@ -23,6 +23,13 @@ public interface IChunkServerDirectory
     /// <summary>Records that the chunk's current version is <paramref name="version"/> (a write or a pipeline rebuild): replicas reported below it are stale and get removed.</summary>
     void SetChunkVersion(ulong chunkId, long version);
 
+    /// <summary>
+    /// Records that <paramref name="writers"/> write <paramref name="chunkId"/> at <paramref name="version"/>. Once that write
+    /// is acknowledged and its version committed they hold it, so <see cref="Replicas"/> names them (while alive) before
+    /// their next heartbeat reports the chunk: a read right after a write finds its replicas.
+    /// </summary>
+    void ExpectReplicas(ulong chunkId, long version, IReadOnlyList<ChunkServerAddress> writers);
+
     /// <summary>Tells every server holding these chunks to delete them (in its next heartbeat replies), until none reports them.</summary>
     void Delete(IEnumerable<ulong> chunkIds);
 

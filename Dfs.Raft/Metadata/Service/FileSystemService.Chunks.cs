@@ -39,6 +39,7 @@ public sealed partial class FileSystemService
             throw new MetadataException(MetadataErrorCode.Conflict, $"Chunk id {id:x16} was taken concurrently; nothing was allocated.");
         }
         _directory.SetChunkVersion(id, 1);
+        _directory.ExpectReplicas(id, 1, allocation.Pipeline);
         return allocation;
     }
 
@@ -87,6 +88,7 @@ public sealed partial class FileSystemService
             if ((await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
             {
                 _directory.SetChunkVersion(chunk.Value, bumped.Version);
+                _directory.ExpectReplicas(chunk.Value, bumped.Version, bumped.Pipeline);
                 return bumped;
             }
         }

@@ -14,6 +14,10 @@ internal sealed class UnavailableChunkServerDirectory(int replicationFactor) : I
 
     public IReadOnlyList<ChunkServerAddress> Replicas(ulong chunkId, long minimumVersion) => [];
 
+    public void ExpectReplicas(ulong chunkId, long version, IReadOnlyList<ChunkServerAddress> writers)
+    {
+    }
+
     public void SetChunkVersion(ulong chunkId, long version)
     {
     }

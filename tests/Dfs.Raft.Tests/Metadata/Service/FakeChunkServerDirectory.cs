@@ -72,6 +72,10 @@ internal sealed class FakeChunkServerDirectory : IChunkServerDirectory
 
     public void SetChunkVersion(ulong chunkId, long version) => Versions[chunkId] = version;
 
+    public void ExpectReplicas(ulong chunkId, long version, IReadOnlyList<ChunkServerAddress> writers)
+    {
+    }
+
     public void Delete(IEnumerable<ulong> chunkIds)
     {
         foreach (var id in chunkIds)

@@ -1,0 +1,48 @@
+using Dfs.Client.ChunkServers;
+using static Dfs.Raft.Tests.ChunkServers.DirectoryFixture;
+
+namespace Dfs.Raft.Tests.ChunkServers;
+
+/// <summary>The writers of a chunk are where a read right after the write finds it, before their heartbeats report it.</summary>
+public sealed class ExpectedReplicaTests
+{
+    [Fact]
+    public void Replicas_RightAfterAWrite_NameItsLiveWritersAtThatVersion_BeforeAnyReport()
+    {
+        using var f = new DirectoryFixture();
+        foreach (var id in new[] { "c1", "c2", "c3", "c4" })
+        {
+            f.Full(id);
+        }
+
+        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+
+        Assert.Equal(["c1", "c2", "c3"], f.Directory.Replicas(7, 1).Select(r => r.Id).Order());
+        // A pipeline rebuilt at version 2 without c3: c3's version-1 copy is not what a reader of version 2 may use.
+        f.Directory.ExpectReplicas(7, 2, [Address("c1"), Address("c2")]);
+        Assert.Equal(["c1", "c2"], f.Directory.Replicas(7, 2).Select(r => r.Id).Order());
+    }
+
+    [Fact]
+    public void Replicas_OfExpectedWriters_DropDeadServers_AndExpireWithoutAReport()
+    {
+        using var f = new DirectoryFixture();
+        foreach (var id in new[] { "c1", "c2", "c3" })
+        {
+            f.Full(id);
+        }
+        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+
+        // c1 reports the chunk; c2 stays silent past the dead timeout; c3 keeps beating but never reports the chunk.
+        f.Time.Advance(TimeSpan.FromSeconds(3));
+        f.Beat("c1", added: [Chunk(7)]);
+        f.Beat("c3");
+        f.Time.Advance(TimeSpan.FromSeconds(3));
+        f.Beat("c1");
+        f.Beat("c3");
+
+        Assert.Equal(["c1"], f.Directory.Replicas(7, 1).Select(r => r.Id));
+    }
+
+    private static ChunkServerAddress Address(string id) => new(id, "127.0.0.1", Port(id));
+}
