@@ -48,6 +48,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => new FileDownloader(sp.GetRequiredService<IMetadataService>(), sp.GetRequiredService<ChunkReadClient>(), transfer));
         // Anything that still speaks HTTP to other services takes its client from the factory.
         services.AddHttpClient();
+        services.AddSingleton<ClusterReadiness>();
         services.AddNodeMetrics();
         services.AddSingleton<GatewayMetrics>();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = GatewayProblemDetails.Customize);

@@ -1,4 +1,5 @@
 using Dfs.Common.Configuration;
+using Dfs.Gateway.Cluster;
 using Dfs.Gateway.Launcher;
 
 namespace Dfs.Gateway;
@@ -28,17 +29,33 @@ internal static class Program
         builder.AddDfsGateway(config, new DfsGatewayOptions { Launch = !arguments.NoLaunch, ConfigPath = arguments.ConfigPath });
         await using var app = builder.Build();
         app.MapDfsGateway();
-        app.Lifetime.ApplicationStarted.Register(() =>
-            Console.WriteLine($"Dfs gateway ready: Swagger UI at http://{config.Gateway.Host}:{config.Gateway.Port}/swagger"));
         try
         {
-            await app.RunAsync();
+            await app.StartAsync();
         }
         catch (LocalClusterStartException e)
         {
             Console.Error.WriteLine($"The local cluster did not start: {e.Message}");
             return 1;
         }
+        var gateway = $"http://{config.Gateway.Host}:{config.Gateway.Port}";
+        Console.WriteLine($"Dfs gateway listening on {gateway}; waiting for a leader, every chunk server and a first write");
+        try
+        {
+            var view = await app.Services.GetRequiredService<ClusterReadiness>().WaitAsync(app.Lifetime.ApplicationStopping);
+            // The line scripts and tests wait for: printed only once /health answers 200 and a file could be written.
+            Console.WriteLine($"Dfs gateway ready on {gateway}: leader {view.Leader}, {view.ChunkServers.Count} chunk servers, replication {view.ReplicationFactor}");
+            Console.WriteLine($"  Swagger UI   {gateway}/swagger");
+            Console.WriteLine($"  cluster      curl {gateway}/api/cluster");
+            Console.WriteLine($"  upload       curl -T FILE {gateway}/api/files/path/to/FILE");
+            Console.WriteLine($"  command line dotnet run --project Dfs.Cli -- --gateway {gateway} ls -l /");
+            Console.WriteLine("  Ctrl-C stops the gateway" + (arguments.NoLaunch ? "." : " and every node it started."));
+        }
+        catch (OperationCanceledException) when (app.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Stopped before the cluster was ready.
+        }
+        await app.WaitForShutdownAsync();
         return 0;
     }
 }
