@@ -1,5 +1,5 @@
-using Dfs.Client.ChunkServers;
 using Dfs.Client.Chunks;
+using Dfs.Client.ChunkServers;
 
 namespace Dfs.Client.Metadata;
 

@@ -44,6 +44,8 @@ public sealed partial class ChunkServerDirectory
                 {
                     OrderStaleDeletes(chunk, now);
                 }
+                // Writers whose reports have not arrived yet are replicas in all but name: a chunk just written is not under-replicated.
+                counted += ExpectedWriters(chunk, now);
                 if (counted < _options.ReplicationFactor)
                 {
                     under++;
@@ -178,4 +180,19 @@ public sealed partial class ChunkServerDirectory
         chunk.Avoid is { } avoid && avoid.TryGetValue(serverId, out var until) && now < until;
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    // Live, non-draining writers of the chunk's current version that have not reported it yet (see ExpectReplicas).
+    private int ExpectedWriters(ChunkState chunk, long now)
+    {
+        var count = 0;
+        foreach (var (writer, (version, until)) in chunk.Expected ?? [])
+        {
+            if (until > now && version >= chunk.Version && !chunk.Holders.ContainsKey(writer) &&
+                _servers.TryGetValue(writer, out var server) && IsAlive(server, now) && !server.Draining)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
 }

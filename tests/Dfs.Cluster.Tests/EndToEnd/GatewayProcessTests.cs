@@ -72,6 +72,135 @@ public sealed class GatewayProcessTests
         Assert.Equal(data, await get.Content.ReadAsByteArrayAsync());
     }
 
+    [Fact]
+    public async Task DeletedFile_ItsChunkFilesLeaveEveryChunkServersDisk()
+    {
+        await using var cluster = await DfsProcessCluster.StartAsync(nameof(DeletedFile_ItsChunkFilesLeaveEveryChunkServersDisk),
+            new DfsProcessClusterOptions { ChunkServers = 4 });
+        using var http = new HttpClient { BaseAddress = cluster.GatewayAddress, Timeout = Timeout };
+        var data = RandomBytes(2 * (int)cluster.Config.ChunkSizeBytes + 1, seed: 3);
+        using (var put = await http.PutAsync(new Uri("/api/files/gone/soon.bin", UriKind.Relative), Binary(data)))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        var ids = await ChunkIdsAsync(http, "gone/soon.bin");
+        Assert.Equal(3, ids.Count);
+        await Eventually.WaitUntilAsync(() => ChunkFiles(cluster, ids).Count == 9, TimeSpan.FromSeconds(10),
+            () => string.Join(", ", ChunkFiles(cluster, ids)), "three replicas of each chunk on disk", TimeSpan.FromMilliseconds(100));
+
+        using (var delete = await http.DeleteAsync(new Uri("/api/files/gone/soon.bin", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        }
+
+        // Collected after the garbage grace (5 s), told to the chunk servers in heartbeat replies.
+        await Eventually.WaitUntilAsync(() => ChunkFiles(cluster, ids).Count == 0, TimeSpan.FromSeconds(30),
+            () => string.Join(", ", ChunkFiles(cluster, ids)), "no chunk file of the deleted file left", TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task CorruptReplica_OnDisk_IsNeverServed_AndTheChunkIsBackAtThreeGoodReplicas()
+    {
+        await using var cluster = await DfsProcessCluster.StartAsync(nameof(CorruptReplica_OnDisk_IsNeverServed_AndTheChunkIsBackAtThreeGoodReplicas),
+            new DfsProcessClusterOptions { ChunkServers = 4 });
+        using var http = new HttpClient { BaseAddress = cluster.GatewayAddress, Timeout = Timeout };
+        var data = RandomBytes((int)cluster.Config.ChunkSizeBytes / 2, seed: 9);
+        using (var put = await http.PutAsync(new Uri("/api/files/rot.bin", UriKind.Relative), Binary(data)))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        var id = Assert.Single(await ChunkIdsAsync(http, "rot.bin"));
+        // The replica a reader tries first is the one made bad.
+        var first = (await ReplicaHoldersAsync(http, "rot.bin"))[0][0];
+        string dataFile = "";
+        await Eventually.WaitUntilAsync(() => (dataFile = ChunkFiles(cluster, [id]).FirstOrDefault(f => f.Contains($"{Path.DirectorySeparatorChar}{first}{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && f.EndsWith(".data", StringComparison.Ordinal)) ?? "") != "",
+            TimeSpan.FromSeconds(10), () => string.Join(", ", ChunkFiles(cluster, [id])), $"{first}'s data file of chunk {id}", TimeSpan.FromMilliseconds(100));
+        await using (var file = new FileStream(dataFile, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = 1000;
+            var b = file.ReadByte();
+            file.Position = 1000;
+            file.WriteByte((byte)(b ^ 0x40));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var get = await http.GetAsync(new Uri("/api/files/rot.bin", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            var body = await get.Content.ReadAsByteArrayAsync();
+            Assert.True(data.AsSpan().SequenceEqual(body), "a read served corrupt bytes");
+        }
+        // The corrupt replica was quarantined and reported; the leader copies a good one to take its place.
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            var replicas = (await ReplicaHoldersAsync(http, "rot.bin"))[0];
+            return replicas.Count == 3 && ChunkFiles(cluster, [id]).Count(f => f.EndsWith(".data", StringComparison.Ordinal)) == 3;
+        }, TimeSpan.FromSeconds(30), () => string.Join(", ", ChunkFiles(cluster, [id])), "three good replicas again", TimeSpan.FromMilliseconds(200));
+        using var after = await http.GetAsync(new Uri("/api/files/rot.bin", UriKind.Relative));
+        Assert.Equal(data, await after.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Leader_Killed_TheNewLeaderLocatesAndPlacesChunksAtOnce_WithoutWaitingForReports()
+    {
+        // Heartbeats every 5 s: a leader that had to wait for reports would take seconds to find any replica.
+        await using var cluster = await DfsProcessCluster.StartAsync(nameof(Leader_Killed_TheNewLeaderLocatesAndPlacesChunksAtOnce_WithoutWaitingForReports),
+            new DfsProcessClusterOptions { ChunkServers = 4, ChunkServerHeartbeatMs = 5000, ChunkServerDeadMs = 20000 });
+        using var http = new HttpClient { BaseAddress = cluster.GatewayAddress, Timeout = Timeout };
+        var data = RandomBytes((int)cluster.Config.ChunkSizeBytes + 5, seed: 11);
+        using (var put = await http.PutAsync(new Uri("/api/files/before.bin", UriKind.Relative), Binary(data)))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        // Every master hears every chunk server once more after the upload ended: each of those heartbeats reports the
+        // file's replicas (they were on disk before the commit), so the followers know them too.
+        var uploaded = System.Diagnostics.Stopwatch.StartNew();
+        using var masters = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            foreach (var master in cluster.Config.Masters)
+            {
+                using var view = JsonDocument.Parse(await masters.GetStringAsync(new Uri($"http://{master.Host}:{master.ApiPort}/chunkservers")));
+                var margin = uploaded.ElapsedMilliseconds - 500;
+                if (view.RootElement.GetProperty("servers").EnumerateArray().Any(c => c.GetProperty("lastHeardMs").GetInt64() is var heard && (heard < 0 || heard > margin)))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, TimeSpan.FromSeconds(20), () => "", "a heartbeat from every chunk server on every master since the upload", TimeSpan.FromMilliseconds(200));
+        var leader = await cluster.WaitForLeaderAsync(Timeout);
+
+        await cluster.KillAsync(leader);
+        await cluster.WaitForLeaderAsync(Timeout);
+        var elected = System.Diagnostics.Stopwatch.StartNew();
+        using (var get = await http.GetAsync(new Uri("/api/files/before.bin", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            Assert.Equal(data, await get.Content.ReadAsByteArrayAsync());
+        }
+        using (var put = await http.PutAsync(new Uri("/api/files/after.bin", UriKind.Relative), Binary(data)))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        Assert.True(elected.Elapsed < TimeSpan.FromSeconds(4), $"read and write after the election took {elected.ElapsedMilliseconds} ms");
+    }
+
+    private static async Task<List<string>> ChunkIdsAsync(HttpClient http, string path)
+    {
+        using var meta = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/meta/{path}", UriKind.Relative)));
+        return meta.RootElement.GetProperty("chunks").EnumerateArray().Select(c => c.GetProperty("id").GetString()!).ToList();
+    }
+
+    /// <summary>Every chunk file (data and checksums) of <paramref name="ids"/> in the chunk servers' chunk folders.</summary>
+    private static List<string> ChunkFiles(DfsProcessCluster cluster, IReadOnlyCollection<string> ids) =>
+        cluster.ChunkServerIds
+            .Select(c => Path.Combine(cluster.DataDirectory(c), "chunks"))
+            .Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateFiles)
+            .Where(f => ids.Any(id => Path.GetFileName(f).StartsWith(id + ".", StringComparison.Ordinal)))
+            .ToList();
+
     private static async Task<List<List<string>>> ReplicaHoldersAsync(HttpClient http, string path)
     {
         using var meta = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/meta/{path}", UriKind.Relative)));

@@ -44,5 +44,25 @@ public sealed class ExpectedReplicaTests
         Assert.Equal(["c1"], f.Directory.Replicas(7, 1).Select(r => r.Id));
     }
 
+    [Fact]
+    public void ChunkJustWritten_WhoseWritersHaveNotAllReported_IsNotCopied()
+    {
+        using var f = new DirectoryFixture();
+        foreach (var id in new[] { "c1", "c2", "c3", "c4" })
+        {
+            f.Full(id);
+        }
+        f.Settle("c1", "c2", "c3", "c4");
+        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+
+        // Only c1's report has arrived: the other two writers hold the chunk all the same.
+        f.Beat("c1", added: [Chunk(7)]);
+        f.Directory.RunDuties();
+        var orders = f.BeatAll("c1", "c2", "c3", "c4").SelectMany(r => r.Value.Replicate).ToList();
+
+        Assert.Empty(orders);
+        Assert.Equal(0, f.Directory.View().UnderReplicatedChunks);
+    }
+
     private static ChunkServerAddress Address(string id) => new(id, "127.0.0.1", Port(id));
 }

@@ -71,6 +71,8 @@ public sealed class DfsProcessCluster : IAsyncDisposable
             }).ToArray(),
             Gateway = new GatewayConfig { Port = ports[^1] },
         };
+        // Relative data folders resolve against the config file's folder, as the processes that load it see them.
+        config = config with { BaseDirectory = _directory.Path };
         Config = options.Configure?.Invoke(config) ?? config;
         _configPath = _directory.Combine("config.json");
         Config.Save(_configPath);
