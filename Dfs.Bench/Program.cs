@@ -5,7 +5,7 @@ namespace Dfs.Bench;
 
 /// <summary>
 /// Runs a whole-cluster load generator or a named measurement when the first argument names one
-/// (<c>kv-compare</c>, <c>kv-memory</c>, <c>chunk-pipeline</c>), otherwise the BenchmarkDotNet suites (pick with --filter).
+/// (<c>kv-compare</c>, <c>kv-memory</c>, <c>chunk-pipeline</c>, <c>metadata</c>), otherwise the BenchmarkDotNet suites (pick with --filter).
 /// </summary>
 public static class BenchProgram
 {
@@ -15,6 +15,8 @@ public static class BenchProgram
         {
             case "kv-compare":
                 return await KvCompareCommand.RunAsync(args[1..]);
+            case "metadata":
+                return await MetadataBenchCommand.RunAsync(args[1..]);
             case "kv-memory":
                 return KvMemoryFootprint.Run(args[1..]);
             case "chunk-pipeline":

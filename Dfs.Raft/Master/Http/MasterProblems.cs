@@ -24,6 +24,8 @@ public static class MasterProblems
         MasterErrorCode.OutcomeUnknown => (StatusCodes.Status503ServiceUnavailable, "Outcome unknown"),
         MasterErrorCode.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Busy"),
         MasterErrorCode.Internal => (StatusCodes.Status500InternalServerError, "Internal error"),
+        // The master's own HTTP API serves no file-system route; the gateway maps each metadata rule to its own status.
+        MasterErrorCode.Metadata => (StatusCodes.Status400BadRequest, "Refused by a metadata rule"),
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, "Not a master error code."),
     };
 

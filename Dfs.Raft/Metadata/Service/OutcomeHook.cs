@@ -12,9 +12,6 @@ internal sealed class OutcomeHook(ClientRequest request, long nowMs, Func<object
 {
     private readonly byte[] _key = ServiceKeys.OutcomeKey(request.ClientId, request.Sequence);
 
-    /// <summary>The encoded answer the last <see cref="Extend"/> recorded.</summary>
-    public byte[]? Encoded { get; private set; }
-
     public override void BeforePlan(IKvView view)
     {
         if (view.Get(_key) is { } recorded)
@@ -27,12 +24,10 @@ internal sealed class OutcomeHook(ClientRequest request, long nowMs, Func<object
     public override void Extend(TxnBuilder txn, object? answer)
     {
         inner?.Extend(txn, answer);
-        Encoded = encode(answer);
         var writer = new MetadataWriter();
         writer.VarLong(nowMs);
-        var head = writer.ToArray();
         txn.Missing(_key);
-        txn.Put(_key, (byte[])[.. head, .. Encoded]);
+        txn.Put(_key, (byte[])[.. writer.ToArray(), .. encode(answer)]);
         if (request.LowestUnanswered > 1)
         {
             txn.DeleteRange(ServiceKeys.OutcomeKey(request.ClientId, 0), ServiceKeys.OutcomeKey(request.ClientId, Math.Min(request.LowestUnanswered, request.Sequence)));

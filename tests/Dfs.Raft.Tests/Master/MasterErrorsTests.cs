@@ -57,6 +57,7 @@ public sealed class MasterErrorsTests
             [MasterErrorCode.OutcomeUnknown] = StatusCodes.Status503ServiceUnavailable,
             [MasterErrorCode.Unavailable] = StatusCodes.Status503ServiceUnavailable,
             [MasterErrorCode.Internal] = StatusCodes.Status500InternalServerError,
+            [MasterErrorCode.Metadata] = StatusCodes.Status400BadRequest,
         };
 
         foreach (var code in Enum.GetValues<MasterErrorCode>())
