@@ -29,6 +29,9 @@ public static class Problems
         IncompleteContentException e => (Make(StatusCodes.Status400BadRequest, "invalid-argument", "Incomplete body", e.Message), NoHeaders),
         BadHttpRequestException e => (Make(e.StatusCode, "invalid-argument", "Bad request", e.Message), NoHeaders),
         TimeoutException e => (Make(StatusCodes.Status503ServiceUnavailable, "unavailable", "Timed out", e.Message), RetryAfter),
+        OperationCanceledException => (Make(StatusCodes.Status503ServiceUnavailable, "unavailable", "Timed out",
+            "A master or chunk server did not answer in time; retry shortly."), RetryAfter),
+        IOException e => (Make(StatusCodes.Status503ServiceUnavailable, "unavailable", "Unavailable", e.Message), RetryAfter),
         _ => null,
     };
 

@@ -47,6 +47,21 @@ public sealed class FileRoutesTests(FileGatewayFixture fixture) : IClassFixture<
         Assert.Equal((size + Chunk - 1) / Chunk, location.Chunks.Count);
     }
 
+    [Fact]
+    public async Task Paths_EncodedPerSegmentOrWhole_NameTheSameFile()
+    {
+        var dir = UniqueDir();
+        var content = Content(321);
+
+        // Swagger UI encodes the whole path parameter, '/' included; the command line encodes each segment.
+        using var put = await fixture.Http.PutAsync(Url($"/api/files/{dir[1..]}%2Fsub%2Fa%20b%C3%A9.txt"), new ByteArrayContent(content));
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal($"{dir}/sub/a bé.txt", (await put.JsonAsync()).GetProperty("path").GetString());
+        Assert.Equal($"/api/files{dir}/sub/a%20b%C3%A9.txt", put.Headers.Location?.OriginalString);
+        Assert.Equal(content, await fixture.Http.GetByteArrayAsync(Url($"/api/files{dir}/sub/a%20b%C3%A9.txt")));
+    }
+
     [Theory]
     [InlineData("bytes=0-9", 0, 10)]
     [InlineData("bytes=65530-65545", 65530, 16)]

@@ -146,7 +146,7 @@ public sealed class NamespaceRoutesTests(FileGatewayFixture fixture) : IClassFix
     }
 
     [Fact]
-    public async Task Drain_AndUndrain_ReachTheMasters()
+    public async Task Drain_AndUndrain_ReachTheMasters_AndWithEveryServerDrainedAnUploadIs507()
     {
         using var drain = await fixture.Http.PostAsync(Url("/api/cluster/chunkservers/c3/drain"), null);
         Assert.Equal(HttpStatusCode.Accepted, drain.StatusCode);
@@ -154,6 +154,22 @@ public sealed class NamespaceRoutesTests(FileGatewayFixture fixture) : IClassFix
         Assert.True(servers.Servers.Single(s => s.Id == "c3").Draining);
         using var undrain = await fixture.Http.DeleteAsync(Url("/api/cluster/chunkservers/c3/drain"));
         Assert.Equal(HttpStatusCode.NoContent, undrain.StatusCode);
+
+        foreach (var id in new[] { "c1", "c2", "c3" })
+        {
+            (await fixture.Http.PostAsync(Url($"/api/cluster/chunkservers/{id}/drain"), null)).Dispose();
+        }
+        var changes = fixture.Metadata.Changes;
+        using var full = await fixture.Http.PutFileAsync(UniqueDir() + "/nowhere", Content(10));
+        await full.AssertProblemAsync(HttpStatusCode.InsufficientStorage, "insufficient-storage");
+        Assert.Equal(changes, fixture.Metadata.Changes);
+        foreach (var id in new[] { "c1", "c2", "c3" })
+        {
+            (await fixture.Http.DeleteAsync(Url($"/api/cluster/chunkservers/{id}/drain"))).Dispose();
+        }
+        using var written = await fixture.Http.PutFileAsync(UniqueDir() + "/somewhere", Content(10));
+        Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+
         using var unknown = await fixture.Http.PostAsync(Url("/api/cluster/chunkservers/c9/drain"), null);
         await unknown.AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
     }

@@ -31,6 +31,25 @@ public sealed class StreamingTests(FileGatewayFixture fixture) : IClassFixture<F
         Assert.Equal(41, (await fixture.Metadata.LookupAsync(path)).Chunks.Count);
     }
 
+    [Fact]
+    public async Task Upload_LargerThanKestrelsDefaultBodyLimit_IsAccepted()
+    {
+        var path = UniqueDir() + "/beyond-limit.bin";
+        // Kestrel refuses bodies over 30,000,000 bytes unless the route lifts the limit.
+        var content = Content(30_000_000 + 5);
+        // A gateway of its own with 8 MiB chunks over the same chunk servers, so the body is a few chunks rather than hundreds.
+        await using var gateway = await GatewayApp.StartAsync(fixture.Cluster.Config with { ChunkSizeBytes = 8 << 20 }, _ => fixture.Metadata);
+        using var request = new HttpRequestMessage(HttpMethod.Put, Url("/api/files" + path)) { Content = new ByteArrayContent(content) };
+
+        using var put = await gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(content.Length, (await put.JsonAsync()).GetProperty("size").GetInt64());
+        Assert.Equal(4, (await fixture.Metadata.LookupAsync(path)).Chunks.Count);
+        using var head = await gateway.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, Url("/api/files" + path)));
+        Assert.Equal(ETagOf(content), head.Headers.ETag?.ToString());
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
