@@ -106,8 +106,16 @@ internal sealed partial class FakeGateway
             {
                 return Results.Ok(new
                 {
-                    path = p, kind = "directory", size = 0, version = 0, modified = Time(node.Modified), contentType = (string?)null, etag = (string?)null,
-                    chunks = Array.Empty<object>(), versions = Array.Empty<object>(), @lock,
+                    path = p,
+                    kind = "directory",
+                    size = 0,
+                    version = 0,
+                    modified = Time(node.Modified),
+                    contentType = (string?)null,
+                    etag = (string?)null,
+                    chunks = Array.Empty<object>(),
+                    versions = Array.Empty<object>(),
+                    @lock,
                 });
             }
             var wanted = VersionOf(request);
