@@ -17,7 +17,7 @@ internal static class LsCommand
         runner.SetHandler(command, async (context, parse, cancellationToken) =>
         {
             var target = RemotePath.Normalize(parse.GetValue(path)!);
-            var meta = await context.Gateway.GetMetadataAsync(target, cancellationToken: cancellationToken);
+            var meta = await Lookup.GetAsync(context.Gateway, target, cancellationToken);
             var isRecursive = parse.GetValue(recursive);
             var entries = new List<DirectoryEntry>();
             if (!meta.IsDirectory)

@@ -21,7 +21,7 @@ internal static class MkdirCommand
             {
                 if (!withParents)
                 {
-                    var parent = await context.Gateway.TryGetMetadataAsync(RemotePath.ParentOf(path), cancellationToken);
+                    var parent = await Lookup.FindAsync(context.Gateway, RemotePath.ParentOf(path), cancellationToken);
                     if (parent is null)
                     {
                         throw new CliException(ExitCodes.NotFound, $"cannot create {path}: {RemotePath.ParentOf(path)} does not exist (use -p)");

@@ -22,7 +22,7 @@ internal static class MvCommand
             var given = parse.GetValue(paths)!;
             var sources = given[..^1].Select(RemotePath.Normalize).ToArray();
             var destination = RemotePath.Normalize(given[^1]);
-            var target = await context.Gateway.TryGetMetadataAsync(destination, cancellationToken);
+            var target = await Lookup.FindAsync(context.Gateway, destination, cancellationToken);
             var into = target?.IsDirectory == true || RemotePath.NamesDirectory(given[^1]) || sources.Length > 1;
             if (into && target is { IsDirectory: false })
             {

@@ -20,7 +20,7 @@ internal sealed record DownloadPlan(IReadOnlyList<DownloadJob> Files, IReadOnlyL
         var found = new List<Gateway.Contracts.FileMetadata>();
         foreach (var source in sources)
         {
-            found.Add(await gateway.GetMetadataAsync(source, cancellationToken: cancellationToken));
+            found.Add(await Lookup.GetAsync(gateway, source, cancellationToken));
         }
         if (singleFileOnly && (found.Count > 1 || found[0].IsDirectory))
         {

@@ -35,7 +35,7 @@ internal sealed record UploadPlan(IReadOnlyList<UploadJob> Files, IReadOnlyList<
             }
         }
 
-        var target = await gateway.TryGetMetadataAsync(destination, cancellationToken);
+        var target = await Lookup.FindAsync(gateway, destination, cancellationToken);
         var into = target?.IsDirectory == true || Gateway.RemotePath.NamesDirectory(destinationInput) || sources.Count > 1;
         if (target is { IsDirectory: false } && (into || sources.Any(Directory.Exists)))
         {

@@ -37,6 +37,17 @@ public sealed class NamespaceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ls_WithoutAPath_ListsTheRoot()
+    {
+        await PutAsync("/top.txt", "t");
+        await _cli.RunOkAsync("mkdir", "/dir");
+
+        var result = await _cli.RunOkAsync("ls");
+
+        Assert.Equal(["dir/", "top.txt"], Lines(result.Out));
+    }
+
+    [Fact]
     public async Task LsLong_ShowsKindSizeVersionAndTime()
     {
         await PutAsync("/d/a.txt", "a");

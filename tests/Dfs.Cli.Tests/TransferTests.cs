@@ -70,6 +70,22 @@ public sealed class TransferTests
     }
 
     [Fact]
+    public async Task PutDirectory_OntoAPathThatDoesNotExist_BecomesThatPath()
+    {
+        await using var gateway = await FakeGateway.StartAsync();
+        using var dir = TestDirectory.Create("cli");
+        var cli = new CliRunner(gateway.Url);
+        var tree = dir.CreateSubdirectory("tree");
+        await File.WriteAllTextAsync(Path.Combine(tree, "f.txt"), "f");
+
+        await cli.RunOkAsync("put", tree, "/renamed");
+        await cli.RunOkAsync("get", "/renamed", dir.Combine("back"));
+
+        Assert.Equal("f", Bytes.Utf8(gateway.Files.Find("/renamed/f.txt")!.Latest.Data));
+        Assert.Equal("f", await File.ReadAllTextAsync(Path.Combine(dir.Combine("back"), "f.txt")));
+    }
+
+    [Fact]
     public async Task PutSeveralFiles_IntoAnExistingDirectory_KeepsTheirNames()
     {
         await using var gateway = await FakeGateway.StartAsync();
