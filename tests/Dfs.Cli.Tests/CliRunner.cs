@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Dfs.Cli.Tests;
 
@@ -37,6 +38,36 @@ internal sealed class CliRunner(string gatewayUrl)
         var exit = await DfsCli.RunAsync([.. args, "--gateway", gatewayUrl], console);
         return new CliResult(exit, output.ToString(), error.ToString(), stdout.ToArray());
     }
+
+    /// <summary>The bytes of the file at <paramref name="path"/> as <c>dfs cat</c> reads them, or null when it does not exist.</summary>
+    public async Task<byte[]?> ReadAsync(string path)
+    {
+        var result = await RunAsync("cat", path);
+        if (result.ExitCode == ExitCodes.NotFound)
+        {
+            return null;
+        }
+        Assert.True(result.ExitCode == ExitCodes.Ok, $"dfs cat {path}: {result}");
+        return result.StandardOutputBytes;
+    }
+
+    public async Task<string?> ReadTextAsync(string path) => await ReadAsync(path) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+
+    /// <summary><c>dfs stat --json</c> of <paramref name="path"/>, or null when nothing is there.</summary>
+    public async Task<JsonElement?> StatAsync(string path)
+    {
+        var result = await RunAsync("stat", "--json", path);
+        if (result.ExitCode == ExitCodes.NotFound)
+        {
+            return null;
+        }
+        Assert.True(result.ExitCode == ExitCodes.Ok, $"dfs stat {path}: {result}");
+        using var json = JsonDocument.Parse(result.Out);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary><c>file</c>, <c>directory</c>, or null when nothing is at <paramref name="path"/>.</summary>
+    public async Task<string?> KindAsync(string path) => (await StatAsync(path))?.GetProperty("kind").GetString();
 
     /// <summary>Runs and asserts exit 0, showing the output when it is not.</summary>
     public async Task<CliResult> RunOkAsync(params string[] args)

@@ -21,12 +21,12 @@ public sealed class LockAndClusterTests
         var refused = await cli.RunAsync("put", dir.Combine("f"), "/locked.txt");
         Assert.Equal(ExitCodes.Locked, refused.ExitCode);
         Assert.Contains("locked by alice", refused.Error, StringComparison.Ordinal);
-        Assert.Null(gateway.Files.Find("/locked.txt"));
+        Assert.Null(await cli.KindAsync("/locked.txt"));
 
         await cli.RunOkAsync("put", "--token", token, dir.Combine("f"), "/locked.txt");
         await cli.RunOkAsync("unlock", "/locked.txt", "--token", token);
         await cli.RunOkAsync("put", dir.Combine("f"), "/locked.txt");
-        Assert.Equal(2, gateway.Files.Find("/locked.txt")!.Latest.Number);
+        Assert.Equal(2, (await cli.StatAsync("/locked.txt"))!.Value.GetProperty("version").GetInt64());
     }
 
     [Fact]
@@ -54,10 +54,12 @@ public sealed class LockAndClusterTests
         var token = (await cli.RunOkAsync("lock", "/w", "--owner", "alice")).Out.Trim();
 
         var waiting = cli.RunAsync("lock", "/w", "--owner", "bob", "--wait", "30", "--json");
+        using var client = new Dfs.Cli.Gateway.GatewayClient(new Uri(gateway.Url));
+        var queue = string.Empty;
         await Eventually.WaitUntilAsync(
-            () => gateway.Files.LockOf("/w").Queue.Contains("bob"),
+            async () => (queue = string.Join(",", (await client.GetLockAsync("/w")).Queue ?? [])).Contains("bob", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10),
-            () => string.Join(",", gateway.Files.LockOf("/w").Queue));
+            () => $"queue [{queue}]");
         Assert.False(waiting.IsCompleted);
         await cli.RunOkAsync("unlock", "/w", "--token", token);
 
