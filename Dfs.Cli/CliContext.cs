@@ -48,10 +48,14 @@ internal sealed class CliContext : IDisposable
     /// <summary>Stderr for progress bars (used only when <see cref="ShowProgress"/>).</summary>
     public IAnsiConsole ErrorTerminal => _errorTerminal ??= CreateConsole(Console.Error, terminal: true, interactive: true);
 
-    public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, Indented));
+    /// <summary>A table for <see cref="Terminal"/>: rounded borders on a terminal, plain aligned columns (awk-friendly) otherwise.</summary>
+    public Table NewTable(params string[] columns)
+    {
+        var table = new Table().AddColumns(columns.Select(Markup.Escape).ToArray());
+        return Console.OutIsTerminal && !IsSet("CI") ? table.Border(TableBorder.Rounded) : table.Border(TableBorder.None);
+    }
 
-    /// <summary>A message on stderr (not an error by itself).</summary>
-    public void Note(string message) => Console.Error.WriteLine(message);
+    public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, Indented));
 
     /// <summary>Reports an error on stderr: a sentence, or a JSON object in JSON mode.</summary>
     public void ReportError(string message, int exitCode, string? what = null)
@@ -82,8 +86,8 @@ internal sealed class CliContext : IDisposable
         });
         if (!terminal)
         {
+            // A pipe has no width: wide enough that rows are not wrapped.
             console.Profile.Width = 200;
-            console.Profile.Capabilities.Unicode = false;
         }
         return console;
     }

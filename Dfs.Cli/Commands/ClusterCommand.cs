@@ -19,7 +19,7 @@ internal static class ClusterCommand
                 return ExitCodes.Ok;
             }
             await context.Out.WriteLineAsync($"leader: {view.Leader ?? "none"}");
-            var masters = new Table().AddColumns("master", "address", "role", "term", "commit index", "healthy", "pid");
+            var masters = context.NewTable("master", "address", "role", "term", "commit index", "healthy", "pid");
             foreach (var m in view.Masters ?? [])
             {
                 masters.AddRow(
@@ -27,7 +27,7 @@ internal static class ClusterCommand
                     m.Healthy ? "yes" : "[red]no[/]", m.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-");
             }
             context.Terminal.Write(masters);
-            var servers = new Table().AddColumns("chunk server", "address", "alive", "draining", "capacity", "used", "free", "chunks", "load", "pid");
+            var servers = context.NewTable("chunk server", "address", "alive", "draining", "capacity", "used", "free", "chunks", "load", "pid");
             foreach (var c in view.ChunkServers ?? [])
             {
                 servers.AddRow(

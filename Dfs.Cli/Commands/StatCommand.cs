@@ -45,7 +45,7 @@ internal static class StatCommand
 
             if (meta.Chunks is { Count: > 0 } chunks)
             {
-                var table = new Table().AddColumns("#", "chunk", "length", "checksum", "chunk version", "replicas");
+                var table = context.NewTable("#", "chunk", "length", "checksum", "chunk version", "replicas");
                 for (var i = 0; i < chunks.Count; i++)
                 {
                     var chunk = chunks[i];

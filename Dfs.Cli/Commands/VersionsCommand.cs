@@ -25,7 +25,7 @@ internal static class VersionsCommand
                 context.WriteJson(versions);
                 return ExitCodes.Ok;
             }
-            var table = new Table().AddColumns("version", "size", "etag", "modified (UTC)", "content type");
+            var table = context.NewTable("version", "size", "etag", "modified (UTC)", "content type");
             foreach (var v in versions)
             {
                 table.AddRow(

@@ -71,6 +71,9 @@ public sealed class NamespaceTests : IAsyncLifetime
         var result = await _cli.RunOkAsync("ls", "-R", "/r");
 
         Assert.Equal(["/r/a/", "/r/a/b/", "/r/a/b/c.txt", "/r/a/x.txt", "/r/z.txt"], Lines(result.Out));
+        var bundled = Lines((await _cli.RunOkAsync("ls", "-lR", "/r")).Out);
+        Assert.Equal(5, bundled.Length);
+        Assert.EndsWith("  /r/a/b/c.txt", bundled[2], StringComparison.Ordinal);
     }
 
     [Fact]
