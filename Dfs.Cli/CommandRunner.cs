@@ -36,6 +36,12 @@ internal sealed class CommandRunner(GlobalOptions globals, CliConsole console)
                 context.ReportError(e.Message, exit);
                 return exit;
             }
+            catch (Exception e)
+            {
+                // A bug, not a usage error: exit 6 so scripts do not take it for their own mistake (1).
+                context.ReportError($"unexpected {e.GetType().Name}: {e.Message}", ExitCodes.ServerError);
+                return ExitCodes.ServerError;
+            }
         });
     }
 }

@@ -21,7 +21,7 @@ public static class ExitCodes
     /// <summary>The gateway is unreachable, has no leader, or the connection broke (503, refused, reset).</summary>
     public const int Unavailable = 5;
 
-    /// <summary>Any other error the server reported (500, 507, …).</summary>
+    /// <summary>Any other error the server reported (500, 507, …), or one nobody expected.</summary>
     public const int ServerError = 6;
 
     /// <summary>A local file could not be read or written.</summary>
@@ -40,7 +40,7 @@ public static class ExitCodes
           3  conflict: exists, not empty, is/is not a directory, lock not held, precondition failed (409, 412)
           4  locked (423)
           5  unavailable: no leader, connection refused, network error (503)
-          6  other server error (500, 507, ...)
+          6  other error (server error 500, 507, ...; or an unexpected one)
           7  local I/O error
         """;
 }
