@@ -13,5 +13,6 @@ internal static class ProductAssemblies
         typeof(Dfs.Raft.Consensus.RaftNode).Assembly,
         typeof(Dfs.ChunkServer.Storage.FileChunkStore).Assembly,
         typeof(Dfs.Gateway.Launcher.LocalCluster).Assembly,
+        typeof(Dfs.Cli.DfsCli).Assembly,
     ];
 }

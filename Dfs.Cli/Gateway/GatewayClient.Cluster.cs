@@ -1,0 +1,44 @@
+using System.Net;
+using Dfs.Cli.Gateway.Contracts;
+
+namespace Dfs.Cli.Gateway;
+
+public sealed partial class GatewayClient
+{
+    /// <summary><c>GET /api/cluster</c>: masters, chunk servers and replication state.</summary>
+    public async Task<ClusterView> GetClusterAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/cluster");
+        return await ReadJsonAsync<ClusterView>(request, cancellationToken);
+    }
+
+    /// <summary><c>POST /api/cluster/chunkservers/{id}/drain</c>: moves the server's chunks away and places no new ones on it.</summary>
+    public async Task DrainChunkServerAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/cluster/chunkservers/{Uri.EscapeDataString(id)}/drain");
+        using var response = await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary><c>DELETE /api/cluster/chunkservers/{id}/drain</c>: undoes a drain.</summary>
+    public async Task UndrainChunkServerAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/cluster/chunkservers/{Uri.EscapeDataString(id)}/drain");
+        using var response = await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary><c>GET /health</c>: the report whether the answer is 200 (ok) or 503 (unavailable).</summary>
+    public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "health");
+        using var response = await SendAsync(request, cancellationToken, acceptStatus: status => status == HttpStatusCode.ServiceUnavailable);
+        try
+        {
+            return await ReadJsonAsync<HealthReport>(response, cancellationToken);
+        }
+        catch (GatewayProblemException) when (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+        {
+            // A 503 from something in front of the gateway (or a problem body) still means: unavailable.
+            return new HealthReport("unavailable", null);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Dfs.Cli;
+
+return await DfsCli.RunAsync(args, CliConsole.System());
