@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Dfs.Client.Kv;
 using Dfs.Client.Master;
+using Dfs.Common.Configuration;
 using Dfs.Testing;
 using Dfs.Testing.Linearizability;
 using Dfs.Testing.Processes;
@@ -15,10 +16,12 @@ public sealed class MasterFaultTests
     private static readonly string[] HotKeys = ["reg/a", "reg/b", "reg/c"];
     private static readonly MasterClientOptions ClientOptions = new() { CallTimeout = TimeSpan.FromSeconds(4), AttemptTimeout = TimeSpan.FromSeconds(1) };
 
-    [Fact]
-    public async Task Masters_WithLeaderThenFollowerKilledUnderLoad_StayLinearizable_AndKeepEveryAcknowledgedWrite()
+    [Theory]
+    [InlineData(ConsensusBackends.Dfs)]
+    [InlineData(ConsensusBackends.DotNext)]
+    public async Task Masters_WithLeaderThenFollowerKilledUnderLoad_StayLinearizable_AndKeepEveryAcknowledgedWrite(string consensus)
     {
-        await using var cluster = new MasterProcessCluster("kv-faults");
+        await using var cluster = new MasterProcessCluster("kv-faults", consensus);
         await cluster.StartAsync();
         await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
 
@@ -70,10 +73,12 @@ public sealed class MasterFaultTests
         }
     }
 
-    [Fact]
-    public async Task Leader_OnSigterm_HandsLeadershipOver_AndExitsCleanly()
+    [Theory]
+    [InlineData(ConsensusBackends.Dfs)]
+    [InlineData(ConsensusBackends.DotNext)]
+    public async Task Leader_OnSigterm_HandsLeadershipOver_AndExitsCleanly(string consensus)
     {
-        await using var cluster = new MasterProcessCluster("kv-sigterm");
+        await using var cluster = new MasterProcessCluster("kv-sigterm", consensus);
         await cluster.StartAsync();
         var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
         await using (var client = MasterClient.FromConfig(cluster.Config, ClientOptions))
