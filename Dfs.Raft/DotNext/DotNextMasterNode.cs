@@ -1,7 +1,4 @@
 using System.Net;
-using DotNext.Net.Cluster.Consensus.Raft;
-using DotNext.Net.Cluster.Consensus.Raft.Membership;
-using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Dfs.Client.Kv;
 using Dfs.Client.Master.Protocol;
 using Dfs.Common.Configuration;
@@ -9,6 +6,9 @@ using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.Membership;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Microsoft.Extensions.Logging;
 using DfsNotLeaderException = Dfs.Raft.Consensus.Hosting.NotLeaderException;
 using DotNextNotLeaderException = DotNext.Net.Cluster.Consensus.Raft.NotLeaderException;
