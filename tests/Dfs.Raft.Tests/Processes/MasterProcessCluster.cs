@@ -18,7 +18,8 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
 
     /// <param name="consensus">The masters' consensus backend, as config.json names it (<see cref="ConsensusBackends"/>).</param>
-    public MasterProcessCluster(string name, string consensus = ConsensusBackends.Dfs)
+    /// <param name="configure">Adjusts the config before it is saved (a small snapshot threshold, say).</param>
+    public MasterProcessCluster(string name, string consensus = ConsensusBackends.Dfs, Func<ClusterConfig, ClusterConfig>? configure = null)
     {
         _directory = TestDirectory.Create($"{name}-{consensus}");
         var ports = FreePorts.Get(9);
@@ -36,6 +37,7 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
             Consensus = consensus,
             Gateway = new GatewayConfig { Port = 0 },
         };
+        Config = configure?.Invoke(Config) ?? Config;
         _configPath = _directory.Combine("config.json");
         Config.Save(_configPath);
     }
@@ -97,7 +99,8 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
         return leader!;
     }
 
-    private async Task<JsonElement?> StatusAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Master <paramref name="id"/>'s <c>/raft/status</c>, or null if it does not answer.</summary>
+    public async Task<JsonElement?> StatusAsync(string id, CancellationToken cancellationToken)
     {
         var master = Config.Master(id);
         try
