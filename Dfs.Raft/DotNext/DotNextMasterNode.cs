@@ -95,6 +95,8 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
         _ids = endpoints.ToDictionary(e => (EndPoint)e.Value, e => e.Key);
 
         await _stateMachine.RestoreAsync(cancellationToken);
+        // DotNext's WAL flushes the log before a commit returns, so the leader has an entry on disk before it answers the
+        // proposer; a follower acknowledges AppendEntries before its own flush, and no option changes that.
         _log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(_directory, "wal") }, _stateMachine);
         await _log.InitializeAsync(cancellationToken);
 
