@@ -69,9 +69,14 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
             var leading = cluster is not null && !cluster.LeadershipToken.IsCancellationRequested;
             var role = cluster is null ? "Follower" : leading ? "Leader" : cluster.Standby ? "Standby" : "Follower";
             return new MasterStatus(_self.Id, role, Term, LeaderId, log?.LastCommittedEntryIndex ?? 0, _stateMachine.AppliedIndex,
-                log?.LastEntryIndex ?? 0, _stateMachine.SnapshotIndex, _config.Masters.Select(m => m.Id).ToArray(), Environment.ProcessId);
+                log?.LastEntryIndex ?? 0, _stateMachine.SnapshotIndex, Members(cluster), Environment.ProcessId);
         }
     }
+
+    // The group as DotNext knows it (it changes with AddMemberAsync and RemoveMemberAsync), by master id.
+    private string[] Members(RaftCluster? cluster) => cluster is null
+        ? _config.Masters.Select(m => m.Id).ToArray()
+        : cluster.Members.Select(m => IdOf(m.EndPoint)!).Order(StringComparer.Ordinal).ToArray();
 
     // The log keeps the term and vote; DotNext exposes them through the persistent-state interface only.
     private long Term => _log is IPersistentState state ? state.Term : 0;
@@ -215,6 +220,45 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
                 $"Client {session} has more than {new Dfs.Raft.Consensus.Sessions.SessionOptions().MaxResponsesPerClient} commands unacknowledged; acknowledge answered ones first."),
             _ => throw new InvalidDataException($"The command was refused: {result.Reason}"),
         };
+    }
+
+    /// <summary>
+    /// Adds master <paramref name="id"/>, whose DotNext transport listens on <paramref name="endPoint"/>, to the group through
+    /// DotNext's one-at-a-time membership change: the leader first brings it up to date, then commits the new configuration.
+    /// </summary>
+    /// <returns>False if the new member did not catch up or the configuration was not committed.</returns>
+    /// <exception cref="DfsNotLeaderException">This master is not the leader.</exception>
+    public async Task<bool> AddMemberAsync(string id, IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var cluster = LeaderOrThrow();
+        _ids = new Dictionary<EndPoint, string>(_ids) { [endPoint] = id };
+        try
+        {
+            return await cluster.AddMemberAsync(endPoint, cancellationToken);
+        }
+        catch (DotNextNotLeaderException)
+        {
+            throw new DfsNotLeaderException(_self.Id, LeaderId);
+        }
+    }
+
+    /// <summary>Removes master <paramref name="id"/> from the group through DotNext's one-at-a-time membership change.</summary>
+    /// <returns>False if the configuration without it was not committed.</returns>
+    /// <exception cref="DfsNotLeaderException">This master is not the leader.</exception>
+    /// <exception cref="ArgumentException">No member of that id is known.</exception>
+    public async Task<bool> RemoveMemberAsync(string id, CancellationToken cancellationToken)
+    {
+        var cluster = LeaderOrThrow();
+        var endPoint = _ids.FirstOrDefault(e => e.Value == id).Key ?? throw new ArgumentException($"No member '{id}' is known.", nameof(id));
+        try
+        {
+            return await cluster.RemoveMemberAsync(endPoint, cancellationToken);
+        }
+        catch (DotNextNotLeaderException)
+        {
+            throw new DfsNotLeaderException(_self.Id, LeaderId);
+        }
     }
 
     /// <summary>
