@@ -6,7 +6,7 @@ using Dfs.Common.Processes;
 
 namespace Dfs.Bench.Load;
 
-/// <summary>Three Dfs master processes on loopback, from a config written into a scratch folder.</summary>
+/// <summary>Three Dfs master processes on loopback, from a config written into a scratch folder, on either consensus backend.</summary>
 public sealed class DfsKvCluster : IKvCluster
 {
     private readonly string _folder;
@@ -15,9 +15,11 @@ public sealed class DfsKvCluster : IKvCluster
     private readonly Process?[] _processes;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
-    public DfsKvCluster(string folder, int raftPortBase = 17001, int apiPortBase = 17101)
+    /// <param name="consensus">The masters' consensus backend (<see cref="ConsensusBackends"/>); it names the system in the results.</param>
+    public DfsKvCluster(string folder, string consensus = ConsensusBackends.Dfs, int raftPortBase = 17001, int apiPortBase = 17101)
     {
         _folder = folder;
+        Name = consensus;
         Directory.CreateDirectory(folder);
         _config = new ClusterConfig
         {
@@ -33,6 +35,7 @@ public sealed class DfsKvCluster : IKvCluster
                 ApiPort = apiPortBase + i - 1,
             }).ToArray(),
             Gateway = new GatewayConfig { Port = apiPortBase + 100 },
+            Consensus = consensus,
         };
         _configPath = Path.Combine(folder, "config.json");
         _config.Save(_configPath);
@@ -40,7 +43,7 @@ public sealed class DfsKvCluster : IKvCluster
         Endpoints = _config.Masters.Select(m => new Endpoint(m.Host, m.ApiPort)).ToArray();
     }
 
-    public string Name => "dfs";
+    public string Name { get; }
 
     public IReadOnlyList<Endpoint> Endpoints { get; }
 

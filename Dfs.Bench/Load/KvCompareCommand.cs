@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dfs.Common.Configuration;
 
 namespace Dfs.Bench.Load;
 
@@ -31,9 +32,11 @@ public static class KvCompareCommand
                 IKvCluster cluster = system switch
                 {
                     "dfs" => new DfsKvCluster(Path.Combine(scratch, "dfs")),
+                    // The same masters on DotNext's Raft; its peers talk on raftPort + 1000.
+                    "dotnext" => new DfsKvCluster(Path.Combine(scratch, "dotnext"), ConsensusBackends.DotNext, raftPortBase: 17201, apiPortBase: 17301),
                     "etcd" => new EtcdKvCluster(options.EtcdScript ?? throw new InvalidOperationException(
                         "Cannot find peers/etcd-cluster.sh; pass --etcd-script PATH."), Path.Combine(scratch, "etcd")),
-                    _ => throw new ArgumentException($"Unknown system '{system}'; use dfs or etcd."),
+                    _ => throw new ArgumentException($"Unknown system '{system}'; use dfs, dotnext or etcd."),
                 };
                 clusters.Add(cluster);
                 Console.WriteLine($"== {system}: starting");
@@ -102,16 +105,22 @@ public static class KvCompareCommand
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# kv-compare: {options.ValueSize}-byte values, {options.Duration.TotalSeconds:F0} s per phase, HTTP/1.1 keep-alive, to each leader");
         text.AppendLine();
-        text.AppendLine("| phase | conns | dfs ops/s | dfs p50 ms | dfs p99 ms | etcd ops/s | etcd p50 ms | etcd p99 ms | dfs/etcd | client CPU (dfs, etcd) |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        // One column group per system in the order run, and each system's throughput as a ratio to etcd's, measured in the same run.
+        var systems = results.Select(r => r.System).Distinct().ToList();
+        var compared = systems.Where(s => s != "etcd" && systems.Contains("etcd")).ToList();
+        text.AppendLine("| phase | conns | " + string.Join(" | ", systems.Select(s => $"{s} ops/s | {s} p50 ms | {s} p99 ms"))
+            + string.Concat(compared.Select(s => $" | {s}/etcd")) + " | client CPU (" + string.Join(", ", systems) + ") |");
+        text.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", 3 * systems.Count + compared.Count + 1)));
         foreach (var group in results.GroupBy(r => (r.Phase, r.Connections)))
         {
-            var dfs = group.FirstOrDefault(r => r.System == "dfs").Summary;
-            var etcd = group.FirstOrDefault(r => r.System == "etcd").Summary;
+            LatencySummary? Of(string system) => group.FirstOrDefault(r => r.System == system).Summary;
             string Cell(LatencySummary? s, Func<LatencySummary, double> f, string format) => s is null ? "-" : f(s).ToString(format, CultureInfo.InvariantCulture);
-            var ratio = dfs is not null && etcd is not null ? (dfs.OpsPerSecond / etcd.OpsPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {group.Key.Phase} | {group.Key.Connections} | {Cell(dfs, s => s.OpsPerSecond, "F0")} | {Cell(dfs, s => s.P50Ms, "F2")} | {Cell(dfs, s => s.P99Ms, "F2")} | {Cell(etcd, s => s.OpsPerSecond, "F0")} | {Cell(etcd, s => s.P50Ms, "F2")} | {Cell(etcd, s => s.P99Ms, "F2")} | {ratio} | {Cell(dfs, s => s.ClientCpuPercent, "F0")}%, {Cell(etcd, s => s.ClientCpuPercent, "F0")}% |");
+            string Ratio(string system) => Of(system) is { } a && Of("etcd") is { } e ? (a.OpsPerSecond / e.OpsPerSecond).ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
+            text.AppendLine(
+                FormattableString.Invariant($"| {group.Key.Phase} | {group.Key.Connections} | ")
+                + string.Join(" | ", systems.Select(s => $"{Cell(Of(s), x => x.OpsPerSecond, "F0")} | {Cell(Of(s), x => x.P50Ms, "F2")} | {Cell(Of(s), x => x.P99Ms, "F2")}"))
+                + string.Concat(compared.Select(s => $" | {Ratio(s)}"))
+                + " | " + string.Join(", ", systems.Select(s => Cell(Of(s), x => x.ClientCpuPercent, "F0") + "%")) + " |");
         }
         if (failovers.Count > 0)
         {
@@ -137,7 +146,7 @@ public static class KvCompareCommand
     {
         public static Options Parse(string[] args)
         {
-            string[] systems = ["etcd", "dfs"];
+            string[] systems = ["etcd", "dfs", "dotnext"];
             int[] connections = [1, 16, 64];
             var seconds = 20;
             var valueSize = 256;
@@ -155,7 +164,7 @@ public static class KvCompareCommand
                     case "--value-size": valueSize = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--failover-rounds": rounds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "--etcd-script": script = Path.GetFullPath(Next()); break;
-                    default: throw new ArgumentException($"Unknown option {args[i]}. Options: --systems dfs,etcd --connections 1,16,64 --seconds 20 --value-size 256 --failover-rounds 5 --etcd-script PATH");
+                    default: throw new ArgumentException($"Unknown option {args[i]}. Options: --systems etcd,dfs,dotnext --connections 1,16,64 --seconds 20 --value-size 256 --failover-rounds 5 --etcd-script PATH");
                 }
             }
             return new Options(systems, connections, TimeSpan.FromSeconds(seconds), valueSize, rounds, script);

@@ -26,7 +26,7 @@ public static class MetadataBenchCommand
         var scratch = Path.Combine(Path.GetTempPath(), $"dfs-metadata-bench-{Environment.ProcessId}");
         try
         {
-            await using (var cluster = new DfsKvCluster(scratch, 17301, 17401))
+            await using (var cluster = new DfsKvCluster(scratch, raftPortBase: 17301, apiPortBase: 17401))
             {
                 using var start = new CancellationTokenSource(TimeSpan.FromMinutes(2));
                 await cluster.StartAsync(start.Token);

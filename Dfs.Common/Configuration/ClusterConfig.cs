@@ -43,6 +43,12 @@ public sealed record ClusterConfig
     /// </summary>
     public long? SnapshotThreshold { get; init; }
 
+    /// <summary>
+    /// The masters' consensus backend: <c>dfs</c> (this repository's Raft engine, the default) or <c>dotnext</c>
+    /// (DotNext's <c>RaftCluster</c>, which talks to its peers on each master's <see cref="MasterNodeConfig.ConsensusPort"/>).
+    /// </summary>
+    public string Consensus { get; init; } = ConsensusBackends.Dfs;
+
     /// <summary>Tuning of the chunk servers; every field has a default.</summary>
     public ChunkServerTuning ChunkServerTuning { get; init; } = new();
 
@@ -121,7 +127,9 @@ public sealed record ClusterConfig
             .Require(ElectionTimeoutMs is null or > 0, $"electionTimeoutMs must be positive (is {ElectionTimeoutMs}).")
             .Require(HeartbeatIntervalMs is null or > 0, $"heartbeatIntervalMs must be positive (is {HeartbeatIntervalMs}).")
             .Require(SnapshotThreshold is null or > 0, $"snapshotThreshold must be positive (is {SnapshotThreshold}).")
-            .Require(!string.IsNullOrWhiteSpace(DataDir), "dataDir must not be empty.");
+            .Require(!string.IsNullOrWhiteSpace(DataDir), "dataDir must not be empty.")
+            .Require(ConsensusBackends.IsKnown(Consensus),
+                $"consensus must be \"{ConsensusBackends.Dfs}\" or \"{ConsensusBackends.DotNext}\" (is \"{Consensus}\").");
         ChunkServerTuning.Validate(check);
         var ids = Masters.Select(m => m.Id).Concat(ChunkServers.Select(c => c.Id)).ToList();
         foreach (var dup in ids.GroupBy(i => i).Where(g => g.Count() > 1))
@@ -133,6 +141,9 @@ public sealed record ClusterConfig
             check.Require(false, $"node id '{id}' must be non-empty ASCII letters, digits, '-' or '_'.");
         }
         var endpoints = Masters.SelectMany(m => new[] { (Owner: m.Id, m.Host, Port: m.RaftPort), (Owner: m.Id, m.Host, Port: m.ApiPort) })
+            .Concat(Consensus == ConsensusBackends.DotNext
+                ? Masters.Where(m => m.RaftPort != 0).Select(m => (Owner: m.Id, m.Host, Port: m.ConsensusPortOrDefault))
+                : [])
             .Concat(ChunkServers.Select(c => (Owner: c.Id, c.Host, c.Port)))
             .Append((Owner: "gateway", Gateway.Host, Gateway.Port))
             .Where(e => e.Port != 0)
@@ -157,6 +168,16 @@ public sealed record MasterNodeConfig
     public string Host { get; init; } = "127.0.0.1";
     public int RaftPort { get; init; }
     public int ApiPort { get; init; }
+
+    /// <summary>
+    /// With <c>"consensus": "dotnext"</c>: the port DotNext's Raft transport listens on for the other masters (the
+    /// internal client protocol stays on <see cref="RaftPort"/>). Absent: <see cref="RaftPort"/> + 1000.
+    /// </summary>
+    public int? ConsensusPort { get; init; }
+
+    /// <summary>The port DotNext's Raft transport uses: <see cref="ConsensusPort"/>, or <see cref="RaftPort"/> + 1000.</summary>
+    [JsonIgnore]
+    public int ConsensusPortOrDefault => ConsensusPort ?? RaftPort + 1000;
 }
 
 /// <summary>One chunk server. <see cref="CapacityBytes"/> 0 means the free space of its disk.</summary>

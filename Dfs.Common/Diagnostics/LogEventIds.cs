@@ -12,6 +12,7 @@ public static class LogEventIds
     [
         new("Dfs.Raft.Consensus.Hosting", 1000, 1049),
         new("Dfs.Raft.Consensus.Transport", 1050, 1099),
+        new("Dfs.Raft.DotNext", 1100, 1149),
         new("Dfs.Raft.Master", 1200, 1249),
         new("Dfs.Raft.ChunkServers", 1250, 1299),
         new("Dfs.Raft.Consensus.Storage", 1300, 1399),

@@ -1,6 +1,5 @@
 using Dfs.Hosting.Metrics;
 using Dfs.Raft.Consensus;
-using Dfs.Raft.Consensus.Hosting;
 using Prometheus;
 
 namespace Dfs.Raft.Master;
@@ -11,10 +10,11 @@ namespace Dfs.Raft.Master;
 /// </summary>
 public sealed class MasterMetrics
 {
-    public MasterMetrics(NodeMetrics metrics, RaftHost host)
+    public MasterMetrics(NodeMetrics metrics, IMasterKv kv, IMasterLeadership leadership)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(kv);
+        ArgumentNullException.ThrowIfNull(leadership);
         var factory = metrics.Factory;
         var term = factory.CreateGauge("dfs_raft_term", "The Raft term this master is in.");
         var commit = factory.CreateGauge("dfs_raft_commit_index", "The highest log index this master knows committed.");
@@ -24,16 +24,16 @@ public sealed class MasterMetrics
         var leader = factory.CreateGauge("dfs_raft_is_leader", "1 while this master leads, else 0.");
         var lagging = factory.CreateGauge("dfs_raft_lagging_followers", "Followers this leader sees too far behind to count on (0 on followers).");
         var leaderChanges = factory.CreateCounter("dfs_raft_leader_changes_total", "Times this master saw the leader change (a new leader or none).");
-        host.LeaderChanged += (_, _) => leaderChanges.Inc();
+        leadership.LeaderChanged += (_, _) => leaderChanges.Inc();
         metrics.BeforeScrape(() =>
         {
-            var s = host.Status;
+            var s = kv.Status;
             term.Set(s.Term);
             commit.Set(s.CommitIndex);
             applied.Set(s.AppliedIndex);
             lastLog.Set(s.LastLogIndex);
             snapshot.Set(s.SnapshotIndex);
-            leader.Set(s.Role == RaftRole.Leader ? 1 : 0);
+            leader.Set(s.Role == nameof(RaftRole.Leader) ? 1 : 0);
             lagging.Set(s.LaggingFollowers.Count);
         });
     }

@@ -11,8 +11,15 @@ namespace Dfs.Raft.Master;
 /// exactly-once session layer), reads through ReadIndex. The host, its log, snapshots and transport are
 /// composed by <see cref="MasterRaftServiceCollectionExtensions.AddMasterRaft"/>.
 /// </summary>
-public sealed class MasterNode(RaftHost host, KvStateMachine store, TimeProvider time) : IMasterKv
+public sealed class MasterNode(RaftHost host, KvStateMachine store, TimeProvider time) : IMasterKv, IMasterLeadership
 {
+    /// <inheritdoc />
+    public event EventHandler<LeaderChangedEventArgs>? LeaderChanged
+    {
+        add => host.LeaderChanged += value;
+        remove => host.LeaderChanged -= value;
+    }
+
     public MasterStatus Status
     {
         get

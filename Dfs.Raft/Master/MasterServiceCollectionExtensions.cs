@@ -4,6 +4,7 @@ using Dfs.Hosting.Metrics;
 using Dfs.Raft.ChunkServers;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
+using Dfs.Raft.DotNext;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master.Http;
 using Dfs.Raft.Master.Protocol;
@@ -22,6 +23,10 @@ public static class MasterServiceCollectionExtensions
     /// handler and, on Kestrel, the Raft port (peers and clients) and the HTTP API port. Map the routes with
     /// <see cref="MapDfsMaster"/>; after start, <see cref="MasterListeners"/> tells the bound ports.
     /// </summary>
+    /// <remarks>
+    /// <c>"consensus": "dotnext"</c> in the config puts the same store under DotNext's Raft instead of our engine
+    /// (see <see cref="DotNextServiceCollectionExtensions.AddDotNextMaster"/>); everything above <see cref="IMasterKv"/> is the same.
+    /// </remarks>
     /// <exception cref="ConfigurationException">The config has no master <paramref name="id"/>.</exception>
     public static WebApplicationBuilder AddDfsMaster(this WebApplicationBuilder builder, ClusterConfig config, string id, DfsMasterOptions? options = null)
     {
@@ -32,18 +37,26 @@ public static class MasterServiceCollectionExtensions
         var services = builder.Services;
         services.AddSingleton(options.Time ?? TimeProvider.System);
         services.AddSingleton<KvStateMachine>();
-        services.AddMasterRaft(config, self.Id,
-            sp => new SessionStateMachine(sp.GetRequiredService<KvStateMachine>()),
-            raft =>
-            {
-                // As etcd's default snapshot count: a snapshot rewrites the whole store, and its disk writes compete
-                // with the log's fsyncs, so it is taken rarely; the log in between costs a few tens of MB.
-                raft = raft with { SnapshotThreshold = 100_000 };
-                return options.ConfigureRaft?.Invoke(raft) ?? raft;
-            },
-            transport => transport with { SendFilter = options.RaftSendFilter });
-        services.AddSingleton<MasterNode>();
-        services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
+        if (config.Consensus == ConsensusBackends.DotNext)
+        {
+            services.AddDotNextMaster(config, self.Id);
+        }
+        else
+        {
+            services.AddMasterRaft(config, self.Id,
+                sp => new SessionStateMachine(sp.GetRequiredService<KvStateMachine>()),
+                raft =>
+                {
+                    // As etcd's default snapshot count: a snapshot rewrites the whole store, and its disk writes compete
+                    // with the log's fsyncs, so it is taken rarely; the log in between costs a few tens of MB.
+                    raft = raft with { SnapshotThreshold = 100_000 };
+                    return options.ConfigureRaft?.Invoke(raft) ?? raft;
+                },
+                transport => transport with { SendFilter = options.RaftSendFilter });
+            services.AddSingleton<MasterNode>();
+            services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
+            services.AddSingleton<IMasterLeadership>(sp => sp.GetRequiredService<MasterNode>());
+        }
         services.AddSingleton<MasterRequestHandler>();
         services.AddNodeMetrics();
         services.AddSingleton<MasterMetrics>();

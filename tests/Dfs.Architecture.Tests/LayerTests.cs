@@ -35,6 +35,17 @@ public sealed class LayerTests
             .Check(Dfs);
 
     [Fact]
+    public void DotNext_IsUsedOnlyByTheMastersSecondConsensusBackend() =>
+        Types().That().ResideInNamespaceMatching(@"^Dfs\.(?!Raft\.DotNext(\.|$)).*")
+            .Should().NotDependOnAny(Types().That().ResideInNamespaceMatching(@"^DotNext(\..*)?$"))
+            .Because("one seam (IMasterKv) separates the consensus backends; everything above it works on either")
+            .Check(WithDotNext.Value);
+
+    // DotNext's own assemblies are loaded too, so that a dependency on one of their types is seen.
+    private static readonly Lazy<ArchUnitNET.Domain.Architecture> WithDotNext = new(() => new ArchLoader()
+        .LoadAssemblies([.. Product, Assembly.Load("DotNext"), Assembly.Load("DotNext.IO"), Assembly.Load("DotNext.Net.Cluster")]).Build());
+
+    [Fact]
     public void CommonLibrary_DependsOnNoOtherDfsCode() =>
         Types().That().ResideInNamespaceMatching(@"^Dfs\.Common(\..*)?$")
             .Should().NotDependOnAny(Types().That().ResideInNamespaceMatching(@"^Dfs\.(?!Common(\.|$)).*"))

@@ -13,11 +13,15 @@ namespace Dfs.Raft.Master.Protocol;
 /// Serves a master's internal port: the first frame's type tells a Raft peer's connection from a
 /// client's and from a chunk server's heartbeats, and the connection is handed to the matching protocol for its whole life.
 /// </summary>
-public sealed partial class MasterConnectionHandler(IRaftInboundSink raftSink, MasterRequestHandler requests, IHostApplicationLifetime lifetime,
-    ILoggerFactory loggers, ILogger<MasterConnectionHandler> logger, ChunkServerDirectory chunkServers)
+/// <remarks>
+/// A master on DotNext's Raft (no <see cref="IRaftInboundSink"/> registered) serves clients only here; its peers talk to
+/// DotNext's own listener, so a Raft frame on this port is closed.
+/// </remarks>
+public sealed partial class MasterConnectionHandler(MasterRequestHandler requests, IHostApplicationLifetime lifetime,
+    ILoggerFactory loggers, ILogger<MasterConnectionHandler> logger, ChunkServerDirectory chunkServers, IRaftInboundSink? raftSink = null)
     : ConnectionHandler
 {
-    private readonly RaftConnectionHandler _raft = new(raftSink, lifetime, loggers.CreateLogger<RaftConnectionHandler>());
+    private readonly RaftConnectionHandler? _raft = raftSink is null ? null : new(raftSink, lifetime, loggers.CreateLogger<RaftConnectionHandler>());
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
@@ -33,7 +37,10 @@ public sealed partial class MasterConnectionHandler(IRaftInboundSink raftSink, M
         }
         if (!MasterProtocol.IsClientFrame(type.Value))
         {
-            await _raft.OnConnectedAsync(connection);
+            if (_raft is not null)
+            {
+                await _raft.OnConnectedAsync(connection);
+            }
             return;
         }
         var frames = new FrameConnection(connection.Transport);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Dfs.Client.Kv;
 using Dfs.Client.Master;
+using Dfs.Common.Configuration;
 using Dfs.Testing;
 using Dfs.Testing.Linearizability;
 using Dfs.Testing.Processes;
@@ -15,10 +16,12 @@ public sealed class MasterFaultTests
     private static readonly string[] HotKeys = ["reg/a", "reg/b", "reg/c"];
     private static readonly MasterClientOptions ClientOptions = new() { CallTimeout = TimeSpan.FromSeconds(4), AttemptTimeout = TimeSpan.FromSeconds(1) };
 
-    [Fact]
-    public async Task Masters_WithLeaderThenFollowerKilledUnderLoad_StayLinearizable_AndKeepEveryAcknowledgedWrite()
+    [Theory]
+    [InlineData(ConsensusBackends.Dfs)]
+    [InlineData(ConsensusBackends.DotNext)]
+    public async Task Masters_WithLeaderThenFollowerKilledUnderLoad_StayLinearizable_AndKeepEveryAcknowledgedWrite(string consensus)
     {
-        await using var cluster = new MasterProcessCluster("kv-faults");
+        await using var cluster = new MasterProcessCluster("kv-faults", consensus);
         await cluster.StartAsync();
         await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
 
@@ -70,10 +73,47 @@ public sealed class MasterFaultTests
         }
     }
 
-    [Fact]
-    public async Task Leader_OnSigterm_HandsLeadershipOver_AndExitsCleanly()
+    [Theory]
+    [InlineData(ConsensusBackends.Dfs)]
+    [InlineData(ConsensusBackends.DotNext)]
+    public async Task Masters_AllKilledAndRestarted_KeepEveryAcknowledgedWrite_FromSnapshotsAndLog(string consensus)
     {
-        await using var cluster = new MasterProcessCluster("kv-sigterm");
+        // A small threshold, so that the restart reads a snapshot and then the log after it.
+        await using var cluster = new MasterProcessCluster("kv-restart-all", consensus, c => c with { SnapshotThreshold = 16 });
+        await cluster.StartAsync();
+        await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
+        await using (var client = MasterClient.FromConfig(cluster.Config, ClientOptions))
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                Assert.True((await client.PutAsync(Encoding.UTF8.GetBytes($"k{i}"), Encoding.UTF8.GetBytes($"v{i}"))).IsOk);
+            }
+        }
+        foreach (var id in cluster.Ids.ToList())
+        {
+            await cluster.KillAsync(id);
+        }
+
+        await cluster.StartAsync();
+        var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
+
+        await using var reader = MasterClient.FromConfig(cluster.Config, ClientOptions);
+        for (var i = 0; i < 100; i++)
+        {
+            var item = await reader.GetAsync(Encoding.UTF8.GetBytes($"k{i}"));
+            Assert.True(item is not null && Encoding.UTF8.GetString(item.Value.Span) == $"v{i}",
+                $"k{i} reads back as {(item is null ? "absent" : Encoding.UTF8.GetString(item.Value.Span))} after the restart");
+        }
+        var status = await cluster.StatusAsync(leader, CancellationToken.None);
+        Assert.True(status?.GetProperty("snapshotIndex").GetInt64() > 0, $"leader {leader} reports no snapshot: {status}");
+    }
+
+    [Theory]
+    [InlineData(ConsensusBackends.Dfs)]
+    [InlineData(ConsensusBackends.DotNext)]
+    public async Task Leader_OnSigterm_HandsLeadershipOver_AndExitsCleanly(string consensus)
+    {
+        await using var cluster = new MasterProcessCluster("kv-sigterm", consensus);
         await cluster.StartAsync();
         var leader = await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30));
         await using (var client = MasterClient.FromConfig(cluster.Config, ClientOptions))

@@ -17,10 +17,12 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
     private readonly Dictionary<string, NodeProcess> _running = [];
     private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
 
-    public MasterProcessCluster(string name)
+    /// <param name="consensus">The masters' consensus backend, as config.json names it (<see cref="ConsensusBackends"/>).</param>
+    /// <param name="configure">Adjusts the config before it is saved (a small snapshot threshold, say).</param>
+    public MasterProcessCluster(string name, string consensus = ConsensusBackends.Dfs, Func<ClusterConfig, ClusterConfig>? configure = null)
     {
-        _directory = TestDirectory.Create(name);
-        var ports = FreePorts.Get(6);
+        _directory = TestDirectory.Create($"{name}-{consensus}");
+        var ports = FreePorts.Get(9);
         Config = new ClusterConfig
         {
             DataDir = "data",
@@ -28,11 +30,14 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
             {
                 Id = $"m{i + 1}",
                 Host = "127.0.0.1",
-                RaftPort = ports[2 * i],
-                ApiPort = ports[2 * i + 1],
+                RaftPort = ports[3 * i],
+                ApiPort = ports[3 * i + 1],
+                ConsensusPort = consensus == ConsensusBackends.DotNext ? ports[3 * i + 2] : null,
             }).ToArray(),
+            Consensus = consensus,
             Gateway = new GatewayConfig { Port = 0 },
         };
+        Config = configure?.Invoke(Config) ?? Config;
         _configPath = _directory.Combine("config.json");
         Config.Save(_configPath);
     }
@@ -94,7 +99,8 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
         return leader!;
     }
 
-    private async Task<JsonElement?> StatusAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Master <paramref name="id"/>'s <c>/raft/status</c>, or null if it does not answer.</summary>
+    public async Task<JsonElement?> StatusAsync(string id, CancellationToken cancellationToken)
     {
         var master = Config.Master(id);
         try
