@@ -19,7 +19,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         ChunkServerSettings settings;
-        ChunkServerHeartbeatOptions heartbeats;
+        ChunkServerHeartbeatOptions? heartbeats;
         string id;
         NodeArguments arguments;
         try
@@ -28,7 +28,8 @@ internal static class Program
             id = arguments.Id!;
             var config = ClusterConfig.Load(arguments.ConfigPath);
             settings = ChunkServerSettings.From(config, id, arguments.Host, arguments.Port);
-            heartbeats = ChunkServerHeartbeatOptions.From(config, id);
+            // A config without masters runs a standalone chunk server (benchmarks, pipeline tests): nobody to heartbeat to.
+            heartbeats = config.Masters.Count > 0 ? ChunkServerHeartbeatOptions.From(config, id) : null;
         }
         catch (Exception e) when (e is ConfigurationException or ArgumentException)
         {
@@ -39,7 +40,10 @@ internal static class Program
         await using var host = await ChunkServerHost.StartAsync(settings.Store, settings.Scrubber, settings.Server, ConfigureLogging,
             services =>
             {
-                services.AddChunkServerHeartbeats(heartbeats);
+                if (heartbeats is not null)
+                {
+                    services.AddChunkServerHeartbeats(heartbeats);
+                }
                 if (arguments.ParentPid is { } parent)
                 {
                     services.AddHostedService(sp => new ParentProcessWatch(parent, sp.GetRequiredService<IHostApplicationLifetime>(), TimeProvider.System));

@@ -121,8 +121,12 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
             var page = new ArraySegment<ReportedChunk>(report.Chunks, start, count);
             return (basics with
             {
-                FullReport = true, ReportPage = report.Page, LastPage = start + count >= report.Chunks.Length,
-                Added = page, Removed = [], Corrupt = corrupt,
+                FullReport = true,
+                ReportPage = report.Page,
+                LastPage = start + count >= report.Chunks.Length,
+                Added = page,
+                Removed = [],
+                Corrupt = corrupt,
             }, deltaUpTo, corruptUpTo);
         }
         return (basics with { Added = added!, Removed = removed!, Corrupt = corrupt }, deltaUpTo, corruptUpTo);

@@ -50,7 +50,10 @@ public sealed class HeartbeatCodecTests
     {
         var page = Request with
         {
-            FullReport = true, ReportPage = 3, LastPage = true, Removed = [],
+            FullReport = true,
+            ReportPage = 3,
+            LastPage = true,
+            Removed = [],
             Added = Enumerable.Range(0, HeartbeatProtocol.MaxChunksPerHeartbeat).Select(i => new ReportedChunk((ulong)i, i, i * 10L)).ToArray(),
         };
         var bytes = Encode(w => HeartbeatProtocol.Write(w, page));

@@ -308,7 +308,7 @@ public sealed class DfsTestCluster : IAsyncDisposable
     {
         var options = _options.ChunkServer with { Host = "127.0.0.1", Port = server.Port };
         // Every chunk server joins the masters as the process does, with the masters' current ports.
-        Action<IServiceCollection>? join = _options.ChunkServerHeartbeats
+        Action<IServiceCollection>? join = _options.ChunkServerHeartbeats && _masters.Count > 0
             ? services => services.AddChunkServerHeartbeats(ChunkServerHeartbeatOptions.From(Config, server.Id))
             : null;
         return server.OwnStore is { } store
