@@ -1,6 +1,7 @@
 using Dfs.ChunkServer.Storage;
 using Dfs.Client.Chunks;
 using Dfs.Client.Chunks.Protocol;
+using Dfs.Hosting.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -66,6 +67,9 @@ public sealed class ChunkServerHost : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var app = builder.Build();
+        // Created before start so its scrape callback is in place; served only on the metrics listener, if any.
+        app.Services.GetRequiredService<ChunkServerMetrics>();
+        app.MapNodeMetrics();
         try
         {
             await app.StartAsync(cancellationToken);

@@ -9,6 +9,11 @@ public sealed class ChunkServerListener(string host)
 {
     internal ListenOptions? Listen { get; set; }
 
+    internal ListenOptions? Metrics { get; set; }
+
+    /// <summary>Where <c>/metrics</c> is served (the actual port when 0 was asked for), or null without a metrics listener.</summary>
+    public Uri? MetricsAddress => Metrics?.EndPoint is IPEndPoint { Port: > 0 } bound ? new Uri($"http://{host}:{bound.Port}/metrics") : null;
+
     /// <summary>The bound endpoint, named by the configured host.</summary>
     /// <exception cref="InvalidOperationException">The host has not started.</exception>
     public ChunkEndpoint Endpoint => Listen?.EndPoint is IPEndPoint { Port: > 0 } bound

@@ -11,6 +11,9 @@ public sealed record ChunkServerOptions
     /// <summary>TCP port; 0 lets the OS choose (the bound port is then in <see cref="ChunkServerHost.Endpoint"/>). Default 0.</summary>
     public int Port { get; init; }
 
+    /// <summary>Port of the HTTP listener serving <c>/metrics</c> (0: the OS picks); null: none.</summary>
+    public int? MetricsPort { get; init; }
+
     /// <summary>How long a pipeline node waits for its downstream to acknowledge outstanding data before reporting it failed. Default 10 s.</summary>
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -3,6 +3,7 @@ using Dfs.ChunkServer.Storage;
 using Dfs.Client.Chunks;
 using Dfs.Client.Chunks.Protocol;
 using Dfs.Hosting;
+using Dfs.Hosting.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -62,6 +63,8 @@ public static class ChunkServerServiceCollectionExtensions
         services.AddSingleton(sp => new ChunkService(sp.GetRequiredService<IChunkStore>(), options, sp.GetRequiredService<ILogger<ChunkService>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ReplicaCopier>();
+        services.AddNodeMetrics();
+        services.AddSingleton<ChunkServerMetrics>();
         // Receive a whole data packet per system call rather than Kestrel's default 4 KiB.
         services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         var listener = new ChunkServerListener(options.Host);
@@ -80,6 +83,14 @@ public static class ChunkServerServiceCollectionExtensions
                 listener.Listen = l;
                 l.UseConnectionHandler<ChunkConnectionHandler>();
             });
+            if (options.MetricsPort is { } metricsPort)
+            {
+                kestrel.Listen(Resolve(options.Host), metricsPort, l =>
+                {
+                    listener.Metrics = l;
+                    l.Protocols = HttpProtocols.Http1;
+                });
+            }
         });
         return builder;
     }

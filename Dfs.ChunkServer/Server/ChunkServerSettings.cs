@@ -14,7 +14,7 @@ public sealed record ChunkServerSettings(ChunkServerOptions Server, FileChunkSto
         ArgumentNullException.ThrowIfNull(config);
         var node = config.ChunkServer(id);
         var tuning = config.ChunkServerTuning;
-        var server = new ChunkServerOptions { Host = host ?? node.Host, Port = port ?? node.Port };
+        var server = new ChunkServerOptions { Host = host ?? node.Host, Port = port ?? node.Port, MetricsPort = node.MetricsPort };
         server = server with
         {
             AckTimeout = tuning.PipelineAckTimeoutMs is { } ack ? TimeSpan.FromMilliseconds(ack) : server.AckTimeout,

@@ -145,6 +145,7 @@ public sealed record ClusterConfig
                 ? Masters.Where(m => m.RaftPort != 0).Select(m => (Owner: m.Id, m.Host, Port: m.ConsensusPortOrDefault))
                 : [])
             .Concat(ChunkServers.Select(c => (Owner: c.Id, c.Host, c.Port)))
+            .Concat(ChunkServers.Where(c => c.MetricsPort is not null).Select(c => (Owner: c.Id, c.Host, Port: c.MetricsPort!.Value)))
             .Append((Owner: "gateway", Gateway.Host, Gateway.Port))
             .Where(e => e.Port != 0)
             .ToList();
@@ -187,6 +188,9 @@ public sealed record ChunkServerNodeConfig
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; }
     public long CapacityBytes { get; init; }
+
+    /// <summary>Where the chunk server serves <c>/metrics</c> over HTTP (0: a port the OS picks); absent: no metrics listener.</summary>
+    public int? MetricsPort { get; init; }
 }
 
 /// <summary>The gateway's HTTP endpoint.</summary>
