@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dfs.Testing;
 using Dfs.Testing.Cluster;
 
 namespace Dfs.Cluster.Tests;
@@ -13,17 +14,27 @@ public sealed partial class MasterMetricsTests
         var first = await cluster.WaitForLeaderAsync();
         using var http = new HttpClient();
 
-        foreach (var master in cluster.Masters)
+        // A follower learns the leader's first commit a heartbeat later: each master's scrape is checked until it shows one.
+        var last = "";
+        await Eventually.WaitUntilAsync(async () =>
         {
-            var text = await http.GetStringAsync(new Uri(master.ApiAddress, "/metrics"));
-            var status = master.Raft.Status;
-            // Read after the status: the scrape can only have moved forward.
-            Assert.True(Value(text, "dfs_raft_term") >= status.Term, text);
-            Assert.True(Value(text, "dfs_raft_commit_index") >= 1);
-            Assert.Equal(master.Id == first.Id ? 1 : 0, Value(text, "dfs_raft_is_leader"));
-            Assert.Contains("process_cpu_seconds_total", text, StringComparison.Ordinal);
-        }
-
+            var leaders = 0;
+            foreach (var master in cluster.Masters)
+            {
+                var status = master.Raft.Status;
+                // Scraped after the status was read: the scrape can only have moved forward.
+                var text = await http.GetStringAsync(new Uri(master.ApiAddress, "/metrics"));
+                last = text;
+                Assert.True(Value(text, "dfs_raft_term") >= status.Term, text);
+                Assert.Contains("process_cpu_seconds_total", text, StringComparison.Ordinal);
+                if (Value(text, "dfs_raft_commit_index") < 1)
+                {
+                    return false;
+                }
+                leaders += (int)Value(text, "dfs_raft_is_leader");
+            }
+            return leaders == 1 && Value(await http.GetStringAsync(new Uri(first.ApiAddress, "/metrics")), "dfs_raft_is_leader") == 1;
+        }, cluster.Timeout, () => last, "every master's scrape with a commit, and exactly one leader: the elected one");
         var survivor = cluster.Masters.First(m => m.Id != first.Id);
         var changesBefore = Value(await http.GetStringAsync(new Uri(survivor.ApiAddress, "/metrics")), "dfs_raft_leader_changes_total");
         var firstTerm = first.Raft.Status.Term;

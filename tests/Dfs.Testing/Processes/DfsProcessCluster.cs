@@ -21,7 +21,7 @@ public sealed record DfsProcessClusterOptions
 
     public int ChunkServerHeartbeatMs { get; init; } = 200;
 
-    public int ChunkServerDeadMs { get; init; } = 1500;
+    public int ChunkServerDeadMs { get; init; } = 3000;
 
     public int ElectionTimeoutMs { get; init; } = 300;
 
