@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Dfs.Common.Configuration;
 using Dfs.Testing;
@@ -15,7 +14,7 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
     private readonly TestDirectory _directory;
     private readonly string _configPath;
     private readonly Dictionary<string, NodeProcess> _running = [];
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly MasterStatusProbe _probe;
 
     /// <param name="consensus">The masters' consensus backend, as config.json names it (<see cref="ConsensusBackends"/>).</param>
     /// <param name="configure">Adjusts the config before it is saved (a small snapshot threshold, say).</param>
@@ -40,6 +39,7 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
         Config = configure?.Invoke(Config) ?? Config;
         _configPath = _directory.Combine("config.json");
         Config.Save(_configPath);
+        _probe = new MasterStatusProbe(Config);
     }
 
     public ClusterConfig Config { get; }
@@ -78,40 +78,10 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until every running member agrees on one leader and returns its id.</summary>
-    public async Task<string> WaitForLeaderAsync(TimeSpan timeout)
-    {
-        string? leader = null;
-        var seen = "";
-        await Eventually.WaitUntilAsync(async ct =>
-        {
-            var statuses = new List<(string Id, string? Role, string? Leader)>();
-            foreach (var id in _running.Keys)
-            {
-                var status = await StatusAsync(id, ct);
-                statuses.Add((id, status?.GetProperty("role").GetString(),
-                    status is { } s && s.GetProperty("leaderId").ValueKind == JsonValueKind.String ? s.GetProperty("leaderId").GetString() : null));
-            }
-            seen = string.Join("; ", statuses.Select(s => $"{s.Id}: {s.Role ?? "no answer"} (leader {s.Leader ?? "none"})"));
-            var leaders = statuses.Where(s => s.Role == "Leader").ToList();
-            leader = leaders.Count == 1 && statuses.All(s => s.Leader == leaders[0].Id) ? leaders[0].Id : null;
-            return leader is not null;
-        }, timeout, () => seen, "one leader that every running master follows");
-        return leader!;
-    }
+    public Task<string> WaitForLeaderAsync(TimeSpan timeout) => _probe.WaitForLeaderAsync(() => _running.Keys, timeout);
 
     /// <summary>Master <paramref name="id"/>'s <c>/raft/status</c>, or null if it does not answer.</summary>
-    public async Task<JsonElement?> StatusAsync(string id, CancellationToken cancellationToken)
-    {
-        var master = Config.Master(id);
-        try
-        {
-            return await _http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{master.ApiPort}/raft/status", cancellationToken);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
-        {
-            return null;
-        }
-    }
+    public Task<JsonElement?> StatusAsync(string id, CancellationToken cancellationToken) => _probe.StatusAsync(id, cancellationToken);
 
     /// <summary>SIGTERM by the process's own handle; returns its exit code. Its output stays readable as <see cref="LastOutput"/>.</summary>
     public async Task<int> TerminateAsync(string id)
@@ -136,7 +106,7 @@ internal sealed class MasterProcessCluster : IAsyncDisposable
             await process.DisposeAsync();
         }
         _running.Clear();
-        _http.Dispose();
+        _probe.Dispose();
         _directory.Dispose();
     }
 }

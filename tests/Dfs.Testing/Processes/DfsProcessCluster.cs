@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Dfs.Common.Configuration;
 
@@ -42,7 +41,7 @@ public sealed class DfsProcessCluster : IAsyncDisposable
     private readonly string _configPath;
     private readonly DfsProcessClusterOptions _options;
     private readonly Dictionary<string, NodeProcess> _running = [];
-    private readonly HttpClient _status = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly MasterStatusProbe _masters;
 
     private DfsProcessCluster(string name, DfsProcessClusterOptions options)
     {
@@ -76,6 +75,7 @@ public sealed class DfsProcessCluster : IAsyncDisposable
         Config = options.Configure?.Invoke(config) ?? config;
         _configPath = _directory.Combine("config.json");
         Config.Save(_configPath);
+        _masters = new MasterStatusProbe(Config);
     }
 
     public ClusterConfig Config { get; }
@@ -170,40 +170,10 @@ public sealed class DfsProcessCluster : IAsyncDisposable
     public string LastOutput { get; private set; } = "";
 
     /// <summary>Waits until every running master agrees on one leader and returns its id.</summary>
-    public async Task<string> WaitForLeaderAsync(TimeSpan timeout)
-    {
-        string? leader = null;
-        var seen = "";
-        await Eventually.WaitUntilAsync(async ct =>
-        {
-            var statuses = new List<(string Id, string? Role, string? Leader)>();
-            foreach (var id in MasterIds.Where(IsRunning))
-            {
-                var status = await StatusAsync(id, ct);
-                statuses.Add((id, status?.GetProperty("role").GetString(),
-                    status is { } s && s.GetProperty("leaderId").ValueKind == JsonValueKind.String ? s.GetProperty("leaderId").GetString() : null));
-            }
-            seen = string.Join("; ", statuses.Select(s => $"{s.Id}: {s.Role ?? "no answer"} (leader {s.Leader ?? "none"})"));
-            var leaders = statuses.Where(s => s.Role == "Leader").ToList();
-            leader = leaders.Count == 1 && statuses.All(s => s.Leader == leaders[0].Id) ? leaders[0].Id : null;
-            return leader is not null;
-        }, timeout, () => seen, "one leader that every running master follows");
-        return leader!;
-    }
+    public Task<string> WaitForLeaderAsync(TimeSpan timeout) => _masters.WaitForLeaderAsync(() => MasterIds.Where(IsRunning), timeout);
 
     /// <summary>A master's <c>/raft/status</c>, or null when it does not answer.</summary>
-    public async Task<JsonElement?> StatusAsync(string masterId, CancellationToken cancellationToken = default)
-    {
-        var master = Config.Master(masterId);
-        try
-        {
-            return await _status.GetFromJsonAsync<JsonElement>($"http://{master.Host}:{master.ApiPort}/raft/status", cancellationToken);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
-        {
-            return null;
-        }
-    }
+    public Task<JsonElement?> StatusAsync(string masterId, CancellationToken cancellationToken = default) => _masters.StatusAsync(masterId, cancellationToken);
 
     /// <summary>Every running node's recent output, for a failure message.</summary>
     public string Logs() => string.Join(Environment.NewLine, _running.Select(p => $"==== {p.Key}{Environment.NewLine}{p.Value.GetCapturedOutput()}"));
@@ -215,7 +185,7 @@ public sealed class DfsProcessCluster : IAsyncDisposable
             await process.DisposeAsync();
         }
         _running.Clear();
-        _status.Dispose();
+        _masters.Dispose();
         _directory.Dispose();
     }
 }
