@@ -91,7 +91,7 @@ public sealed class SwaggerUiFileTests
 
     /// <summary>Waits for the operation's "Server response" table to show <paramref name="status"/>.</summary>
     private static Task ExpectResponseStatusAsync(ILocator operation, int status) =>
-        Expect(operation.Locator(".live-responses-table .response-col_status"))
+        Expect(operation.Locator(".live-responses-table tr.response > td.response-col_status"))
             .ToHaveTextAsync(new Regex($"^\\s*{status}\\b"), new() { Timeout = BrowserTimeoutMs });
 
     /// <summary>A path under the repository's <c>docs/screenshots</c>, found from the test's output folder.</summary>
