@@ -18,10 +18,11 @@ public sealed class SwaggerUiFileTests
     [Fact]
     public async Task SwaggerUi_UploadsAFileThroughThePicker_AndDownloadsTheSameBytes()
     {
-        await using var gateway = await ClusterWithGateway.StartAsync(ClusterTimeout);
+        // The browser first: without Chromium the test fails at once, before a cluster is started for nothing.
         var (playwright, browser) = await SystemChromium.LaunchAsync(BrowserTimeoutMs);
         using var _ = playwright;
         await using var __ = browser;
+        await using var gateway = await ClusterWithGateway.StartAsync(ClusterTimeout);
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = gateway.Address.ToString(),
