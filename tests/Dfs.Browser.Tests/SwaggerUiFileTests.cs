@@ -96,8 +96,16 @@ public sealed class SwaggerUiFileTests
             .ToHaveTextAsync(new Regex($"^\\s*{status}\\b"), new() { Timeout = BrowserTimeoutMs });
 
     /// <summary>A path under the repository's <c>docs/screenshots</c>, found from the test's output folder.</summary>
+    /// <summary>
+    /// Where a screenshot goes: the repository's docs/screenshots when <c>DFS_UPDATE_SCREENSHOTS=1</c> (to refresh the
+    /// pictures the README links), else the test's output folder, so that a test run leaves the checkout unchanged.
+    /// </summary>
     private static string ScreenshotPath(string name)
     {
+        if (Environment.GetEnvironmentVariable("DFS_UPDATE_SCREENSHOTS") != "1")
+        {
+            return Path.Combine(Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName, name);
+        }
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Dfs.sln")))
         {
