@@ -140,11 +140,15 @@ internal sealed class GatewayCluster : IAsyncDisposable
     /// <summary>The chunk servers' process ids, known once ready.</summary>
     public IReadOnlyList<int> ChunkServerPids { get; private set; } = [];
 
-    /// <summary>CPU time used so far by the gateway, by the chunk servers together and by the masters together.</summary>
-    public (TimeSpan Gateway, TimeSpan ChunkServers, TimeSpan Masters) CpuTimes()
+    /// <summary>
+    /// CPU time used so far by the gateway, by the chunk servers together and by the masters together, and the part of the
+    /// chunk servers' time spent in the kernel (system calls: fsync, file and socket I/O).
+    /// </summary>
+    public (TimeSpan Gateway, TimeSpan ChunkServers, TimeSpan Masters, TimeSpan ChunkServersKernel) CpuTimes()
     {
         _gateway.Refresh();
         var chunkServers = TimeSpan.Zero;
+        var kernel = TimeSpan.Zero;
         var masters = TimeSpan.Zero;
         foreach (var node in _nodes)
         {
@@ -152,13 +156,14 @@ internal sealed class GatewayCluster : IAsyncDisposable
             if (ChunkServerPids.Contains(node.Id))
             {
                 chunkServers += node.TotalProcessorTime;
+                kernel += node.PrivilegedProcessorTime;
             }
             else
             {
                 masters += node.TotalProcessorTime;
             }
         }
-        return (_gateway.TotalProcessorTime, chunkServers, masters);
+        return (_gateway.TotalProcessorTime, chunkServers, masters, kernel);
     }
 
     /// <summary>A line of <c>/proc/{gateway}/status</c> (VmHWM, VmRSS) in bytes.</summary>

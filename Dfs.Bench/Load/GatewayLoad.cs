@@ -49,9 +49,9 @@ internal static class GatewayLoad
         })
         { Timeout = Timeout.InfiniteTimeSpan };
         await using var cluster = GatewayCluster.Start(root, ChunkBytes);
+        http.BaseAddress = cluster.BaseAddress;
         var starting = Stopwatch.StartNew();
         await cluster.WaitReadyAsync(http, TimeSpan.FromMinutes(3));
-        http.BaseAddress = cluster.BaseAddress;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cluster ready in {starting.Elapsed.TotalSeconds:F1} s: gateway pid {cluster.GatewayPid} on {cluster.BaseAddress}, chunk servers pids {string.Join(", ", cluster.ChunkServerPids)}"));
 
         var bench = new Bench(options, cluster, http);
@@ -167,7 +167,17 @@ internal static class GatewayLoad
             var readsCpu = new Measured(cluster);
             LatencySummary reads = null!;
             await readsCpu.RunAsync(async () => reads = await SmallReadsAsync(written, duration));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: CPU-ms per operation — 4 KiB file PUT: {filesCpu.Cpu(files.Operations / 1000.0)}; raw kv put: {putsCpu.Cpu(puts.Operations / 1000.0)}; 4 KiB GET: {readsCpu.Cpu(reads.Operations / 1000.0)}"));
+
+            // Not a goal, a breakdown: what a 4 KiB file's chunk costs alone (bare pipeline writes of 4 KiB chunks at as
+            // many callers), and what the processes burn idle once the round's files exist (heartbeats, duties).
+            var chunksCpu = new Measured(cluster);
+            LatencySummary chunks = null!;
+            await chunksCpu.RunAsync(async () => chunks = await SmallChunksAsync(duration));
+            var idle = new Measured(cluster);
+            await idle.RunAsync(() => Task.Delay(TimeSpan.FromSeconds(2)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: CPU-ms per operation — 4 KiB file PUT: {filesCpu.Cpu(files.Operations / 1000.0)}; raw kv put: {putsCpu.Cpu(puts.Operations / 1000.0)}; 4 KiB GET: {readsCpu.Cpu(reads.Operations / 1000.0)}; bare 4 KiB chunk write: {chunksCpu.Cpu(chunks.Operations / 1000.0)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round}: breakdown — bare 4 KiB chunk writes (3-server pipeline, no masters) {chunks.OpsPerSecond:F0} chunks/s (p50 {chunks.P50Ms:F1} ms, p99 {chunks.P99Ms:F1} ms, errors {chunks.Errors}) at {options.Clients} callers; idle CPU % over 2 s with the round's files: {idle.Cpu(idle.Elapsed.TotalSeconds / 100)}"));
 
             var figures = new RoundFigures(
                 Rate(fileBytes, upload.Elapsed), Rate(fileBytes, bareWrite.Elapsed), Rate(fileBytes, download.Elapsed), Rate(fileBytes, bareRead.Elapsed),
@@ -321,6 +331,21 @@ internal static class GatewayLoad
             return summary;
         }
 
+        private async Task<LatencySummary> SmallChunksAsync(TimeSpan duration)
+        {
+            var ids = new System.Collections.Concurrent.ConcurrentBag<ChunkId>();
+            var (summary, error) = await TimedConcurrentLoad.RunAsync(options.Clients, duration, async (caller, n) =>
+            {
+                var id = new ChunkId((ulong)Random.Shared.NextInt64() | (1UL << 63));
+                await _writer.WriteAsync(id, 1, _chain, new MemoryStream(_smallBody, writable: false), CancellationToken.None);
+                ids.Add(id);
+                return true;
+            });
+            Report("bare 4 KiB chunk writes", error);
+            await DeleteChunksAsync([.. ids]);
+            return summary;
+        }
+
         private async Task<LatencySummary> KvPutsAsync(int round, TimeSpan duration)
         {
             var (summary, error) = await TimedConcurrentLoad.RunAsync(options.Clients, duration, async (caller, n) =>
@@ -369,6 +394,7 @@ internal static class GatewayLoad
         private TimeSpan _gateway;
         private TimeSpan _chunkServers;
         private TimeSpan _masters;
+        private TimeSpan _chunkServersKernel;
 
         public TimeSpan Elapsed { get; private set; }
 
@@ -376,7 +402,7 @@ internal static class GatewayLoad
         {
             using var self = Process.GetCurrentProcess();
             var bench = self.TotalProcessorTime;
-            var (gateway, chunkServers, masters) = cluster.CpuTimes();
+            var (gateway, chunkServers, masters, kernel) = cluster.CpuTimes();
             var started = Stopwatch.GetTimestamp();
             await action();
             Elapsed += Stopwatch.GetElapsedTime(started);
@@ -386,11 +412,12 @@ internal static class GatewayLoad
             _gateway += after.Gateway - gateway;
             _chunkServers += after.ChunkServers - chunkServers;
             _masters += after.Masters - masters;
+            _chunkServersKernel += after.ChunkServersKernel - kernel;
         }
 
         /// <summary>CPU seconds of each process per <paramref name="units"/>.</summary>
         public string Cpu(double units) => string.Create(CultureInfo.InvariantCulture,
-            $"bench {_bench.TotalSeconds / units:F2}, gateway {_gateway.TotalSeconds / units:F2}, chunk servers {_chunkServers.TotalSeconds / units:F2}, masters {_masters.TotalSeconds / units:F2}");
+            $"bench {_bench.TotalSeconds / units:F2}, gateway {_gateway.TotalSeconds / units:F2}, chunk servers {_chunkServers.TotalSeconds / units:F2} (kernel {_chunkServersKernel.TotalSeconds / units:F2}), masters {_masters.TotalSeconds / units:F2}");
     }
 
     private sealed record Options(int Rounds, int FileMiB, int SmallSeconds, int Clients, string? Dir, int UploadBufferKiB, int KvValueBytes, int MemoryUploads)
