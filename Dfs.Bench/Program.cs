@@ -5,7 +5,7 @@ namespace Dfs.Bench;
 
 /// <summary>
 /// Runs a whole-cluster load generator or a named measurement when the first argument names one
-/// (<c>kv-compare</c>, <c>kv-memory</c>, <c>chunk-pipeline</c>, <c>metadata</c>), otherwise the BenchmarkDotNet suites (pick with --filter).
+/// (<c>kv-compare</c>, <c>kv-memory</c>, <c>chunk-pipeline</c>, <c>metadata</c>, <c>gateway</c>), otherwise the BenchmarkDotNet suites (pick with --filter).
 /// </summary>
 public static class BenchProgram
 {
@@ -21,6 +21,8 @@ public static class BenchProgram
                 return KvMemoryFootprint.Run(args[1..]);
             case "chunk-pipeline":
                 return await ChunkPipelineLoad.RunAsync(args[1..]);
+            case "gateway":
+                return await GatewayLoad.RunAsync(args[1..]);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
                 return 0;
