@@ -27,25 +27,31 @@ public sealed class ChunkServerFailureProcessTests(ITestOutputHelper output)
         // until a server holding a pending (uncommitted) replica has been killed.
         var pauseAt = 6 * chunk + chunk / 2;
         string? victim = null;
+        var pendingFiles = "";
         var body = new PausingContent(data, pauseAt, async () =>
         {
             var deadline = Stopwatch.StartNew();
             while (victim is null && deadline.Elapsed < TimeSpan.FromSeconds(20))
             {
-                victim = cluster.ChunkServerIds.FirstOrDefault(c => Directory.Exists(Path.Combine(cluster.DataDirectory(c), "pending"))
-                    && Directory.EnumerateFiles(Path.Combine(cluster.DataDirectory(c), "pending")).Any());
+                var pending = cluster.ChunkServerIds
+                    .Select(c => (Server: c, Files: Directory.EnumerateFiles(Path.Combine(cluster.DataDirectory(c), "pending")).Select(Path.GetFileName).ToList()))
+                    .Where(p => p.Files.Count > 0)
+                    .ToList();
+                pendingFiles = string.Join("; ", pending.Select(p => $"{p.Server}: {string.Join(", ", p.Files)}"));
+                victim = pending.Select(p => p.Server).FirstOrDefault();
                 if (victim is null)
                 {
                     await Task.Delay(20);
                 }
             }
+            // Should the pipeline be between chunks for all that time, any server holds replicas of the chunks to come.
             victim ??= cluster.ChunkServerIds.First();
             await cluster.KillAsync(victim);
         });
 
         using var put = await http.PutAsync(FileUri("big/upload.bin"), body);
         var answer = await put.Content.ReadAsStringAsync();
-        output.WriteLine($"killed {victim} after {pauseAt} B of {data.Length} B; PUT answered {(int)put.StatusCode} {answer}");
+        output.WriteLine($"killed {victim} (pending replicas: {pendingFiles}) after {pauseAt} B of {data.Length} B; PUT answered {(int)put.StatusCode} {answer}");
         Assert.True(body.Paused, "the upload never reached the point of the kill");
         Assert.True(put.StatusCode == HttpStatusCode.Created, $"PUT: {put.StatusCode} {answer}{Environment.NewLine}{cluster.Logs()}");
 
