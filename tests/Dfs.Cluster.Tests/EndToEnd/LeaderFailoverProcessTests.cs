@@ -10,6 +10,8 @@ using static Dfs.Cluster.Tests.EndToEnd.GatewayRequests;
 namespace Dfs.Cluster.Tests.EndToEnd;
 
 /// <summary>The leader master SIGKILLed under a steady stream of uploads: nothing acknowledged is lost, the gap is short and clean.</summary>
+/// <remarks>Not run beside other test classes: the write gap it measures is about failover, not about a starved machine.</remarks>
+[Collection(nameof(LeaderFailoverProcessTests))]
 public sealed class LeaderFailoverProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
@@ -18,8 +20,11 @@ public sealed class LeaderFailoverProcessTests(ITestOutputHelper output)
     /// <summary>At most this many uploads may fail while no leader is known (the gateway retries before it gives up).</summary>
     private const int MaxFailuresInTheGap = 12;
 
-    /// <summary>Generous for a loaded two-core machine; the measured gap is printed.</summary>
-    private static readonly TimeSpan MaxWriteGap = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Generous for a loaded two-core machine (about 1-4 s is usual there; the measured gap and the election time are
+    /// printed): the bound catches a gateway stuck on the dead leader, which would wait out its 15 s call timeout.
+    /// </summary>
+    private static readonly TimeSpan MaxWriteGap = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Leader_KilledUnderConcurrentUploads_EveryAcknowledgedFileReadsBack_AndWritesResumeWithinSeconds()
@@ -101,6 +106,7 @@ public sealed class LeaderFailoverProcessTests(ITestOutputHelper output)
         Interlocked.Exchange(ref killedAtMs, clock.ElapsedMilliseconds);
         await cluster.KillAsync(leader);
         output.WriteLine($"killed leader {leader} after {beforeKill} acknowledged uploads");
+        var elected = cluster.WaitForLeaderAsync(Timeout).ContinueWith(t => (t.Result, clock.ElapsedMilliseconds), TaskScheduler.Default);
 
         await Eventually.WaitUntilAsync(() => Interlocked.Read(ref firstWriteAfterKillMs) >= 0 || clients.Any(c => c.IsCompleted), Timeout,
             () => $"failures: {string.Join("; ", failures.TakeLast(5))}{Environment.NewLine}{cluster.Logs()}", "an upload started after the kill acknowledged", TimeSpan.FromMilliseconds(50));
@@ -113,7 +119,9 @@ public sealed class LeaderFailoverProcessTests(ITestOutputHelper output)
         await Task.WhenAll(clients);
 
         var gap = TimeSpan.FromMilliseconds(firstWriteAfterKillMs - killedAtMs);
-        output.WriteLine($"write gap after the leader kill: {gap.TotalMilliseconds:F0} ms; {acknowledged.Count} acknowledged, {failures.Count} failed");
+        var (successor, electedAtMs) = await elected;
+        output.WriteLine($"write gap after the leader kill: {gap.TotalMilliseconds:F0} ms ({successor} seen leading by every master after {electedAtMs - killedAtMs} ms); " +
+            $"{acknowledged.Count} acknowledged, {failures.Count} failed");
         foreach (var failure in failures)
         {
             output.WriteLine($"failed: {failure}");
@@ -173,3 +181,7 @@ public sealed class LeaderFailoverProcessTests(ITestOutputHelper output)
         public override string ToString() => $"{Path} at {StartedMs} ms: {(Status?.ToString() ?? "no answer")} {ContentType} {Body}";
     }
 }
+
+/// <summary>Runs <see cref="LeaderFailoverProcessTests"/> alone, after the parallel test classes.</summary>
+[CollectionDefinition(nameof(LeaderFailoverProcessTests), DisableParallelization = true)]
+public sealed class LeaderFailoverCollection;
