@@ -118,6 +118,9 @@ public sealed class DfsKvCluster : IKvCluster
         return Task.CompletedTask;
     }
 
+    /// <summary>Each member's process id (0 for one not running).</summary>
+    public IReadOnlyList<int> ProcessIds() => _processes.Select(p => p?.Id ?? 0).ToArray();
+
     public IReadOnlyList<long> ResidentBytes() =>
         _processes.Select(p => p is null ? 0 : ProcessTools.ResidentBytes(p.Id)).ToArray();
 
