@@ -144,21 +144,22 @@ public static class KvMemoryClusterLoad
                             {
                                 break;
                             }
-                            if (reply.Location is { } location && Uri.TryCreate(location, UriKind.Absolute, out var moved))
-                            {
-                                target = new Endpoint(moved.Host, moved.Port);
-                                connection.Dispose();
-                                connection = null;
-                            }
+                            connection.Dispose();
+                            connection = null;
+                            // Leadership moved: follow the redirect, or, while no leader is known, try the next member.
+                            target = reply.Location is { } location && Uri.TryCreate(location, UriKind.Absolute, out var moved)
+                                ? new Endpoint(moved.Host, moved.Port)
+                                : Next(cluster, target);
                         }
                         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
                         {
                             connection?.Dispose();
                             connection = null;
+                            target = Next(cluster, target);
                         }
-                        if (attempt >= 100)
+                        if (attempt >= 3000)
                         {
-                            throw new InvalidOperationException($"A put to {target} failed 100 times in a row.");
+                            throw new InvalidOperationException($"A put failed for a minute (last tried {target}); the cluster has no working leader.");
                         }
                         await Task.Delay(20, cancellationToken);
                     }
@@ -174,6 +175,13 @@ public static class KvMemoryClusterLoad
             }
         }, cancellationToken)).ToArray();
         await Task.WhenAll(workers);
+    }
+
+    private static Endpoint Next(IKvCluster cluster, Endpoint current)
+    {
+        var endpoints = cluster.Endpoints;
+        var index = endpoints.ToList().IndexOf(current);
+        return endpoints[(index + 1) % endpoints.Count];
     }
 
     private static void FillKey(byte[] key, long id)
