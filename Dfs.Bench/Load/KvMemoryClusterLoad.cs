@@ -28,6 +28,7 @@ public static class KvMemoryClusterLoad
         var keys = 1_000_000;
         var connections = 64;
         var settleSeconds = 10;
+        var electionTimeoutMs = 200;
         string? etcdScript = ProcessTools.FindUpwards(Path.Combine("shared", "peers", "etcd-cluster.sh"))
             ?? ProcessTools.FindUpwards(Path.Combine("..", "shared", "peers", "etcd-cluster.sh"));
         for (var i = 0; i < args.Length; i++)
@@ -40,8 +41,10 @@ public static class KvMemoryClusterLoad
                 case "--connections": connections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--settle-seconds": settleSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--etcd-script": etcdScript = Path.GetFullPath(Next()); break;
+                // Memory does not depend on it; a longer timeout keeps a leader on a starved machine.
+                case "--election-timeout-ms": electionTimeoutMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default:
-                    throw new ArgumentException($"Unknown option {args[i]}. Options: --clusters dfs,dotnext,etcd --keys 1000000 --connections 64 --settle-seconds 10 --etcd-script PATH");
+                    throw new ArgumentException($"Unknown option {args[i]}. Options: --clusters dfs,dotnext,etcd --keys 1000000 --connections 64 --settle-seconds 10 --election-timeout-ms 200 --etcd-script PATH");
             }
         }
         if (keys < 1 || connections < 1 || keys % connections != 0)
@@ -53,7 +56,7 @@ public static class KvMemoryClusterLoad
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         var scratch = Path.Combine(Path.GetTempPath(), $"dfs-kv-memory-{Environment.ProcessId}");
         var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"# kv-memory: {keys:N0} keys of {KeyBytes} bytes with {ValueBytes}-byte values, put over HTTP from {connections} connections; the leader's memory, {settleSeconds} s after the load");
+        report.AppendLine(CultureInfo.InvariantCulture, $"# kv-memory: {keys:N0} keys of {KeyBytes} bytes with {ValueBytes}-byte values, put over HTTP from {connections} connections, election timeout {electionTimeoutMs} ms; the leader's memory, {settleSeconds} s after the load");
         report.AppendLine();
         report.AppendLine("| system | load puts/s | VmRSS idle MiB | VmRSS loaded MiB | RssAnon loaded MiB | RssFile loaded MiB | VmRSS delta per key | RssAnon delta per key | followers VmRSS MiB |");
         report.AppendLine("|---|---|---|---|---|---|---|---|---|");
@@ -61,8 +64,8 @@ public static class KvMemoryClusterLoad
         {
             await using IKvCluster cluster = system switch
             {
-                "dfs" => new DfsKvCluster(Path.Combine(scratch, "dfs")),
-                "dotnext" => new DfsKvCluster(Path.Combine(scratch, "dotnext"), ConsensusBackends.DotNext, raftPortBase: 17201, apiPortBase: 17301),
+                "dfs" => new DfsKvCluster(Path.Combine(scratch, "dfs"), electionTimeoutMs: electionTimeoutMs),
+                "dotnext" => new DfsKvCluster(Path.Combine(scratch, "dotnext"), ConsensusBackends.DotNext, raftPortBase: 17201, apiPortBase: 17301, electionTimeoutMs: electionTimeoutMs),
                 "etcd" => new EtcdKvCluster(etcdScript ?? throw new InvalidOperationException(
                     "Cannot find peers/etcd-cluster.sh; pass --etcd-script PATH."), Path.Combine(scratch, "etcd")),
                 _ => throw new ArgumentException($"Unknown system '{system}'; use dfs, dotnext or etcd."),
