@@ -58,7 +58,7 @@ public static class KvMemoryClusterLoad
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"# kv-memory: {keys:N0} keys of {KeyBytes} bytes with {ValueBytes}-byte values, put over HTTP from {connections} connections, election timeout {electionTimeoutMs} ms; the leader's memory, {settleSeconds} s after the load");
         report.AppendLine();
-        report.AppendLine("| system | load puts/s | VmRSS idle MiB | VmRSS loaded MiB | RssAnon loaded MiB | RssFile loaded MiB | VmRSS delta per key | RssAnon delta per key | followers VmRSS MiB |");
+        report.AppendLine("| system | load puts/s | VmRSS idle MiB | VmRSS loaded MiB | RssAnon loaded MiB | RssFile+RssShmem loaded MiB | VmRSS delta per key | RssAnon delta per key | followers VmRSS MiB |");
         report.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var system in systems)
         {
