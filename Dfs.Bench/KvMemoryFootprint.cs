@@ -9,7 +9,8 @@ namespace Dfs.Bench;
 /// <summary>
 /// Loads one million keys (100-byte keys, 256-byte values) into a <see cref="KvStateMachine"/> through Apply and
 /// prints the managed heap and process RSS per key beside the raw key+value bytes.
-/// Run: <c>dotnet run -c Release --project Dfs.Bench -- kv-memory [keyCount]</c>.
+/// Run: <c>dotnet run -c Release --project Dfs.Bench -- kv-memory [keyCount]</c>; with <c>--clusters dfs,dotnext,etcd</c>
+/// it measures running three-member clusters of each instead (<see cref="Load.KvMemoryClusterLoad"/>).
 /// </summary>
 public static class KvMemoryFootprint
 {

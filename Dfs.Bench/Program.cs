@@ -17,6 +17,8 @@ public static class BenchProgram
                 return await KvCompareCommand.RunAsync(args[1..]);
             case "metadata":
                 return await MetadataBenchCommand.RunAsync(args[1..]);
+            case "kv-memory" when args.Skip(1).Any(a => a.StartsWith("--", StringComparison.Ordinal)):
+                return await KvMemoryClusterLoad.RunAsync(args[1..]);
             case "kv-memory":
                 return KvMemoryFootprint.Run(args[1..]);
             case "chunk-pipeline":

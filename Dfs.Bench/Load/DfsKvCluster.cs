@@ -16,7 +16,8 @@ public sealed class DfsKvCluster : IKvCluster
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
     /// <param name="consensus">The masters' consensus backend (<see cref="ConsensusBackends"/>); it names the system in the results.</param>
-    public DfsKvCluster(string folder, string consensus = ConsensusBackends.Dfs, int raftPortBase = 17001, int apiPortBase = 17101)
+    /// <param name="electionTimeoutMs">The masters' election timeout; the repository's config.json uses 200 ms.</param>
+    public DfsKvCluster(string folder, string consensus = ConsensusBackends.Dfs, int raftPortBase = 17001, int apiPortBase = 17101, int electionTimeoutMs = 200)
     {
         _folder = folder;
         Name = consensus;
@@ -25,8 +26,8 @@ public sealed class DfsKvCluster : IKvCluster
         {
             DataDir = "data",
             // The same timing as the repository's config.json for a local cluster.
-            ElectionTimeoutMs = 200,
-            HeartbeatIntervalMs = 40,
+            ElectionTimeoutMs = electionTimeoutMs,
+            HeartbeatIntervalMs = electionTimeoutMs / 5,
             Masters = Enumerable.Range(1, 3).Select(i => new MasterNodeConfig
             {
                 Id = $"m{i}",
@@ -117,6 +118,9 @@ public sealed class DfsKvCluster : IKvCluster
         StartMember(member);
         return Task.CompletedTask;
     }
+
+    /// <summary>Each member's process id (0 for one not running).</summary>
+    public IReadOnlyList<int> ProcessIds() => _processes.Select(p => p?.Id ?? 0).ToArray();
 
     public IReadOnlyList<long> ResidentBytes() =>
         _processes.Select(p => p is null ? 0 : ProcessTools.ResidentBytes(p.Id)).ToArray();

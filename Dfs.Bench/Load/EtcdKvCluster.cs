@@ -73,6 +73,9 @@ public sealed class EtcdKvCluster(string scriptPath, string folder) : IKvCluster
         }
     }
 
+    /// <summary>The process id of a member, from the pid file the script writes.</summary>
+    public int ProcessId(int member) => Pid(member);
+
     private int Pid(int member) =>
         int.Parse(File.ReadAllText(Path.Combine(folder, $"etcd{member + 1}.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 

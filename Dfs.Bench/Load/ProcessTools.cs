@@ -22,9 +22,22 @@ internal static class ProcessTools
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var gate = new object();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { log.WriteLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (gate) { log.WriteLine(e.Data); } } };
-        process.Exited += (_, _) => { lock (gate) { log.Dispose(); } };
+        var closed = false;
+        // Output can still arrive after Exited fires (the readers drain the pipes on their own threads): a line
+        // that comes after the log is closed is dropped rather than written to a disposed writer.
+        void Write(string? line)
+        {
+            lock (gate)
+            {
+                if (line is not null && !closed)
+                {
+                    log.WriteLine(line);
+                }
+            }
+        }
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.Exited += (_, _) => { lock (gate) { closed = true; log.Dispose(); } };
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
