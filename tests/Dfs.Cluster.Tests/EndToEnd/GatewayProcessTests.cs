@@ -153,8 +153,9 @@ public sealed class GatewayProcessTests
         {
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
-        // Every master hears every chunk server once more after the upload ended: each of those heartbeats reports the
-        // file's replicas (they were on disk before the commit), so the followers know them too.
+        // Every master hears every chunk server once more after the upload ended, late enough that the heartbeat carries a
+        // listing of the store taken after it (a chunk server lists its store at most every half interval and shares the
+        // listing among its masters), so the followers know the file's replicas too.
         var uploaded = System.Diagnostics.Stopwatch.StartNew();
         using var masters = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.WaitUntilAsync(async () =>
@@ -162,7 +163,7 @@ public sealed class GatewayProcessTests
             foreach (var master in cluster.Config.Masters)
             {
                 using var view = JsonDocument.Parse(await masters.GetStringAsync(new Uri($"http://{master.Host}:{master.ApiPort}/chunkservers")));
-                var margin = uploaded.ElapsedMilliseconds - 500;
+                var margin = uploaded.ElapsedMilliseconds - (cluster.Config.ChunkServerHeartbeatMs / 2 + 1000);
                 if (view.RootElement.GetProperty("servers").EnumerateArray().Any(c => c.GetProperty("lastHeardMs").GetInt64() is var heard && (heard < 0 || heard > margin)))
                 {
                     return false;
