@@ -104,7 +104,10 @@ public sealed class FileDownloader
             }
             catch (ChunkServerException) when (lookup < _options.ReadLookups && !cancellationToken.IsCancellationRequested)
             {
-                // Every listed replica failed: the master may know of others by now (re-replication, a server back).
+                // Every listed replica failed: the master may know of others by now (re-replication, a server back, a new
+                // leader's first heartbeats), after a pause that doubles with each try.
+                var pause = TimeSpan.FromTicks(Math.Min(_options.ReadLookupDelay.Ticks << Math.Min(lookup, 20), TimeSpan.FromSeconds(2).Ticks));
+                await Task.Delay(pause, cancellationToken);
                 fresh = await _metadata.LookupAsync(location.Path, location.Version.Number, cancellationToken);
                 if (fresh.Chunks.Count != location.Chunks.Count || fresh.Chunks[index].Chunk != chunk.Chunk)
                 {

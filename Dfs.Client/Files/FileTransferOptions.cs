@@ -9,8 +9,14 @@ public sealed record FileTransferOptions
     /// <summary>New allocations a chunk may take when its pipeline fails before any of its bytes were read. Default 3.</summary>
     public int ChunkAttempts { get; init; } = 3;
 
-    /// <summary>Fresh replica look-ups a download makes for a chunk after every listed replica failed. Default 2.</summary>
-    public int ReadLookups { get; init; } = 2;
+    /// <summary>
+    /// Fresh replica look-ups a download makes for a chunk after every listed replica failed (or none was listed: a leader
+    /// elected just after a write learns of its replicas from the next heartbeats). Default 5.
+    /// </summary>
+    public int ReadLookups { get; init; } = 5;
+
+    /// <summary>Pause before the first fresh look-up; each later one waits twice as long, up to 2 s. Default 200 ms.</summary>
+    public TimeSpan ReadLookupDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How long a probe of a failed pipeline's servers may take. Default 2 s.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
