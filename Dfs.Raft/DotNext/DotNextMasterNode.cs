@@ -209,17 +209,7 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
         }
         var applied = await proposal.Outcome ?? throw new DfsNotLeaderException(_self.Id, LeaderId, "A newer leader replaced the entry before it was committed.");
         var result = SessionResult.Decode(applied);
-        return result.Kind switch
-        {
-            SessionResultKind.Applied or SessionResultKind.Duplicate => result.Body,
-            SessionResultKind.ResponseDiscarded => throw new ResponseDiscardedException(
-                $"Sequence {sequence} of client {session} was applied earlier and its response is no longer kept."),
-            SessionResultKind.SessionExpired => throw new ResponseDiscardedException(
-                $"The session of client {session} expired; start a new session (a new client id) and send the command again."),
-            SessionResultKind.OutsideWindow => throw new InvalidDataException(
-                $"Client {session} has more than {new Dfs.Raft.Consensus.Sessions.SessionOptions().MaxResponsesPerClient} commands unacknowledged; acknowledge answered ones first."),
-            _ => throw new InvalidDataException($"The command was refused: {result.Reason}"),
-        };
+        return SessionAnswers.BodyOrThrow(result, session, sequence);
     }
 
     /// <summary>

@@ -55,16 +55,6 @@ public sealed class MasterNode(RaftHost host, KvStateMachine store, TimeProvider
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var encoded = new CommandEnvelope(session, sequence, lowest, now, body).Encode();
         var result = SessionResult.Decode(await host.ProposeAsync(encoded, cancellationToken));
-        return result.Kind switch
-        {
-            SessionResultKind.Applied or SessionResultKind.Duplicate => result.Body,
-            SessionResultKind.ResponseDiscarded => throw new ResponseDiscardedException(
-                $"Sequence {sequence} of client {session} was applied earlier and its response is no longer kept."),
-            SessionResultKind.SessionExpired => throw new ResponseDiscardedException(
-                $"The session of client {session} expired; start a new session (a new client id) and send the command again."),
-            SessionResultKind.OutsideWindow => throw new InvalidDataException(
-                $"Client {session} has more than {new Dfs.Raft.Consensus.Sessions.SessionOptions().MaxResponsesPerClient} commands unacknowledged; acknowledge answered ones first."),
-            _ => throw new InvalidDataException($"The command was refused: {result.Reason}"),
-        };
+        return SessionAnswers.BodyOrThrow(result, session, sequence);
     }
 }
