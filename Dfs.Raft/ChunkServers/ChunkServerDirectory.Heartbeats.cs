@@ -10,7 +10,7 @@ public sealed partial class ChunkServerDirectory
         ArgumentNullException.ThrowIfNull(request);
         var status = _kv.Status;
         var leader = status.Role == "Leader";
-        ChunkServerMember? toWrite = null;
+        var register = false;
         HeartbeatReply reply;
         lock (_lock)
         {
@@ -40,7 +40,7 @@ public sealed partial class ChunkServerDirectory
             if (leader && needsRecord && !server.MemberWriteInFlight)
             {
                 server.MemberWriteInFlight = true;
-                toWrite = new ChunkServerMember(server.Id, request.Host, request.Port, server.Draining);
+                register = true;
             }
 
             IReadOnlyList<ulong> deletes = [];
@@ -57,9 +57,9 @@ public sealed partial class ChunkServerDirectory
             }
             reply = new HeartbeatReply(leader, status.LeaderId ?? "", sendFull, deletes, replicates);
         }
-        if (toWrite is not null)
+        if (register)
         {
-            _ = WriteMemberAsync(toWrite);
+            _ = RegisterMemberAsync(request.ServerId, request.Host, request.Port);
         }
         return reply;
     }

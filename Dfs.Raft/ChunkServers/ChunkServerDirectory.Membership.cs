@@ -8,20 +8,18 @@ public sealed partial class ChunkServerDirectory
     public async Task SetDrainingAsync(string serverId, bool draining, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(serverId);
-        ChunkServerMember member;
+        string host;
+        int port;
         lock (_lock)
         {
             if (!_servers.TryGetValue(serverId, out var server) || (server.Member is null && server.LastHeard is null))
             {
                 throw new ArgumentException($"No chunk server has the id '{serverId}'.", nameof(serverId));
             }
-            member = server.Member is { } known ? known with { Draining = draining } : new ChunkServerMember(serverId, server.Host, server.Port, draining);
+            (host, port) = (server.Host, server.Port);
         }
-        await _kv.ExecuteAsync(KvCommand.Put(member.Key(), member.Value()), null, cancellationToken);
-        lock (_lock)
-        {
-            Server(serverId).Member = member;
-        }
+        await ChangeMemberAsync(serverId, stored => (stored ?? new ChunkServerMember(serverId, host, port, false)) with { Draining = draining },
+            cancellationToken);
         LogDraining(_logger, serverId, draining);
     }
 
@@ -70,28 +68,71 @@ public sealed partial class ChunkServerDirectory
         }
     }
 
-    private async Task WriteMemberAsync(ChunkServerMember member)
+    // Registration keeps whatever drain flag the store holds: a new leader whose view has not read the records back yet
+    // must not undo an operator's drain.
+    private async Task RegisterMemberAsync(string serverId, string host, int port)
     {
         try
         {
-            await _kv.ExecuteAsync(KvCommand.Put(member.Key(), member.Value()), null, CancellationToken.None);
-            lock (_lock)
-            {
-                Server(member.Id).Member = member;
-            }
+            var member = await ChangeMemberAsync(serverId,
+                stored => stored is { } known && known.Host == host && known.Port == port
+                    ? known
+                    : new ChunkServerMember(serverId, host, port, stored?.Draining ?? false),
+                CancellationToken.None);
             LogRegistered(_logger, member.Id, member.Host, member.Port);
         }
         catch (Exception e)
         {
             // Not leading any more, or the store refused: the next heartbeat on a leader tries again.
-            LogRegisterFailed(_logger, member.Id, e.Message);
+            LogRegisterFailed(_logger, serverId, e.Message);
         }
         finally
         {
             lock (_lock)
             {
-                Server(member.Id).MemberWriteInFlight = false;
+                Server(serverId).MemberWriteInFlight = false;
             }
         }
     }
+
+    /// <summary>
+    /// Rewrites one membership record as <paramref name="change"/> makes it from the stored one, compare-and-set on the
+    /// stored bytes: a registration and a drain that race can never leave the older of the two in the store.
+    /// </summary>
+    private async Task<ChunkServerMember> ChangeMemberAsync(string serverId, Func<ChunkServerMember?, ChunkServerMember> change,
+        CancellationToken cancellationToken)
+    {
+        var key = ChunkServerMember.KeyOf(serverId);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await _kv.ReadAsync(store => store.Get(key), linearizable: true, cancellationToken);
+            var current = stored is { } item ? ChunkServerMember.Read(item.Key.Span, item.Value.Span) : null;
+            var next = change(current);
+            if (next != current)
+            {
+                var unchanged = stored is { } held ? KvCompare.ValueIs(key, KvCompareOperator.Equal, held.Value) : KvCompare.Missing(key);
+                var result = await _kv.ExecuteAsync(KvCommand.Txn([unchanged], [KvOp.Put(key, next.Value())]), null, cancellationToken);
+                if (!result.IsOk)
+                {
+                    throw new InvalidOperationException($"The store refused chunk server {serverId}'s record: {result.Error}");
+                }
+                if (!result.Succeeded)
+                {
+                    if (attempt == MemberWriteAttempts)
+                    {
+                        throw new InvalidOperationException(
+                            $"Chunk server {serverId}'s record kept changing under {MemberWriteAttempts} attempts to rewrite it.");
+                    }
+                    continue;
+                }
+            }
+            lock (_lock)
+            {
+                Server(serverId).Member = next;
+            }
+            return next;
+        }
+    }
+
+    private const int MemberWriteAttempts = 5;
 }

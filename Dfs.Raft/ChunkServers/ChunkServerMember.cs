@@ -16,7 +16,9 @@ internal sealed record ChunkServerMember(string Id, string Host, int Port, bool 
 
     public static byte[] PrefixBytes { get; } = Encoding.UTF8.GetBytes(Prefix);
 
-    public byte[] Key() => Encoding.UTF8.GetBytes(Prefix + Id);
+    public byte[] Key() => KeyOf(Id);
+
+    public static byte[] KeyOf(string id) => Encoding.UTF8.GetBytes(Prefix + id);
 
     public byte[] Value()
     {

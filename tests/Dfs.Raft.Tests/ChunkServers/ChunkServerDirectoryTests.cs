@@ -263,6 +263,23 @@ public sealed class ChunkServerDirectoryTests
     }
 
     [Fact]
+    public async Task Registration_OnANewLeaderThatHasNotReadTheRecords_KeepsTheStoredDrain()
+    {
+        using var f = new DirectoryFixture();
+        f.Full("c1");
+        await f.Directory.SetDrainingAsync("c1", true, CancellationToken.None);
+
+        // A new leader hears c1 (now on another port) before its first pass reads the records back.
+        using var next = new DirectoryFixture(kv: f.Kv);
+        next.Directory.OnHeartbeat(new HeartbeatRequest("c1", "127.0.0.1", 9999, 1_000_100, 100, 1_000_000, 0, 1, true, 0, true, [], [], []));
+        await Testing.Eventually.WaitUntilAsync(() => Stored(f, "c1").Port == 9999, TimeSpan.FromSeconds(5), () => $"stored {Stored(f, "c1")}",
+            "the new leader rewrites c1's address");
+
+        Assert.True(Stored(f, "c1").Draining);
+        Assert.True(next.Directory.View().Servers.Single(s => s.Id == "c1").Draining);
+    }
+
+    [Fact]
     public async Task FirstHeartbeat_OnTheLeader_RegistersTheServer_SoANewLeaderListsItEvenDead()
     {
         using var f = new DirectoryFixture();
@@ -327,5 +344,12 @@ public sealed class ChunkServerDirectoryTests
 
         HeartbeatReply Send(int page, bool last, params ReportedChunk[] chunks) =>
             f.Directory.OnHeartbeat(new HeartbeatRequest("c1", "127.0.0.1", 7001, 1000, 0, 1000, 0, 1, true, page, last, chunks, [], []));
+    }
+
+    private static (int Port, bool Draining) Stored(DirectoryFixture f, string id)
+    {
+        var item = f.Kv.Store.Get(System.Text.Encoding.UTF8.GetBytes("C/" + id))!;
+        var member = ChunkServerMember.Read(item.Key.Span, item.Value.Span);
+        return (member.Port, member.Draining);
     }
 }
