@@ -7,6 +7,7 @@ using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.DotNext;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master.Http;
+using Dfs.Raft.Master.Membership;
 using Dfs.Raft.Master.Protocol;
 using Dfs.Raft.Metadata.Service;
 using Microsoft.AspNetCore.Connections;
@@ -56,7 +57,9 @@ public static class MasterServiceCollectionExtensions
             services.AddSingleton<MasterNode>();
             services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
             services.AddSingleton<IMasterLeadership>(sp => sp.GetRequiredService<MasterNode>());
+            services.AddSingleton<IMasterMembership>(sp => sp.GetRequiredService<MasterNode>());
         }
+        services.AddMasterMembership(config);
         services.AddSingleton<MasterRequestHandler>();
         services.AddNodeMetrics();
         services.AddSingleton<MasterMetrics>();
