@@ -33,6 +33,7 @@ public static class ClusterEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        routes.MapMasterMembershipApi();
         return routes;
     }
 

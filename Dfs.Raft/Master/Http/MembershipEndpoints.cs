@@ -5,15 +5,15 @@ using Dfs.Raft.Master.Membership;
 namespace Dfs.Raft.Master.Http;
 
 /// <summary>
-/// The operator's membership routes: <c>GET /raft/members</c> (any master: the group as it knows it),
-/// <c>POST /raft/members</c> and <c>DELETE /raft/members/{id}</c> (the leader; another master redirects with 307).
+/// The operator's membership routes: <c>GET /raft/members</c>, <c>POST /raft/members</c> and
+/// <c>DELETE /raft/members/{id}</c>, served by the leader; another master redirects (307) to it as the key-value routes do.
 /// </summary>
 /// <remarks>The routes throw; <see cref="MasterExceptionHandler"/> turns every failure into its answer.</remarks>
 public static class MembershipEndpoints
 {
     public static IEndpointRouteBuilder MapMembershipApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/raft/members", (MasterMembershipService members) => Json(members.List()));
+        routes.MapGet("/raft/members", (MasterMembershipService members) => Json(members.ListOnLeader()));
         routes.MapPost("/raft/members", AddAsync);
         routes.MapDelete("/raft/members/{id}", async (string id, MasterMembershipService members, CancellationToken cancellationToken) =>
             Json(await members.RemoveAsync(id, cancellationToken)));

@@ -32,6 +32,14 @@ public sealed partial class MasterMembershipService(IMasterMembership membership
         return new MasterMembers(leader, members);
     }
 
+    /// <summary>The group as the leader knows it: what operators and clients read.</summary>
+    /// <exception cref="NotLeaderException">This master is not the leader.</exception>
+    public MasterMembers ListOnLeader()
+    {
+        LeaderGroupOrThrow();
+        return List();
+    }
+
     /// <summary>Adds a master: it must already run (marked joining in its config.json) so it can catch up; it votes once it has.</summary>
     /// <exception cref="NotLeaderException">This master is not the leader.</exception>
     /// <exception cref="MasterException">The request is invalid, conflicts with the group, or the new master did not catch up.</exception>
