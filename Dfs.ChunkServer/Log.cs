@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(3155, LogLevel.Warning, "Reporting corrupt replica of chunk {ChunkId} to the masters: {Reason}")]
     public static partial void CorruptReported(ILogger logger, ChunkId chunkId, string reason);
+
+    [LoggerMessage(3156, LogLevel.Information, "Chunk server {ServerId} now heartbeats to masters {Masters}, as the masters' book lists them")]
+    public static partial void MastersFollowed(ILogger logger, string serverId, string masters);
 }
