@@ -150,6 +150,65 @@ public sealed class MasterReplacementProcessTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Created, after.StatusCode);
     }
 
+    [Theory]
+    [InlineData("dfs")]
+    [InlineData("dotnext")]
+    public async Task Leader_RemovedWhileClientsWrite_StepsDown_AndNoWriteFails(string consensus)
+    {
+        await using var cluster = await DfsProcessCluster.StartAsync($"remove-leader-{consensus}",
+            new DfsProcessClusterOptions { Consensus = consensus, ChunkServers = 3 });
+        using var http = new HttpClient { BaseAddress = cluster.GatewayAddress, Timeout = TimeSpan.FromSeconds(60) };
+        await WaitUntilWritableAsync(http, cluster, Timeout);
+        var files = new ConcurrentDictionary<string, byte[]>();
+        var failures = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        async Task WriterAsync(int writer)
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var path = $"leaver/w{writer}/f{n:D5}.bin";
+                var data = RandomBytes(4096, seed: writer * 100_000 + n);
+                try
+                {
+                    using var put = await http.PutAsync(FileUri(path), Binary(data));
+                    if (put.StatusCode == HttpStatusCode.Created)
+                    {
+                        files[path] = data;
+                    }
+                    else
+                    {
+                        failures.Enqueue($"PUT {path}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    failures.Enqueue($"PUT {path}: {e.Message}");
+                }
+            }
+        }
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Run(() => WriterAsync(w))).ToArray();
+        await WaitForWritesAsync(() => files.Count, 10, cluster);
+
+        var leader = await cluster.WaitForLeaderAsync(Timeout);
+        var removed = await Cli.RunAsync(cluster.GatewayAddress, Timeout, "masters", "remove", leader);
+        Assert.True(removed.ExitCode == 0, removed + Environment.NewLine + cluster.Logs());
+        await cluster.StopAsync(leader);
+        var next = await cluster.WaitForLeaderAsync(Timeout);
+        var beforeStop = files.Count;
+        await WaitForWritesAsync(() => files.Count, beforeStop + 20, cluster);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+
+        Assert.NotEqual(leader, next);
+        Assert.True(failures.IsEmpty, $"{failures.Count} writes failed while the leader left:{Environment.NewLine}{string.Join(Environment.NewLine, failures.Take(20))}");
+        foreach (var (path, data) in files)
+        {
+            Assert.Equal(data, await http.GetByteArrayAsync(FileUri(path)));
+        }
+        var listed = await Cli.RunAsync(cluster.GatewayAddress, Timeout, "masters", "list", "--json");
+        Assert.Equal(cluster.MasterIds.Where(id => id != leader).Order(StringComparer.Ordinal), VoterIds(listed.Stdout));
+    }
+
     private static async Task RefreshAsync(MasterClient client)
     {
         try
