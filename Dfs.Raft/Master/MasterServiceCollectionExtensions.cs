@@ -77,11 +77,12 @@ public static class MasterServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Maps the master's HTTP API: <c>/raft/status</c>, the key-value routes and <c>/metrics</c>.</summary>
+    /// <summary>Maps the master's HTTP API: <c>/raft/status</c>, <c>/raft/members</c>, the key-value routes and <c>/metrics</c>.</summary>
     public static WebApplication MapDfsMaster(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapMasterHttpApi();
+        app.MapMembershipApi();
         // Created here so its scrape callback and leader-change counter are in place before the first scrape.
         app.Services.GetRequiredService<MasterMetrics>();
         app.MapNodeMetrics();

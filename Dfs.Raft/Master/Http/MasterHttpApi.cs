@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace Dfs.Raft.Master.Http;
 
-/// <summary>Registers and maps a master's HTTP API: <c>/raft/status</c>, <c>/raft/members</c> and the key-value routes.</summary>
+/// <summary>Registers and maps a master's HTTP API: <c>/raft/status</c> and the key-value routes.</summary>
 public static class MasterHttpApi
 {
     public static IServiceCollection AddMasterHttpApi(this IServiceCollection services, ClusterConfig config)
@@ -22,7 +22,6 @@ public static class MasterHttpApi
         app.UseExceptionHandler(new ExceptionHandlerOptions { SuppressDiagnosticsCallback = context => context.ExceptionHandledBy == ExceptionHandledType.ExceptionHandlerService });
         app.MapRaftStatus();
         app.MapKvApi();
-        app.MapMembershipApi();
         return app;
     }
 }

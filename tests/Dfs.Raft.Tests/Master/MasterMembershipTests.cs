@@ -27,7 +27,7 @@ public sealed class MasterMembershipTests
         Assert.Equal(leader.Id, group.Leader);
         Assert.Equal(["m1", "m2", "m3"], group.Members.Select(m => m.Id));
         Assert.All(group.Members, m => Assert.Equal("voter", m.Role));
-        Assert.Equal(leader.RaftPort, group.Members.Single(m => m.Leader).RaftPort);
+        Assert.Equal(leader.Id, Assert.Single(group.Members, m => m.Leader).Id);
     }
 
     [Fact]
