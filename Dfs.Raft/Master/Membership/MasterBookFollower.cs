@@ -44,7 +44,8 @@ public sealed partial class MasterBookFollower(IMasterKv kv, IMasterMembership m
         }
         try
         {
-            var book = MasterBook.Decode(item.Value.Span);
+            // Port 0 means "the OS picks", never a port to dial: such an entry says nothing about where a master listens.
+            var book = MasterBook.Decode(item.Value.Span).Where(m => m.RaftPort != 0).ToArray();
             addresses.Learn(book);
             membership.LearnAddresses(book);
             Log.Learned(logger, string.Join(", ", book.Select(m => $"{m.Id}={m.Host}:{m.RaftPort}")));
