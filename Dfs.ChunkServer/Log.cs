@@ -49,4 +49,8 @@ internal static partial class Log
 
     [LoggerMessage(3155, LogLevel.Warning, "Reporting corrupt replica of chunk {ChunkId} to the masters: {Reason}")]
     public static partial void CorruptReported(ILogger logger, ChunkId chunkId, string reason);
+
+    [LoggerMessage(3156, LogLevel.Warning,
+        "Ignored a master leading term {Term}: a leader of term {HighestTerm} has been heard ({Deletes} deletion(s), {Copies} copy order(s) dropped)")]
+    public static partial void StaleLeaderIgnored(ILogger logger, long term, long highestTerm, int deletes, int copies);
 }
