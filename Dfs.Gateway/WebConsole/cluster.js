@@ -229,7 +229,7 @@ function renderReplication(view) {
   const start = now - TimelineMs;
   const points = history.samples.filter(s => s.t >= start);
   const max = Math.max(1, ...points.map(p => p.under + p.inflight));
-  const xy = p => `${(((p.t - start) / TimelineMs) * 300).toFixed(1)},${(58 - (p.under / max) * 54).toFixed(1)}`;
+  const xy = p => `${(((p.t - start) / TimelineMs) * 300).toFixed(1)},${(54 - (p.under / max) * 48).toFixed(1)}`;
   const svg = el('rerep-chart');
   const ns = 'http://www.w3.org/2000/svg';
   const line = document.createElementNS(ns, 'polyline');
