@@ -59,11 +59,12 @@ public static class GatewayServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>, files, directories, rename, metadata, locks, <c>/metrics</c>), the OpenAPI document and Swagger UI at <c>/swagger</c>.</summary>
+    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>, files, directories, rename, metadata, locks, <c>/metrics</c>), the OpenAPI document, Swagger UI at <c>/swagger</c> and the web console at <c>/</c>.</summary>
     public static WebApplication MapDfsGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        app.UseWebConsole();
         app.UseRouting();
         app.UseNodeHttpMetrics();
         // Unknown routes (404), wrong methods (405) and refused bodies answer problem details too.
