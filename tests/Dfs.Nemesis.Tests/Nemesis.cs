@@ -102,7 +102,9 @@ public sealed class Nemesis(NamespacedDfsCluster cluster, int seed, Action<strin
                         break;
                     }
 
-                    var file = files[_random.Next(files.Length)];
+                    // One of the newest replicas: most likely a file's current content, which clients still read.
+                    var newest = files.OrderByDescending(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).Take(5).ToArray();
+                    var file = newest[_random.Next(newest.Length)];
                     try
                     {
                         using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
@@ -178,7 +180,8 @@ public sealed class Nemesis(NamespacedDfsCluster cluster, int seed, Action<strin
                     }
 
                     await cluster.RestartAsync(node);
-                    Log($"restarted {node}");
+                    var cutLine = cluster.Process(node).GetLogLines().FirstOrDefault(l => l.Contains("Cut the tail of Raft log segment", StringComparison.Ordinal));
+                    Log($"restarted {node}" + (cutLine is null ? "" : $"; it says: {cutLine.Trim()}"));
                     break;
                 }
 

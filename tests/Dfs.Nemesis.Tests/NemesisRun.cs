@@ -100,7 +100,7 @@ public static class NemesisRun
             }
         }
 
-        return new NemesisReport(seed, lines.Count, lines.GroupBy(l => $"{l.Op}:{l.Result}").ToDictionary(g => g.Key, g => g.Count()),
+        return new NemesisReport(seed, lines.Count, lines.GroupBy(l => $"{l.Op}:{l.Result}" + (l.Result is "fail" or "unknown" ? $"({l.Status?.ToString(CultureInfo.InvariantCulture) ?? "no answer"})" : "")).ToDictionary(g => g.Key, g => g.Count()),
             nemesis.Counts, violations, inconclusive, kept, Stopwatch.GetElapsedTime(started));
     }
 
