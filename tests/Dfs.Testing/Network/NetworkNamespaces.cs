@@ -188,6 +188,19 @@ public sealed class NetworkNamespaces : IDisposable
                 continue;
             }
 
+            // Node processes left in the namespace (their test host died first) are ours: end them by pid.
+            try
+            {
+                foreach (var pid in Run("ip", "netns", "pids", name).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    TryRun("kill", "-KILL", pid);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // The namespace went away meanwhile.
+            }
+
             TryRun("ip", "netns", "delete", name);
             removed.Add(name);
         }
@@ -233,7 +246,8 @@ public sealed class NetworkNamespaces : IDisposable
         }
     }
 
-    private static bool IsOwnerGone(string runId)
+    /// <summary>True when run <paramref name="runId"/> has no record or its owning process is gone.</summary>
+    public static bool IsOwnerGone(string runId)
     {
         var record = Path.Combine(RunsDirectory, runId);
         if (!File.Exists(record))

@@ -53,6 +53,7 @@ public sealed class NamespacedDfsCluster : IAsyncDisposable
     private NamespacedDfsCluster(string name, NamespacedDfsClusterOptions options)
     {
         _options = options;
+        SweepStaleDisks();
         var masters = Enumerable.Range(1, options.Masters).Select(i => $"m{i}").ToArray();
         var chunkServers = Enumerable.Range(1, options.ChunkServers).Select(i => $"c{i}").ToArray();
         Network = NetworkNamespaces.Create([.. masters, .. chunkServers, "gateway", .. options.ClientNamespaces]);
@@ -315,6 +316,32 @@ public sealed class NamespacedDfsCluster : IAsyncDisposable
 
         Network.Dispose();
         _directory?.Dispose();
+    }
+
+    /// <summary>Unmounts data-folder disks left by runs whose owner died (their source is named <c>dfs-{run}-{node}</c>).</summary>
+    private static void SweepStaleDisks()
+    {
+        if (!File.Exists("/proc/mounts"))
+        {
+            return;
+        }
+
+        foreach (var fields in File.ReadLines("/proc/mounts").Select(l => l.Split(' ')).Where(f => f.Length > 2 && f[2] == "tmpfs"))
+        {
+            var parts = fields[0].Split('-');
+            if (parts.Length == 3 && parts[0] == "dfs" && parts[1].Length == 6 && parts[1].All(char.IsAsciiHexDigitLower)
+                && NetworkNamespaces.IsOwnerGone(parts[1]))
+            {
+                try
+                {
+                    NetworkNamespaces.Run("umount", "-l", fields[1].Replace("\\040", " ", StringComparison.Ordinal));
+                }
+                catch (InvalidOperationException)
+                {
+                    // Someone else unmounted it first.
+                }
+            }
+        }
     }
 
     private StreamWriter LogOf(string id)
