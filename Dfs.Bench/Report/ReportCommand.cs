@@ -120,7 +120,8 @@ public static class ReportCommand
         var gib = m.Bytes / (1024.0 * 1024 * 1024);
         text.AppendLine("## The machine's own limits (the references)");
         text.AppendLine();
-        text.AppendLine("Plain .NET I/O, no Dfs code, in the report's data folder:");
+        text.AppendLine("Plain .NET I/O, no Dfs code, in the report's data folder, measured once at the start of the run (not alternated with the " +
+            "cluster's figures, so on a shared machine they carry that moment's load; a VM's disk may also absorb writes in a cache the fsync does not reach):");
         text.AppendLine();
         text.AppendLine("| what | figure |");
         text.AppendLine("|---|---|");
@@ -152,10 +153,11 @@ public static class ReportCommand
         }
         var errors = points.Sum(p => p.Metadata.Errors + p.Puts.Errors);
         text.AppendLine();
-        text.AppendLine(Inv($"Failed operations (not counted): {errors}."));
+        text.AppendLine(Inv($"Failed operations (not counted; an operation that threw or answered with a failure): {errors}."));
+        text.AppendLine();
         if (machine is not null)
         {
-            text.AppendLine(Inv($" One file's fsyncs/s on this disk: {machine.FsyncsPerSecond:F0}; the masters batch many commits into one fsync, so puts/s above it mean batching works."));
+            text.AppendLine(Inv($"One file's fsyncs/s on this disk: {machine.FsyncsPerSecond:F0}; the masters batch many commits into one fsync, so puts/s above it mean batching works."));
         }
         text.AppendLine();
         ReportPlots.Save(Path.Combine(plots, "metadata-latency.png"), "Metadata operations: latency against load", "clients", "latency, ms (log scale)", clients,
