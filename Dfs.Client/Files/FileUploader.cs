@@ -32,6 +32,9 @@ public sealed class FileUploader
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ChunkSizeBytes, 1, nameof(options));
     }
 
+    /// <summary>How this uploader cuts content and which content it keeps inline.</summary>
+    public FileTransferOptions Options => _options;
+
     /// <summary>Uploads <paramref name="content"/> (read once, to its end) as a new version of <paramref name="request"/>'s path.</summary>
     /// <exception cref="MetadataException">The master refused an allocation or the commit (Conflict, Locked, NotADirectory …).</exception>
     /// <exception cref="ChunkServerException">A chunk could not be written to enough replicas.</exception>
