@@ -11,7 +11,7 @@ namespace Dfs.Bench.Load;
 
 /// <summary>
 /// <c>gateway [--rounds 3] [--file-mib 1024] [--small-seconds 10] [--clients 16] [--dir PATH] [--upload-buffer-kib 1024]
-/// [--kv-value-bytes 256] [--memory-uploads 16]</c>: a whole cluster started by the gateway (three masters, three chunk
+/// [--kv-value-bytes 256] [--memory-uploads 16] [--inline-kib 64]</c>: a whole cluster started by the gateway (three masters, three chunk
 /// servers, replication 3, 64 MiB chunks) measured through the REST API, each figure beside its reference from the same
 /// run: uploads beside the bare chunk pipeline writing the same bytes to the same servers, downloads beside bare chunk
 /// reads of those chunks, small-file PUTs beside the masters' raw key-value puts; then 4 KiB reads, and the gateway's
@@ -37,10 +37,10 @@ internal static class GatewayLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gateway: {options.Rounds} round(s); {options.FileMiB} MiB upload/download vs bare chunk pipeline/reads of {ChunkBytes / MiB} MiB chunks; " +
             $"{SmallFileBytes / 1024} KiB files at {options.Clients} clients for {options.SmallSeconds} s vs raw key-value puts ({options.KvValueBytes}-byte values) at {options.Clients} callers; " +
-            $"upload writes of {options.UploadBufferKiB} KiB; data under {root}; machine load average {LoadAverage()}"));
+            $"files up to {options.InlineKiB} KiB kept inline; upload writes of {options.UploadBufferKiB} KiB; data under {root}; machine load average {LoadAverage()}"));
 
         using var http = CreateHttpClient();
-        await using var cluster = GatewayCluster.Start(root, ChunkBytes);
+        await using var cluster = GatewayCluster.Start(root, ChunkBytes, options.InlineKiB * 1024);
         http.BaseAddress = cluster.BaseAddress;
         var starting = Stopwatch.StartNew();
         await cluster.WaitReadyAsync(http, TimeSpan.FromMinutes(3));
@@ -423,7 +423,8 @@ internal static class GatewayLoad
             $"bench {_bench.TotalSeconds / units:F2}, gateway {_gateway.TotalSeconds / units:F2}, chunk servers {_chunkServers.TotalSeconds / units:F2} (kernel {_chunkServersKernel.TotalSeconds / units:F2}), masters {_masters.TotalSeconds / units:F2}");
     }
 
-    internal sealed record Options(int Rounds, int FileMiB, int SmallSeconds, int Clients, string? Dir, int UploadBufferKiB, int KvValueBytes, int MemoryUploads)
+    internal sealed record Options(int Rounds, int FileMiB, int SmallSeconds, int Clients, string? Dir, int UploadBufferKiB, int KvValueBytes, int MemoryUploads,
+        int InlineKiB = 64)
     {
         public static Options Parse(string[] args)
         {
@@ -442,12 +443,13 @@ internal static class GatewayLoad
                     "--upload-buffer-kib" => options with { UploadBufferKiB = Number() },
                     "--kv-value-bytes" => options with { KvValueBytes = Number() },
                     "--memory-uploads" => options with { MemoryUploads = Number() },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --rounds 3 --file-mib 1024 --small-seconds 10 --clients 16 --dir PATH --upload-buffer-kib 1024 --kv-value-bytes 256 --memory-uploads 16"),
+                    "--inline-kib" => options with { InlineKiB = Number() },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --rounds 3 --file-mib 1024 --small-seconds 10 --clients 16 --dir PATH --upload-buffer-kib 1024 --kv-value-bytes 256 --memory-uploads 16 --inline-kib 64"),
                 };
             }
-            return options.Rounds > 0 && options.FileMiB > 0 && options.SmallSeconds > 0 && options.Clients > 0 && options.UploadBufferKiB > 0 && options.KvValueBytes >= 0 && options.MemoryUploads >= 0
+            return options.Rounds > 0 && options.FileMiB > 0 && options.SmallSeconds > 0 && options.Clients > 0 && options.UploadBufferKiB > 0 && options.KvValueBytes >= 0 && options.MemoryUploads >= 0 && options.InlineKiB is >= 0 and <= 512
                 ? options
-                : throw new ArgumentException("--rounds, --file-mib, --small-seconds, --clients and --upload-buffer-kib must be positive; --kv-value-bytes and --memory-uploads not negative.");
+                : throw new ArgumentException("--rounds, --file-mib, --small-seconds, --clients and --upload-buffer-kib must be positive; --kv-value-bytes and --memory-uploads not negative; --inline-kib 0..512.");
         }
     }
 }

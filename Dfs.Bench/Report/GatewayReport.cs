@@ -20,7 +20,7 @@ internal static class GatewayReport
         var mib = (int)(fileBytes / (1024 * 1024));
         var options = new GatewayLoad.Options(rounds, mib, (int)Math.Max(1, smallDuration.TotalSeconds), 16, null, 1024, 256, 0);
         using var http = GatewayLoad.CreateHttpClient();
-        await using var cluster = GatewayCluster.Start(root, GatewayLoad.ChunkBytes);
+        await using var cluster = GatewayCluster.Start(root, GatewayLoad.ChunkBytes, 64 * 1024);
         http.BaseAddress = cluster.BaseAddress;
         await cluster.WaitReadyAsync(http, TimeSpan.FromMinutes(3));
         var bench = new GatewayLoad.Bench(options, cluster, http);
