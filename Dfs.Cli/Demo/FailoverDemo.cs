@@ -126,7 +126,7 @@ internal sealed class FailoverDemo(GatewayClient gateway, FailoverDemoOptions op
         catch (TimeoutException e)
         {
             timeline.Add(TimelineKind.Bad, e.Message);
-            return new LeaderRound(round, leader.Id, leader.Term, pid, null, null, null, null, FailoverMath.FailedDuring(stream.Records, killedAt, clock()),
+            return new LeaderRound(round, leader.Id, leader.Term ?? 0, pid, null, null, null, null, FailoverMath.FailedDuring(stream.Records, killedAt, clock()),
                 false, false, null, null, e.Message);
         }
         var electedAt = _lastSeenMs;
@@ -139,7 +139,7 @@ internal sealed class FailoverDemo(GatewayClient gateway, FailoverDemoOptions op
             (failed > 0 ? $"; {failed} uploads failed in it." : "; no upload failed."), resumed.EndedMs);
 
         var (restarted, rejoined, rejoinedAt, commitIndex, problem) = await RestartMasterAsync(leader.Id, newLeader.Id, cancellationToken);
-        return new LeaderRound(round, leader.Id, leader.Term, pid, newLeader.Id, newLeader.Term, Math.Min(electedAt, resumed.EndedMs) - killedAt, gap, failed,
+        return new LeaderRound(round, leader.Id, leader.Term ?? 0, pid, newLeader.Id, newLeader.Term, Math.Min(electedAt, resumed.EndedMs) - killedAt, gap, failed,
             restarted, rejoined, rejoinedAt is { } at ? at - killedAt : null, commitIndex, problem);
     }
 
