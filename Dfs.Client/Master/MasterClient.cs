@@ -243,10 +243,47 @@ public sealed class MasterClient : IAsyncDisposable
             }
             if (pause)
             {
+                // No leader named: ask every master at once who leads before waiting, so a leader elected meanwhile (or one
+                // this client has not tried yet) is used at once instead of after a pause and a walk round the masters.
+                var found = await ProbeLeaderAsync(cancellationToken);
+                if (found >= 0)
+                {
+                    target = found;
+                    continue;
+                }
                 await Task.Delay(backoff, _time, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
             }
         }
+    }
+
+    /// <summary>
+    /// Asks every master for its status at once (each for at most <see cref="MasterClientOptions.StatusTimeout"/>) and returns the
+    /// index of the master that leads in the highest term any of them reports, or that one of them names as its leader; -1 when
+    /// none leads or is named. Only reads status: nothing is sent twice.
+    /// </summary>
+    private async Task<int> ProbeLeaderAsync(CancellationToken cancellationToken)
+    {
+        var statuses = await Task.WhenAll(_masters.Select(async master =>
+        {
+            try
+            {
+                return await GetStatusAsync(master.Id, _options.StatusTimeout, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or MasterException)
+            {
+                return null;
+            }
+        }));
+        MasterStatus? best = null;
+        foreach (var status in statuses)
+        {
+            if (status is not null && (status.Role == "Leader" || status.LeaderId is not null) && (best is null || status.Term > best.Term))
+            {
+                best = status;
+            }
+        }
+        return best is null ? -1 : IndexOf(best.Role == "Leader" ? best.Id : best.LeaderId!);
     }
 
     private int Next(int index) => (index + 1) % _masters.Count;
