@@ -19,7 +19,7 @@ internal static class DemoCommand
     {
         var rounds = Bounded("--rounds", "How many times the leader is killed and started again; the summary gives the median write gap", "N", 1, 1, 20);
         var writers = Bounded("--writers", "Concurrent writers uploading small files", "N", 4, 1, 64);
-        var interval = Bounded("--interval", "Each writer starts an upload this often, in ms", "MS", 100, 10, 10_000);
+        var interval = Bounded("--interval", "Each writer starts an upload this often, in ms", "MS", 200, 10, 10_000);
         var size = Bounded("--max-size", "Largest file in bytes (files are 1 KiB to this)", "BYTES", 16 * 1024, 1024, 16 * 1024 * 1024);
         var noChunkServer = new Option<bool>("--no-chunk-server") { Description = "Only kill the leader; leave the chunk servers alone" };
         var keep = new Option<bool>("--keep") { Description = "Keep the uploaded files (default: the demo's folder is deleted at the end)" };

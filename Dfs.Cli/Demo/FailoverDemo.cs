@@ -327,7 +327,7 @@ internal sealed class FailoverDemo(GatewayClient gateway, FailoverDemoOptions op
 
     private long _lastSeenMs;
 
-    /// <summary>Polls <c>/api/cluster</c> until <paramref name="condition"/> holds; <see cref="_lastSeenMs"/> is when that answer arrived.</summary>
+    /// <summary>Polls <c>/api/cluster</c> until <paramref name="condition"/> holds; <see cref="_lastSeenMs"/> is when the latest answer arrived.</summary>
     /// <exception cref="TimeoutException">It did not hold within the step's time.</exception>
     private async Task<ClusterView> WaitForClusterAsync(Func<ClusterView, bool> condition, string what, TimeSpan every, CancellationToken cancellationToken,
         TimeSpan? timeout = null)
@@ -339,10 +339,10 @@ internal sealed class FailoverDemo(GatewayClient gateway, FailoverDemoOptions op
             try
             {
                 var view = await gateway.GetClusterAsync(cancellationToken);
-                var seen = clock();
+                // Set before the condition runs, so a condition that records a moment records this answer's.
+                Volatile.Write(ref _lastSeenMs, clock());
                 if (condition(view))
                 {
-                    Volatile.Write(ref _lastSeenMs, seen);
                     return view;
                 }
                 last = $"leader {view.Leader ?? "none"}, masters {string.Join(", ", (view.Masters ?? []).Select(m => $"{m.Id} {m.Role} t{m.Term} ci{m.CommitIndex}"))}, " +

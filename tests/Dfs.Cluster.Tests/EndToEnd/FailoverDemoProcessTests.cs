@@ -42,7 +42,7 @@ public sealed class FailoverDemoProcessTests(ITestOutputHelper output)
         await launcher.WaitForLineAsync(l => l.Contains("Dfs gateway ready", StringComparison.Ordinal), Timeout);
 
         await using var demo = NodeProcess.StartDotnetApp(BuiltApp.PathOf("Dfs.Cli"),
-            ["demo", "failover", "--json", "--rounds", "1", "--writers", "4", "--interval", "150", "--gateway", gateway],
+            ["demo", "failover", "--json", "--rounds", "1", "--writers", "4", "--interval", "250", "--gateway", gateway],
             environment: new Dictionary<string, string?> { ["CI"] = "1", ["DFS_GATEWAY"] = null }, name: "dfs", maxLogLines: 100_000);
         var exitCode = await demo.WaitForExitAsync(DemoTimeout);
         const string Stderr = "[stderr] ";
