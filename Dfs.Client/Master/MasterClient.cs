@@ -189,6 +189,7 @@ public sealed class MasterClient : IAsyncDisposable
         var backoff = _options.InitialBackoff;
         var target = Volatile.Read(ref _leaderGuess);
         var lastProblem = "no attempt made";
+        var probed = false;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -245,8 +246,11 @@ public sealed class MasterClient : IAsyncDisposable
             {
                 // No leader named: ask every master at once who leads before waiting, so a leader elected meanwhile (or one
                 // this client has not tried yet) is used at once instead of after a pause and a walk round the masters.
-                var found = await ProbeLeaderAsync(cancellationToken);
-                if (found >= 0)
+                // An attempt the probe pointed to that failed too is followed by a real pause, so a master that claims to lead
+                // but cannot serve is never retried in a tight loop.
+                var found = probed ? -1 : await ProbeLeaderAsync(cancellationToken);
+                probed = found >= 0;
+                if (probed)
                 {
                     target = found;
                     continue;
@@ -259,8 +263,8 @@ public sealed class MasterClient : IAsyncDisposable
 
     /// <summary>
     /// Asks every master for its status at once (each for at most <see cref="MasterClientOptions.StatusTimeout"/>) and returns the
-    /// index of the master that leads in the highest term any of them reports, or that one of them names as its leader; -1 when
-    /// none leads or is named. Only reads status: nothing is sent twice.
+    /// index of the master that itself answered that it leads, in the highest term; -1 when none did. Only reads status: no
+    /// command is sent by it.
     /// </summary>
     private async Task<int> ProbeLeaderAsync(CancellationToken cancellationToken)
     {
@@ -275,15 +279,16 @@ public sealed class MasterClient : IAsyncDisposable
                 return null;
             }
         }));
-        MasterStatus? best = null;
-        foreach (var status in statuses)
+        var best = -1;
+        for (var i = 0; i < statuses.Length; i++)
         {
-            if (status is not null && (status.Role == "Leader" || status.LeaderId is not null) && (best is null || status.Term > best.Term))
+            // Only a master that says so itself, and just answered: a leader another one names may be the one that died.
+            if (statuses[i] is { Role: "Leader" } status && (best < 0 || status.Term > statuses[best]!.Term))
             {
-                best = status;
+                best = i;
             }
         }
-        return best is null ? -1 : IndexOf(best.Role == "Leader" ? best.Id : best.LeaderId!);
+        return best;
     }
 
     private int Next(int index) => (index + 1) % _masters.Count;
