@@ -34,7 +34,7 @@ public static class GatewayServiceCollectionExtensions
             var configPath = options.ConfigPath is { } path
                 ? Path.GetFullPath(path)
                 : throw new ArgumentException("A gateway that launches the cluster needs the config path its nodes read.", nameof(options));
-            services.AddSingleton(_ => new LocalCluster(config, configPath, options.NodeOutput ?? Console.Out));
+            services.AddSingleton(_ => new LocalCluster(config, configPath, options.NodeOutput ?? Console.Out, options.StartNode));
             services.AddHostedService(sp => new LocalClusterService(
                 sp.GetRequiredService<LocalCluster>(), options.LaunchTimeout, sp.GetRequiredService<ILogger<LocalClusterService>>()));
         }

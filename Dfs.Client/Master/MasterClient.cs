@@ -189,6 +189,7 @@ public sealed class MasterClient : IAsyncDisposable
         var backoff = _options.InitialBackoff;
         var target = Volatile.Read(ref _leaderGuess);
         var lastProblem = "no attempt made";
+        var probed = false;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -243,10 +244,51 @@ public sealed class MasterClient : IAsyncDisposable
             }
             if (pause)
             {
+                // No leader named: ask every master at once who leads before waiting, so a leader elected meanwhile (or one
+                // this client has not tried yet) is used at once instead of after a pause and a walk round the masters.
+                // An attempt the probe pointed to that failed too is followed by a real pause, so a master that claims to lead
+                // but cannot serve is never retried in a tight loop.
+                var found = probed ? -1 : await ProbeLeaderAsync(cancellationToken);
+                probed = found >= 0;
+                if (probed)
+                {
+                    target = found;
+                    continue;
+                }
                 await Task.Delay(backoff, _time, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
             }
         }
+    }
+
+    /// <summary>
+    /// Asks every master for its status at once (each for at most <see cref="MasterClientOptions.StatusTimeout"/>) and returns the
+    /// index of the master that itself answered that it leads, in the highest term; -1 when none did. Only reads status: no
+    /// command is sent by it.
+    /// </summary>
+    private async Task<int> ProbeLeaderAsync(CancellationToken cancellationToken)
+    {
+        var statuses = await Task.WhenAll(_masters.Select(async master =>
+        {
+            try
+            {
+                return await GetStatusAsync(master.Id, _options.StatusTimeout, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or MasterException)
+            {
+                return null;
+            }
+        }));
+        var best = -1;
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            // Only a master that says so itself, and just answered: a leader another one names may be the one that died.
+            if (statuses[i] is { Role: "Leader" } status && (best < 0 || status.Term > statuses[best]!.Term))
+            {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private int Next(int index) => (index + 1) % _masters.Count;
