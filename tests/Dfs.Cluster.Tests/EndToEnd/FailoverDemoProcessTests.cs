@@ -15,7 +15,7 @@ namespace Dfs.Cluster.Tests.EndToEnd;
 public sealed class FailoverDemoProcessTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan DemoTimeout = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan DemoTimeout = TimeSpan.FromMinutes(12);
 
     [Fact]
     public async Task DemoFailover_AgainstALaunchedCluster_ReportsAHigherTermLeader_NoLostUpload_AndTheDeadMasterBackAsFollower()
