@@ -89,11 +89,7 @@ public sealed class NodeProcess : IAsyncDisposable
         int maxLogLines = DefaultMaxLogLines,
         Action<string>? onLine = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(appDllPath);
-        if (!File.Exists(appDllPath))
-        {
-            throw new FileNotFoundException($"The app to start does not exist: {appDllPath}. Is its project referenced and built?", appDllPath);
-        }
+        RequireBuiltApp(appDllPath);
 
         return Start(
             DotnetHost.Path,
@@ -122,11 +118,7 @@ public sealed class NodeProcess : IAsyncDisposable
         Action<string>? onLine = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(networkNamespace);
-        ArgumentException.ThrowIfNullOrEmpty(appDllPath);
-        if (!File.Exists(appDllPath))
-        {
-            throw new FileNotFoundException($"The app to start does not exist: {appDllPath}. Is its project referenced and built?", appDllPath);
-        }
+        RequireBuiltApp(appDllPath);
 
         return Start(
             "ip",
@@ -467,5 +459,14 @@ public sealed class NodeProcess : IAsyncDisposable
         public Func<string, bool> Predicate { get; } = predicate;
 
         public TaskCompletionSource<string> Matched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static void RequireBuiltApp(string appDllPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(appDllPath);
+        if (!File.Exists(appDllPath))
+        {
+            throw new FileNotFoundException($"The app to start does not exist: {appDllPath}. Is its project referenced and built?", appDllPath);
+        }
     }
 }
