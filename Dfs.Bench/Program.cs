@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using Dfs.Bench.Load;
+using Dfs.Bench.Report;
 
 namespace Dfs.Bench;
 
 /// <summary>
 /// Runs a whole-cluster load generator or a named measurement when the first argument names one
-/// (<c>kv-compare</c>, <c>kv-memory</c>, <c>chunk-pipeline</c>, <c>metadata</c>, <c>gateway</c>), otherwise the BenchmarkDotNet suites (pick with --filter).
+/// (<c>kv-compare</c>, <c>kv-memory</c>, <c>chunk-pipeline</c>, <c>metadata</c>, <c>gateway</c>, <c>report</c>), otherwise the BenchmarkDotNet suites (pick with --filter).
 /// </summary>
 public static class BenchProgram
 {
@@ -25,6 +26,8 @@ public static class BenchProgram
                 return await ChunkPipelineLoad.RunAsync(args[1..]);
             case "gateway":
                 return await GatewayLoad.RunAsync(args[1..]);
+            case "report":
+                return await ReportCommand.RunAsync(args[1..]);
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(BenchProgram).Assembly).Run(args);
                 return 0;

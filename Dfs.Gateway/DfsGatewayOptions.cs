@@ -21,6 +21,12 @@ public sealed record DfsGatewayOptions
     public TextWriter? NodeOutput { get; init; }
 
     /// <summary>
+    /// Starts one launched node: (id, true for a master) → the child. Default null: the built <c>Dfs.Raft</c> or
+    /// <c>Dfs.ChunkServer</c> beside the gateway (tests hand in stand-in processes).
+    /// </summary>
+    public Func<string, bool, Launcher.ChildNode>? StartNode { get; init; }
+
+    /// <summary>
     /// Makes the file-system service the routes call (tests hand in an in-memory one). Default null: the masters' service
     /// over the gateway's <see cref="Dfs.Client.Master.MasterClient"/>.
     /// </summary>

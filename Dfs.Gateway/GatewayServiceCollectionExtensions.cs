@@ -34,14 +34,14 @@ public static class GatewayServiceCollectionExtensions
             var configPath = options.ConfigPath is { } path
                 ? Path.GetFullPath(path)
                 : throw new ArgumentException("A gateway that launches the cluster needs the config path its nodes read.", nameof(options));
-            services.AddSingleton(_ => new LocalCluster(config, configPath, options.NodeOutput ?? Console.Out));
+            services.AddSingleton(_ => new LocalCluster(config, configPath, options.NodeOutput ?? Console.Out, options.StartNode));
             services.AddHostedService(sp => new LocalClusterService(
                 sp.GetRequiredService<LocalCluster>(), options.LaunchTimeout, sp.GetRequiredService<ILogger<LocalClusterService>>()));
         }
         services.AddSingleton(sp => new ClusterStatusService(config, sp.GetRequiredService<MasterClient>(), sp.GetService<LocalCluster>(),
             sp.GetRequiredService<ILogger<ClusterStatusService>>(), () => sp.GetRequiredService<IMetadataService>()));
         services.AddSingleton(sp => options.Metadata?.Invoke(sp) ?? new MetadataClient(sp.GetRequiredService<MasterClient>()));
-        var transfer = new FileTransferOptions { ChunkSizeBytes = config.ChunkSizeBytes };
+        var transfer = new FileTransferOptions { ChunkSizeBytes = config.ChunkSizeBytes, InlineFileBytes = config.InlineFileBytes };
         services.AddSingleton(sp => new ChunkWriteClient(new ChunkWriteOptions { Logger = sp.GetRequiredService<ILogger<ChunkWriteClient>>() }));
         services.AddSingleton(_ => new ChunkReadClient());
         services.AddSingleton(sp => new FileUploader(sp.GetRequiredService<IMetadataService>(), sp.GetRequiredService<ChunkWriteClient>(), transfer));
@@ -63,11 +63,12 @@ public static class GatewayServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>, files, directories, rename, metadata, locks, <c>/metrics</c>), the OpenAPI document and Swagger UI at <c>/swagger</c>.</summary>
+    /// <summary>Maps the gateway's routes (<c>/health</c>, <c>/api/cluster</c>, files, directories, rename, metadata, locks, <c>/metrics</c>), the OpenAPI document, Swagger UI at <c>/swagger</c> and the web console at <c>/</c>.</summary>
     public static WebApplication MapDfsGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
+        app.UseWebConsole();
         app.UseRouting();
         app.UseNodeHttpMetrics();
         // Unknown routes (404), wrong methods (405) and refused bodies answer problem details too.

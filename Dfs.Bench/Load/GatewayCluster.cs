@@ -45,7 +45,8 @@ internal sealed class GatewayCluster : IAsyncDisposable
     public IReadOnlyList<ChunkEndpoint> ChunkEndpoints => Config.ChunkServers.Select(c => new ChunkEndpoint(c.Host, c.Port)).ToArray();
 
     /// <summary>Writes the config (OS-picked free ports) into <paramref name="folder"/> and starts the gateway with it.</summary>
-    public static GatewayCluster Start(string folder, long chunkBytes)
+    /// <param name="inlineFileBytes">The cluster's <c>inlineFileBytes</c>: files up to this size are kept in the metadata store (0: none).</param>
+    public static GatewayCluster Start(string folder, long chunkBytes, int inlineFileBytes)
     {
         Directory.CreateDirectory(folder);
         var ports = FreePorts(3 * 2 + 3 + 1);
@@ -53,6 +54,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
         {
             ReplicationFactor = 3,
             ChunkSizeBytes = chunkBytes,
+            InlineFileBytes = inlineFileBytes,
             // Rounds rewrite the same path; one kept version lets the old chunks go instead of filling the disk.
             VersionsKept = 1,
             DataDir = "data",

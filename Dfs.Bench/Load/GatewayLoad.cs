@@ -11,7 +11,7 @@ namespace Dfs.Bench.Load;
 
 /// <summary>
 /// <c>gateway [--rounds 3] [--file-mib 1024] [--small-seconds 10] [--clients 16] [--dir PATH] [--upload-buffer-kib 1024]
-/// [--kv-value-bytes 256] [--memory-uploads 16]</c>: a whole cluster started by the gateway (three masters, three chunk
+/// [--kv-value-bytes 256] [--memory-uploads 16] [--inline-kib 64]</c>: a whole cluster started by the gateway (three masters, three chunk
 /// servers, replication 3, 64 MiB chunks) measured through the REST API, each figure beside its reference from the same
 /// run: uploads beside the bare chunk pipeline writing the same bytes to the same servers, downloads beside bare chunk
 /// reads of those chunks, small-file PUTs beside the masters' raw key-value puts; then 4 KiB reads, and the gateway's
@@ -25,7 +25,7 @@ namespace Dfs.Bench.Load;
 internal static class GatewayLoad
 {
     private const long MiB = 1024 * 1024;
-    private const long ChunkBytes = 64 * MiB;
+    internal const long ChunkBytes = 64 * MiB;
     private const int SmallFileBytes = 4096;
     private const int Directories = 4;
 
@@ -37,18 +37,10 @@ internal static class GatewayLoad
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"gateway: {options.Rounds} round(s); {options.FileMiB} MiB upload/download vs bare chunk pipeline/reads of {ChunkBytes / MiB} MiB chunks; " +
             $"{SmallFileBytes / 1024} KiB files at {options.Clients} clients for {options.SmallSeconds} s vs raw key-value puts ({options.KvValueBytes}-byte values) at {options.Clients} callers; " +
-            $"upload writes of {options.UploadBufferKiB} KiB; data under {root}; machine load average {LoadAverage()}"));
+            $"files up to {options.InlineKiB} KiB kept inline; upload writes of {options.UploadBufferKiB} KiB; data under {root}; machine load average {LoadAverage()}"));
 
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            MaxConnectionsPerServer = 1024,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
-        await using var cluster = GatewayCluster.Start(root, ChunkBytes);
+        using var http = CreateHttpClient();
+        await using var cluster = GatewayCluster.Start(root, ChunkBytes, options.InlineKiB * 1024);
         http.BaseAddress = cluster.BaseAddress;
         var starting = Stopwatch.StartNew();
         await cluster.WaitReadyAsync(http, TimeSpan.FromMinutes(3));
@@ -72,6 +64,17 @@ internal static class GatewayLoad
         return 0;
     }
 
+    /// <summary>The client every gateway measurement uses: no proxy, no cookies, no decompression, connections kept for the run.</summary>
+    internal static HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        UseCookies = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        MaxConnectionsPerServer = 1024,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+    })
+    { Timeout = Timeout.InfiniteTimeSpan };
+
     private static void PrintMedians(List<RoundFigures> all)
     {
         static double Median(IEnumerable<double> values)
@@ -89,16 +92,16 @@ internal static class GatewayLoad
 
 
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
     /// <summary>One round's figures: rates in MiB/s or operations/s, latencies in ms.</summary>
-    private sealed record RoundFigures(double Upload, double BareWrite, double Download, double BareRead,
+    internal sealed record RoundFigures(double Upload, double BareWrite, double Download, double BareRead,
         double Files, double FilesP50, double FilesP99, double Puts, double PutsP50, double PutsP99,
         double Reads, double ReadsP50, double ReadsP99);
 
     /// <summary>The state a run shares across rounds: the cluster, the clients and the generated content.</summary>
-    private sealed class Bench(Options options, GatewayCluster cluster, HttpClient http)
+    internal sealed class Bench(Options options, GatewayCluster cluster, HttpClient http)
     {
         private readonly GeneratedBytes _content = new(seed: 1);
         private readonly byte[] _smallBody = RandomBytes(SmallFileBytes, seed: 2);
@@ -122,9 +125,9 @@ internal static class GatewayLoad
             await BareReadAsync(ids);
             await DeleteChunksAsync(ids);
             var warm = TimeSpan.FromSeconds(Math.Min(2, options.SmallSeconds));
-            var (_, written) = await SmallFilesAsync(0, warm);
-            await SmallReadsAsync(written, warm);
-            await KvPutsAsync(0, warm);
+            var (_, written) = await SmallFilesAsync("warm", warm, options.Clients);
+            await SmallReadsAsync(written, warm, options.Clients);
+            await KvPutsAsync("warm", warm, options.Clients);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up done (machine load average {LoadAverage()})"));
         }
 
@@ -162,11 +165,11 @@ internal static class GatewayLoad
             var filesCpu = new Measured(cluster);
             var putsCpu = new Measured(cluster);
             await InOrder(gatewayFirst,
-                () => filesCpu.RunAsync(async () => (files, written) = await SmallFilesAsync(round, duration)),
-                () => putsCpu.RunAsync(async () => puts = await KvPutsAsync(round, duration)));
+                () => filesCpu.RunAsync(async () => (files, written) = await SmallFilesAsync($"r{round}", duration, options.Clients)),
+                () => putsCpu.RunAsync(async () => puts = await KvPutsAsync($"r{round}", duration, options.Clients)));
             var readsCpu = new Measured(cluster);
             LatencySummary reads = null!;
-            await readsCpu.RunAsync(async () => reads = await SmallReadsAsync(written, duration));
+            await readsCpu.RunAsync(async () => reads = await SmallReadsAsync(written, duration, options.Clients));
 
             // Not a goal, a breakdown: what a 4 KiB file's chunk costs alone (bare pipeline writes of 4 KiB chunks at as
             // many callers), and what the processes burn idle once the round's files exist (heartbeats, duties).
@@ -211,7 +214,7 @@ internal static class GatewayLoad
             }
         }
 
-        private async Task UploadAsync(string path, long bytes)
+        public async Task UploadAsync(string path, long bytes)
         {
             using var content = _content.Content(bytes, options.UploadBufferKiB * 1024);
             using var response = await http.PutAsync(FileUri(path), content);
@@ -221,7 +224,7 @@ internal static class GatewayLoad
             }
         }
 
-        private async Task DownloadAsync(string path, long bytes)
+        public async Task DownloadAsync(string path, long bytes)
         {
             using var response = await http.GetAsync(FileUri(path), HttpCompletionOption.ResponseHeadersRead);
             if (response.StatusCode != HttpStatusCode.OK)
@@ -242,7 +245,7 @@ internal static class GatewayLoad
             }
         }
 
-        private async Task DeleteFileAsync(string path)
+        public async Task DeleteFileAsync(string path)
         {
             using var response = await http.DeleteAsync(FileUri(path));
             if (response.StatusCode != HttpStatusCode.NoContent)
@@ -252,7 +255,7 @@ internal static class GatewayLoad
         }
 
         /// <summary>The same bytes as an upload, as 64 MiB chunks written one after another straight to the three chunk servers.</summary>
-        private async Task<IReadOnlyList<ChunkId>> BareWriteAsync(long bytes)
+        public async Task<IReadOnlyList<ChunkId>> BareWriteAsync(long bytes)
         {
             var ids = new List<ChunkId>();
             for (long offset = 0; offset < bytes; offset += ChunkBytes)
@@ -266,7 +269,7 @@ internal static class GatewayLoad
             return ids;
         }
 
-        private async Task BareReadAsync(IReadOnlyList<ChunkId> ids)
+        public async Task BareReadAsync(IReadOnlyList<ChunkId> ids)
         {
             foreach (var id in ids)
             {
@@ -274,7 +277,7 @@ internal static class GatewayLoad
             }
         }
 
-        private async Task DeleteChunksAsync(IReadOnlyList<ChunkId> ids)
+        public async Task DeleteChunksAsync(IReadOnlyList<ChunkId> ids)
         {
             foreach (var endpoint in _chain)
             {
@@ -283,12 +286,12 @@ internal static class GatewayLoad
             }
         }
 
-        private async Task<(LatencySummary Summary, IReadOnlyList<string> Written)> SmallFilesAsync(int round, TimeSpan duration)
+        public async Task<(LatencySummary Summary, IReadOnlyList<string> Written)> SmallFilesAsync(string tag, TimeSpan duration, int clients)
         {
-            var written = Enumerable.Range(0, options.Clients).Select(_ => new List<string>()).ToArray();
-            var (summary, error) = await TimedConcurrentLoad.RunAsync(options.Clients, duration, async (caller, n) =>
+            var written = Enumerable.Range(0, clients).Select(_ => new List<string>()).ToArray();
+            var (summary, error) = await TimedConcurrentLoad.RunAsync(clients, duration, async (caller, n) =>
             {
-                var path = $"bench/small-r{round}/d{caller % Directories}/c{caller}-{n}.bin";
+                var path = $"bench/small-{tag}/d{caller % Directories}/c{caller}-{n}.bin";
                 using var content = new ByteArrayContent(_smallBody);
                 using var response = await http.PutAsync(FileUri(path), content);
                 if (response.StatusCode != HttpStatusCode.Created)
@@ -302,15 +305,15 @@ internal static class GatewayLoad
             return (summary, written.SelectMany(w => w).ToArray());
         }
 
-        private async Task<LatencySummary> SmallReadsAsync(IReadOnlyList<string> paths, TimeSpan duration)
+        public async Task<LatencySummary> SmallReadsAsync(IReadOnlyList<string> paths, TimeSpan duration, int clients)
         {
             if (paths.Count == 0)
             {
                 throw new InvalidOperationException("No 4 KiB file was written, so none can be read.");
             }
-            var buffers = Enumerable.Range(0, options.Clients).Select(_ => new byte[SmallFileBytes * 2]).ToArray();
-            var randoms = Enumerable.Range(0, options.Clients).Select(i => new Random(i)).ToArray();
-            var (summary, error) = await TimedConcurrentLoad.RunAsync(options.Clients, duration, async (caller, _) =>
+            var buffers = Enumerable.Range(0, clients).Select(_ => new byte[SmallFileBytes * 2]).ToArray();
+            var randoms = Enumerable.Range(0, clients).Select(i => new Random(i)).ToArray();
+            var (summary, error) = await TimedConcurrentLoad.RunAsync(clients, duration, async (caller, _) =>
             {
                 var path = paths[randoms[caller].Next(paths.Count)];
                 using var response = await http.GetAsync(FileUri(path), HttpCompletionOption.ResponseHeadersRead);
@@ -346,11 +349,11 @@ internal static class GatewayLoad
             return summary;
         }
 
-        private async Task<LatencySummary> KvPutsAsync(int round, TimeSpan duration)
+        public async Task<LatencySummary> KvPutsAsync(string tag, TimeSpan duration, int clients)
         {
-            var (summary, error) = await TimedConcurrentLoad.RunAsync(options.Clients, duration, async (caller, n) =>
+            var (summary, error) = await TimedConcurrentLoad.RunAsync(clients, duration, async (caller, n) =>
             {
-                var key = Encoding.UTF8.GetBytes($"bench-kv/r{round}/c{caller}/{n}");
+                var key = Encoding.UTF8.GetBytes($"bench-kv/{tag}/c{caller}/{n}");
                 var result = await Master.PutAsync(key, _kvValue);
                 return result.Status == KvStatus.Ok;
             });
@@ -388,7 +391,7 @@ internal static class GatewayLoad
     }
 
     /// <summary>Wall-clock time of one side of a comparison and the CPU time each process spent meanwhile.</summary>
-    private sealed class Measured(GatewayCluster cluster)
+    internal sealed class Measured(GatewayCluster cluster)
     {
         private TimeSpan _bench;
         private TimeSpan _gateway;
@@ -420,7 +423,8 @@ internal static class GatewayLoad
             $"bench {_bench.TotalSeconds / units:F2}, gateway {_gateway.TotalSeconds / units:F2}, chunk servers {_chunkServers.TotalSeconds / units:F2} (kernel {_chunkServersKernel.TotalSeconds / units:F2}), masters {_masters.TotalSeconds / units:F2}");
     }
 
-    private sealed record Options(int Rounds, int FileMiB, int SmallSeconds, int Clients, string? Dir, int UploadBufferKiB, int KvValueBytes, int MemoryUploads)
+    internal sealed record Options(int Rounds, int FileMiB, int SmallSeconds, int Clients, string? Dir, int UploadBufferKiB, int KvValueBytes, int MemoryUploads,
+        int InlineKiB = 64)
     {
         public static Options Parse(string[] args)
         {
@@ -439,12 +443,13 @@ internal static class GatewayLoad
                     "--upload-buffer-kib" => options with { UploadBufferKiB = Number() },
                     "--kv-value-bytes" => options with { KvValueBytes = Number() },
                     "--memory-uploads" => options with { MemoryUploads = Number() },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --rounds 3 --file-mib 1024 --small-seconds 10 --clients 16 --dir PATH --upload-buffer-kib 1024 --kv-value-bytes 256 --memory-uploads 16"),
+                    "--inline-kib" => options with { InlineKiB = Number() },
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --rounds 3 --file-mib 1024 --small-seconds 10 --clients 16 --dir PATH --upload-buffer-kib 1024 --kv-value-bytes 256 --memory-uploads 16 --inline-kib 64"),
                 };
             }
-            return options.Rounds > 0 && options.FileMiB > 0 && options.SmallSeconds > 0 && options.Clients > 0 && options.UploadBufferKiB > 0 && options.KvValueBytes >= 0 && options.MemoryUploads >= 0
+            return options.Rounds > 0 && options.FileMiB > 0 && options.SmallSeconds > 0 && options.Clients > 0 && options.UploadBufferKiB > 0 && options.KvValueBytes >= 0 && options.MemoryUploads >= 0 && options.InlineKiB is >= 0 and <= 512
                 ? options
-                : throw new ArgumentException("--rounds, --file-mib, --small-seconds, --clients and --upload-buffer-kib must be positive; --kv-value-bytes and --memory-uploads not negative.");
+                : throw new ArgumentException("--rounds, --file-mib, --small-seconds, --clients and --upload-buffer-kib must be positive; --kv-value-bytes and --memory-uploads not negative; --inline-kib 0..512.");
         }
     }
 }

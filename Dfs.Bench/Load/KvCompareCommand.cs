@@ -15,11 +15,26 @@ public static class KvCompareCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var options = Options.Parse(args);
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        var (results, failovers, memory) = await MeasureAsync(options, cancel.Token);
+        var report = Summarize(options, results, failovers, memory);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        var reportPath = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts", $"kv-compare-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        await File.WriteAllTextAsync(reportPath, report);
+        Console.WriteLine($"Report written to {reportPath}");
+        return 0;
+    }
+
+    /// <summary>One round: every system started, each (connections, phase) cell run back to back on every system in the order given, then the failover gaps.</summary>
+    public static async Task<KvCompareResults> MeasureAsync(Options options, CancellationToken cancellationToken)
+    {
         var results = new List<(string System, string Phase, int Connections, LatencySummary Summary)>();
         var failovers = new Dictionary<string, IReadOnlyList<TimeSpan>>();
         var memory = new Dictionary<string, IReadOnlyList<long>>();
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var scratch = Path.Combine(Path.GetTempPath(), $"dfs-kv-compare-{Environment.ProcessId}");
 
         // Both clusters stay up and each (connections, phase) cell runs back to back on every system, so the
@@ -84,23 +99,15 @@ public static class KvCompareCommand
                 await cluster.DisposeAsync();
             }
         }
-
-        var report = Summarize(options, results, failovers, memory);
-        Console.WriteLine();
-        Console.WriteLine(report);
-        var reportPath = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts", $"kv-compare-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
-        await File.WriteAllTextAsync(reportPath, report);
-        Console.WriteLine($"Report written to {reportPath}");
-        return 0;
+        return new KvCompareResults(results, failovers, memory);
     }
 
     private static void Report(string system, string phase, int connections, LatencySummary s) =>
         Console.WriteLine(FormattableString.Invariant(
             $"   {system,-4} {phase} c={connections,-3} {s.OpsPerSecond,9:F0} ops/s  p50 {s.P50Ms,6:F2} ms  p99 {s.P99Ms,6:F2} ms  errors {s.Errors}  client CPU {s.ClientCpuPercent:F0}%"));
 
-    private static string Summarize(Options options, List<(string System, string Phase, int Connections, LatencySummary Summary)> results,
-        Dictionary<string, IReadOnlyList<TimeSpan>> failovers, Dictionary<string, IReadOnlyList<long>> memory)
+    internal static string Summarize(Options options, IReadOnlyList<(string System, string Phase, int Connections, LatencySummary Summary)> results,
+        IReadOnlyDictionary<string, IReadOnlyList<TimeSpan>> failovers, IReadOnlyDictionary<string, IReadOnlyList<long>> memory)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# kv-compare: {options.ValueSize}-byte values, {options.Duration.TotalSeconds:F0} s per phase, HTTP/1.1 keep-alive, to each leader");
@@ -142,7 +149,7 @@ public static class KvCompareCommand
         return text.ToString();
     }
 
-    private sealed record Options(string[] Systems, int[] Connections, TimeSpan Duration, int ValueSize, int FailoverRounds, string? EtcdScript)
+    public sealed record Options(string[] Systems, int[] Connections, TimeSpan Duration, int ValueSize, int FailoverRounds, string? EtcdScript)
     {
         public static Options Parse(string[] args)
         {
@@ -171,3 +178,9 @@ public static class KvCompareCommand
         }
     }
 }
+
+/// <summary>One kv-compare round: each (system, phase, connections) cell, each system's failover gaps and its members' resident memory after the load.</summary>
+public sealed record KvCompareResults(
+    IReadOnlyList<(string System, string Phase, int Connections, LatencySummary Summary)> Cells,
+    IReadOnlyDictionary<string, IReadOnlyList<TimeSpan>> Failovers,
+    IReadOnlyDictionary<string, IReadOnlyList<long>> Memory);

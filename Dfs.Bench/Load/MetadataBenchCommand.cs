@@ -23,46 +23,74 @@ public static class MetadataBenchCommand
         var rounds = Arg(args, 1, 2);
         var files = Arg(args, 2, 1_000_000);
         var dirFiles = Arg(args, 3, 100_000);
+        foreach (var point in await MeasureLoadAsync([Clients], TimeSpan.FromSeconds(seconds), rounds))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {point.Round}: raw KV puts {point.Puts.OpsPerSecond:N0} ops/s | metadata mix {point.Metadata.OpsPerSecond:N0} ops/s | ratio {point.Metadata.OpsPerSecond / point.Puts.OpsPerSecond:F2}"));
+        }
+        await MeasureStoreAsync(files, dirFiles);
+        return 0;
+    }
+
+    /// <summary>
+    /// Against three fresh master processes: for each round and each client count, raw key-value puts (100-byte values) and the
+    /// metadata mix (each client in turn: mkdir of a new directory, commit of an empty file in it, lookup of that file), each
+    /// timed per operation; who goes first alternates by round.
+    /// </summary>
+    public static async Task<IReadOnlyList<MetadataLoadPoint>> MeasureLoadAsync(IReadOnlyList<int> clientCounts, TimeSpan duration, int rounds)
+    {
         var scratch = Path.Combine(Path.GetTempPath(), $"dfs-metadata-bench-{Environment.ProcessId}");
+        var points = new List<MetadataLoadPoint>();
         try
         {
-            await using (var cluster = new DfsKvCluster(scratch, raftPortBase: 17301, apiPortBase: 17401))
+            await using var cluster = new DfsKvCluster(scratch, raftPortBase: 17301, apiPortBase: 17401);
+            using var start = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await cluster.StartAsync(start.Token);
+            await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(60), start.Token);
+            var masters = Enumerable.Range(0, 3)
+                .Select(i => new MasterNodeConfig { Id = $"m{i + 1}", Host = "127.0.0.1", RaftPort = 17301 + i, ApiPort = 17401 + i })
+                .ToArray();
+            var clients = Enumerable.Range(0, clientCounts.Max()).Select(_ => new MasterClient(masters)).ToArray();
+            try
             {
-                using var start = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-                await cluster.StartAsync(start.Token);
-                await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(60), start.Token);
-                var masters = Enumerable.Range(0, 3)
-                    .Select(i => new MasterNodeConfig { Id = $"m{i + 1}", Host = "127.0.0.1", RaftPort = 17301 + i, ApiPort = 17401 + i })
-                    .ToArray();
-                var clients = Enumerable.Range(0, Clients).Select(_ => new MasterClient(masters)).ToArray();
-                try
+                for (var round = 1; round <= rounds; round++)
                 {
-                    for (var round = 1; round <= rounds; round++)
+                    foreach (var count in clientCounts)
                     {
-                        var puts = await RunPhaseAsync(clients, seconds, (client, worker, n) =>
-                            client.PutAsync(System.Text.Encoding.ASCII.GetBytes($"bench/{round}/{worker}/{n}"), new byte[100]), 1);
-                        var metadata = await RunPhaseAsync(clients, seconds, async (client, worker, n) =>
+                        var r = round;
+                        Func<Task<LatencySummary>> puts = async () => (await TimedConcurrentLoad.RunAsync(count, duration, async (worker, n) =>
+                            (await clients[worker].PutAsync(System.Text.Encoding.ASCII.GetBytes($"bench/{r}/{count}/{worker}/{n}"), new byte[100])).Status == Dfs.Client.Kv.KvStatus.Ok)).Summary;
+                        Func<Task<LatencySummary>> metadata = async () => (await TimedConcurrentLoad.RunAsync(count, duration, async (worker, n) =>
                         {
-                            var service = new MetadataClient(client);
-                            var dir = $"/bench{round}/w{worker}/d{n}";
-                            await service.MkdirAsync(dir);
-                            await service.CommitAsync(dir + "/f", ExpectedVersion.None, new NewVersion(0, 0, 1, "", []));
-                            await service.LookupAsync(dir + "/f");
-                        }, 3);
+                            var service = new MetadataClient(clients[worker]);
+                            var dir = $"/bench{r}/c{count}/w{worker}/d{n / 3}";
+                            switch (n % 3)
+                            {
+                                case 0: await service.MkdirAsync(dir); break;
+                                case 1: await service.CommitAsync(dir + "/f", ExpectedVersion.None, new NewVersion(0, 0, 1, "", [])); break;
+                                default: await service.LookupAsync(dir + "/f"); break;
+                            }
+                            return true;
+                        })).Summary;
+                        LatencySummary first, second;
+                        var putsFirst = round % 2 == 1;
+                        first = await (putsFirst ? puts : metadata)();
+                        second = await (putsFirst ? metadata : puts)();
+                        var point = putsFirst ? new MetadataLoadPoint(round, count, first, second) : new MetadataLoadPoint(round, count, second, first);
+                        points.Add(point);
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"round {round}: raw KV puts {puts:N0} ops/s | metadata mix {metadata:N0} ops/s | ratio {metadata / puts:F2}"));
-                    }
-                }
-                finally
-                {
-                    foreach (var client in clients)
-                    {
-                        await client.DisposeAsync();
+                            $"metadata round {round}, {count} clients: raw KV puts {point.Puts.OpsPerSecond:F0}/s (p50 {point.Puts.P50Ms:F2} ms, p99 {point.Puts.P99Ms:F2} ms, errors {point.Puts.Errors}); metadata ops {point.Metadata.OpsPerSecond:F0}/s (p50 {point.Metadata.P50Ms:F2} ms, p99 {point.Metadata.P99Ms:F2} ms, errors {point.Metadata.Errors})"));
                     }
                 }
             }
-            await MeasureStoreAsync(files, dirFiles);
-            return 0;
+            finally
+            {
+                foreach (var client in clients)
+                {
+                    await client.DisposeAsync();
+                }
+            }
+            return points;
         }
         finally
         {
@@ -74,23 +102,6 @@ public static class MetadataBenchCommand
             {
             }
         }
-    }
-
-    /// <summary>Operations per second of <paramref name="clients"/> workers looping <paramref name="op"/> for <paramref name="seconds"/>.</summary>
-    private static async Task<double> RunPhaseAsync(MasterClient[] clients, int seconds, Func<MasterClient, int, long, Task> op, int opsPerCall)
-    {
-        var stop = Stopwatch.StartNew();
-        var total = 0L;
-        await Task.WhenAll(clients.Select((client, worker) => Task.Run(async () =>
-        {
-            long n = 0;
-            while (stop.Elapsed.TotalSeconds < seconds)
-            {
-                await op(client, worker, n++);
-            }
-            Interlocked.Add(ref total, n * opsPerCall);
-        })));
-        return total / stop.Elapsed.TotalSeconds;
     }
 
     private static async Task MeasureStoreAsync(int files, int dirFiles)
@@ -146,3 +157,6 @@ public static class MetadataBenchCommand
     private static int Arg(string[] args, int index, int fallback) =>
         args.Length > index && int.TryParse(args[index], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }
+
+/// <summary>One round at one client count: raw key-value puts beside single metadata operations (mkdir, commit, lookup in turn).</summary>
+public sealed record MetadataLoadPoint(int Round, int Clients, LatencySummary Puts, LatencySummary Metadata);

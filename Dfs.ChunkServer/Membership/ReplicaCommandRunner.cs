@@ -8,7 +8,9 @@ namespace Dfs.ChunkServer.Membership;
 
 /// <summary>
 /// Carries out the leader's commands from heartbeat replies: deletes at once, copies in the background with bounded
-/// concurrency, one copy per chunk at a time (two masters that both think they lead may order the same one).
+/// concurrency, one copy per chunk at a time (two masters that both think they lead may order the same one). Commands are
+/// fenced by term: once a leader of some term has been heard, a master still leading an older term (deposed, and not yet
+/// aware of it) is ignored, so its view cannot delete or copy anything.
 /// </summary>
 internal sealed class ReplicaCommandRunner(ChunkService service, ReplicaCopier copier, ChunkServerHeartbeatOptions options, ILogger logger)
 {
@@ -16,6 +18,7 @@ internal sealed class ReplicaCommandRunner(ChunkService service, ReplicaCopier c
     private readonly Lock _lock = new();
     private readonly HashSet<ulong> _copying = [];
     private readonly List<Task> _running = [];
+    private long _highestLeaderTerm;
 
     /// <summary>Copies under way or waiting for a slot.</summary>
     public int Copies
@@ -29,8 +32,23 @@ internal sealed class ReplicaCommandRunner(ChunkService service, ReplicaCopier c
         }
     }
 
+    /// <summary>The highest term of a leader whose commands were taken.</summary>
+    public long HighestLeaderTerm => Interlocked.Read(ref _highestLeaderTerm);
+
     public void Run(HeartbeatReply reply, CancellationToken stopping)
     {
+        lock (_lock)
+        {
+            if (reply.Term < _highestLeaderTerm)
+            {
+                if (reply.Delete.Count > 0 || reply.Replicate.Count > 0)
+                {
+                    Log.StaleLeaderIgnored(logger, reply.Term, _highestLeaderTerm, reply.Delete.Count, reply.Replicate.Count);
+                }
+                return;
+            }
+            _highestLeaderTerm = reply.Term;
+        }
         foreach (var id in reply.Delete)
         {
             lock (_lock)

@@ -23,7 +23,7 @@ internal static class ClusterCommand
             foreach (var m in view.Masters ?? [])
             {
                 masters.AddRow(
-                    Markup.Escape(m.Id), Markup.Escape(m.Address), Markup.Escape(m.Role), Invariant(m.Term), Invariant(m.CommitIndex),
+                    Markup.Escape(m.Id), Markup.Escape(m.Address), Markup.Escape(m.Role ?? "-"), Invariant(m.Term), Invariant(m.CommitIndex),
                     m.Healthy ? "yes" : "[red]no[/]", m.Pid?.ToString(CultureInfo.InvariantCulture) ?? "-");
             }
             context.Terminal.Write(masters);
@@ -44,4 +44,6 @@ internal static class ClusterCommand
     }
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
 }

@@ -52,6 +52,16 @@ public sealed partial class GatewayClient
         return await ReadJsonAsync<MasterMembers>(request, cancellationToken);
     }
 
+    /// <summary>
+    /// <c>POST /api/cluster/nodes/{id}/start</c>: asks a gateway that launched the cluster to start node <paramref name="id"/> again
+    /// after it exited. Answers at once with the new process; 404 when the gateway did not launch it, 409 while it runs.
+    /// </summary>
+    public async Task<NodeStarted> StartNodeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/cluster/nodes/{Uri.EscapeDataString(id)}/start");
+        return await ReadJsonAsync<NodeStarted>(request, cancellationToken);
+    }
+
     /// <summary><c>GET /health</c>: the report whether the answer is 200 (ok) or 503 (unavailable).</summary>
     public async Task<HealthReport> GetHealthAsync(CancellationToken cancellationToken = default)
     {

@@ -6,10 +6,11 @@ namespace Dfs.Client.ChunkServers;
 /// <summary>A master's answer to a heartbeat: whether it leads, and the leader's commands for the chunk server.</summary>
 /// <param name="IsLeader">This master leads; only a leader's commands are carried out.</param>
 /// <param name="LeaderId">The leader this master knows of ("" when none).</param>
+/// <param name="Term">This master's Raft term: a chunk server that has heard a leader of a higher term ignores a lower one's commands.</param>
 /// <param name="SendFullReport">This master lacks the server's complete list (it restarted, or a page was lost): send a full report.</param>
 /// <param name="Delete">Chunks to delete from the server's store.</param>
 /// <param name="Replicate">Chunks to copy onto the server from one of the named sources.</param>
-public sealed record HeartbeatReply(bool IsLeader, string LeaderId, bool SendFullReport, IReadOnlyList<ulong> Delete, IReadOnlyList<ReplicateCommand> Replicate)
+public sealed record HeartbeatReply(bool IsLeader, string LeaderId, long Term, bool SendFullReport, IReadOnlyList<ulong> Delete, IReadOnlyList<ReplicateCommand> Replicate)
 {
     private const byte LeaderFlag = 1;
     private const byte FullReportFlag = 2;
@@ -18,6 +19,7 @@ public sealed record HeartbeatReply(bool IsLeader, string LeaderId, bool SendFul
     {
         writer.WriteByte((byte)((IsLeader ? LeaderFlag : 0) | (SendFullReport ? FullReportFlag : 0)));
         writer.WriteString(WireLength.UInt16, LeaderId, HeartbeatRequest.MaxNameBytes);
+        writer.WriteVarInt64(Term);
         writer.WriteLength(WireLength.VarUInt, Delete.Count);
         foreach (var id in Delete)
         {
@@ -45,6 +47,11 @@ public sealed record HeartbeatReply(bool IsLeader, string LeaderId, bool SendFul
             throw new WireFormatException($"A heartbeat reply has unknown flags 0x{flags:x2}.");
         }
         var leader = reader.ReadString(WireLength.UInt16, HeartbeatRequest.MaxNameBytes, "leader id", strict: true);
+        var term = reader.ReadVarInt64("term");
+        if (term < 0)
+        {
+            throw new WireFormatException($"A heartbeat reply carries a negative term {term}.");
+        }
         var delete = new ulong[reader.ReadCount(WireLength.VarUInt, 8, HeartbeatProtocol.MaxCommandsPerReply, "chunks to delete")];
         for (var i = 0; i < delete.Length; i++)
         {
@@ -71,6 +78,6 @@ public sealed record HeartbeatReply(bool IsLeader, string LeaderId, bool SendFul
             }
             replicate[i] = new ReplicateCommand(id, version, sources);
         }
-        return new HeartbeatReply((flags & LeaderFlag) != 0, leader, (flags & FullReportFlag) != 0, delete, replicate);
+        return new HeartbeatReply((flags & LeaderFlag) != 0, leader, term, (flags & FullReportFlag) != 0, delete, replicate);
     }
 }

@@ -6,10 +6,15 @@ namespace Dfs.Client.Files;
 /// Reads an upload's content once, keeping the CRC-32C and length of everything read, and hands it out one chunk
 /// at a time as a <see cref="ChunkSlice"/> stream that ends at the chunk size.
 /// </summary>
-/// <remarks>One byte is read ahead to tell whether another chunk follows, so an empty content makes no chunk.</remarks>
-internal sealed class ContentReader(Stream source)
+/// <remarks>
+/// One byte is read ahead to tell whether another chunk follows, so an empty content makes no chunk. Bytes the caller
+/// already read from the source (<c>prefix</c>, e.g. while deciding whether the file is small enough to keep inline) are
+/// handed out first, as if read again; the caller keeps the prefix's memory alive until the reader is done.
+/// </remarks>
+internal sealed class ContentReader(Stream source, ReadOnlyMemory<byte> prefix = default)
 {
     private readonly byte[] _peek = new byte[1];
+    private ReadOnlyMemory<byte> _prefix = prefix;
     private bool _hasPeek;
     private bool _ended;
     private uint _crcState = uint.MaxValue;
@@ -23,7 +28,7 @@ internal sealed class ContentReader(Stream source)
     /// <summary>True when at least one more byte follows.</summary>
     public async ValueTask<bool> HasMoreAsync(CancellationToken cancellationToken)
     {
-        if (_hasPeek)
+        if (_hasPeek || !_prefix.IsEmpty)
         {
             return true;
         }
@@ -48,7 +53,13 @@ internal sealed class ContentReader(Stream source)
             return 0;
         }
         int read;
-        if (_hasPeek)
+        if (!_prefix.IsEmpty)
+        {
+            read = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..read].CopyTo(buffer.Span);
+            _prefix = _prefix[read..];
+        }
+        else if (_hasPeek)
         {
             buffer.Span[0] = _peek[0];
             _hasPeek = false;

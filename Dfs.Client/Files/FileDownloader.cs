@@ -10,7 +10,7 @@ namespace Dfs.Client.Files;
 /// seeing replica failures: each chunk falls over across its replicas (errors, corrupt or stale replicas), and when
 /// every listed replica failed the replicas are looked up again and the read goes on from the first byte not delivered.
 /// </summary>
-/// <remarks>Only verified bytes are delivered, in order; nothing is buffered beyond the read client's packets. Thread-safe.</remarks>
+/// <remarks>An inline version (a small file kept in its version record) is served from the location itself. Only verified bytes are delivered, in order; nothing is buffered beyond the read client's packets. Thread-safe.</remarks>
 public sealed class FileDownloader
 {
     private readonly IMetadataService _metadata;
@@ -56,6 +56,15 @@ public sealed class FileDownloader
         if (offset < 0 || length < 0 || offset > size || length > size - offset)
         {
             throw new ArgumentOutOfRangeException(nameof(length), $"Bytes [{offset}, {offset} + {length}) are not within the {size} bytes of {location.Path} v{location.Version.Number}.");
+        }
+        if (location.Version.Inline is { } inline)
+        {
+            // A small file kept in its version record: the look-up brought the bytes, checked at commit against the checksum.
+            if (length > 0)
+            {
+                await sink(inline.Slice((int)offset, (int)length), cancellationToken);
+            }
+            return;
         }
         var chunks = location.Chunks;
         long chunkStart = 0;

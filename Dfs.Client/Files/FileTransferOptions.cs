@@ -6,6 +6,13 @@ public sealed record FileTransferOptions
     /// <summary>Bytes per chunk (the cluster's <c>chunkSizeBytes</c>). Default 64 MiB.</summary>
     public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Uploads of at most this many bytes commit their content inline in the version record (the cluster's <c>inlineFileBytes</c>;
+    /// 0: every upload goes to chunk servers). Default 0, so a client that does not know the cluster's setting never sends
+    /// content the masters refuse.
+    /// </summary>
+    public int InlineFileBytes { get; init; }
+
     /// <summary>New allocations a chunk may take when its pipeline fails before any of its bytes were read. Default 3.</summary>
     public int ChunkAttempts { get; init; } = 3;
 

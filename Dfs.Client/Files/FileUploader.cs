@@ -7,7 +7,9 @@ namespace Dfs.Client.Files;
 
 /// <summary>
 /// Writes a file: reads its content once, cuts it into chunks, streams each through a write pipeline the master
-/// allocated, and commits the new version in one metadata transaction.
+/// allocated, and commits the new version in one metadata transaction. A content that ends within
+/// <see cref="FileTransferOptions.InlineFileBytes"/> is committed inline instead: its bytes travel in the commit itself and
+/// no chunk is allocated or written.
 /// </summary>
 /// <remarks>
 /// Memory per upload is bounded by the write window of <see cref="ChunkWriteClient"/>, never a whole chunk. A replica
@@ -30,6 +32,9 @@ public sealed class FileUploader
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ChunkSizeBytes, 1, nameof(options));
     }
 
+    /// <summary>How this uploader cuts content and which content it keeps inline.</summary>
+    public FileTransferOptions Options => _options;
+
     /// <summary>Uploads <paramref name="content"/> (read once, to its end) as a new version of <paramref name="request"/>'s path.</summary>
     /// <exception cref="MetadataException">The master refused an allocation or the commit (Conflict, Locked, NotADirectory …).</exception>
     /// <exception cref="ChunkServerException">A chunk could not be written to enough replicas.</exception>
@@ -38,7 +43,43 @@ public sealed class FileUploader
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(content);
-        var reader = new ContentReader(content);
+        var threshold = _options.InlineFileBytes;
+        if (threshold <= 0 || request.ExpectedLength > threshold)
+        {
+            return await UploadChunkedAsync(request, new ContentReader(content), cancellationToken);
+        }
+        // Up to one byte past the threshold tells a small file from a large one; a large one goes on to the chunk path
+        // with these bytes as the start of its first chunk, so the content is still read once.
+        var head = System.Buffers.ArrayPool<byte>.Shared.Rent(threshold + 1);
+        try
+        {
+            var filled = 0;
+            int read;
+            while (filled < threshold + 1 && (read = await content.ReadAsync(head.AsMemory(filled, threshold + 1 - filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+            if (filled > threshold)
+            {
+                return await UploadChunkedAsync(request, new ContentReader(content, head.AsMemory(0, filled)), cancellationToken);
+            }
+            if (request.ExpectedLength is { } expected && expected != filled)
+            {
+                throw new IncompleteContentException($"The content held {filled} bytes but announced {expected}; nothing was committed.");
+            }
+            var bytes = head.AsSpan(0, filled);
+            var version = new NewVersion(filled, Dfs.Common.Hashing.Crc32C.Compute(bytes), Now(), request.ContentType, [],
+                filled == 0 ? (ReadOnlyMemory<byte>?)null : bytes.ToArray());
+            return new FileUploadResult(await CommitAsync(request, version, cancellationToken), version, 0);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(head);
+        }
+    }
+
+    private async Task<FileUploadResult> UploadChunkedAsync(FileUploadRequest request, ContentReader reader, CancellationToken cancellationToken)
+    {
         var chunks = new List<ChunkRef>();
         var recoveries = 0;
         Task<ChunkAllocation>? prefetched = null;
@@ -72,7 +113,15 @@ public sealed class FileUploader
             throw new IncompleteContentException(
                 $"The content held {reader.Length} bytes but announced {expected}; nothing was committed.");
         }
-        var version = new NewVersion(reader.Length, reader.Checksum, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds(), request.ContentType, chunks);
+        var version = new NewVersion(reader.Length, reader.Checksum, Now(), request.ContentType, chunks);
+        return new FileUploadResult(await CommitAsync(request, version, cancellationToken), version, recoveries);
+    }
+
+    private long Now() => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Commits <paramref name="version"/>, making the parent directories when they are missing.</summary>
+    private async Task<CommitResult> CommitAsync(FileUploadRequest request, NewVersion version, CancellationToken cancellationToken)
+    {
         version.Validate();
         CommitResult commit;
         try
@@ -85,7 +134,7 @@ public sealed class FileUploader
             await _metadata.MkdirAsync(parent, parents: true, cancellationToken);
             commit = await _metadata.CommitAsync(request.Path, request.Expected, version, request.LockOwner, cancellationToken);
         }
-        return new FileUploadResult(commit, version, recoveries);
+        return commit;
     }
 
     /// <summary>A new chunk for <paramref name="path"/>; too few servers with space is <see cref="InsufficientStorageException"/>.</summary>

@@ -239,6 +239,7 @@ public sealed class MasterClient : IAsyncDisposable
         var backoff = _options.InitialBackoff;
         var target = Volatile.Read(ref _leaderGuess);
         var lastProblem = "no attempt made";
+        var probed = false;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -293,10 +294,52 @@ public sealed class MasterClient : IAsyncDisposable
             }
             if (pause)
             {
+                // No leader named: ask every master at once who leads before waiting, so a leader elected meanwhile (or one
+                // this client has not tried yet) is used at once instead of after a pause and a walk round the masters.
+                // An attempt the probe pointed to that failed too is followed by a real pause, so a master that claims to lead
+                // but cannot serve is never retried in a tight loop.
+                var found = probed ? null : await ProbeLeaderAsync(cancellationToken);
+                probed = found is not null;
+                if (found is not null)
+                {
+                    target = found;
+                    continue;
+                }
                 await Task.Delay(backoff, _time, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
             }
         }
+    }
+
+    /// <summary>
+    /// Asks every master for its status at once (each for at most <see cref="MasterClientOptions.StatusTimeout"/>) and returns the
+    /// one that itself answered that it leads, in the highest term; null when none did. Only reads status: no command is sent by it.
+    /// </summary>
+    private async Task<Slot?> ProbeLeaderAsync(CancellationToken cancellationToken)
+    {
+        var slots = Volatile.Read(ref _slots);
+        var statuses = await Task.WhenAll(slots.Select(async slot =>
+        {
+            try
+            {
+                return await GetStatusAsync(slot.Master.Id, _options.StatusTimeout, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or MasterException or ArgumentException)
+            {
+                // ArgumentException: the master left the list while the probe ran.
+                return null;
+            }
+        }));
+        var best = -1;
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            // Only a master that says so itself, and just answered: a leader another one names may be the one that died.
+            if (statuses[i] is { Role: "Leader" } status && (best < 0 || status.Term > statuses[best]!.Term))
+            {
+                best = i;
+            }
+        }
+        return best < 0 ? null : slots[best];
     }
 
     // The master after this one in the current list; the first when this one is no longer listed.

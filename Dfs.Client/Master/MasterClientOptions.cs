@@ -17,8 +17,11 @@ public sealed record MasterClientOptions
     /// <summary>First pause between attempts when no master can answer; doubles up to <see cref="MaxBackoff"/>. Default 10 ms.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Longest pause between attempts. Default 200 ms.</summary>
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// Longest pause between attempts. Default 50 ms: during an election every master is asked who leads before each pause, so
+    /// pauses are short to pick up a new leader within a few tens of milliseconds of its election.
+    /// </summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The clock for call and attempt timeouts and for the pauses between attempts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

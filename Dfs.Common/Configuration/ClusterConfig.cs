@@ -13,6 +13,13 @@ public sealed record ClusterConfig
     /// <summary>Largest chunk a file is split into. Default 64 MiB.</summary>
     public long ChunkSizeBytes { get; init; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// Files of at most this many bytes are kept inline: their content goes into the version record of the replicated
+    /// metadata store in the commit's one Raft transaction (on a quorum of masters' disks before the upload is answered),
+    /// with no chunk allocation and no chunk server. 0 stores every file in chunks. At most 512 KiB. Default 64 KiB.
+    /// </summary>
+    public int InlineFileBytes { get; init; } = 64 * 1024;
+
     /// <summary>Versions kept per file, the current one included; older ones are dropped and their chunks collected. Default 10.</summary>
     public int VersionsKept { get; init; } = 10;
 
@@ -124,6 +131,7 @@ public sealed record ClusterConfig
         var check = new OptionsCheck()
             .Require(ReplicationFactor >= 1, $"replicationFactor must be at least 1 (is {ReplicationFactor}).")
             .Require(ChunkSizeBytes is >= 64 * 1024 and <= 1L << 32, $"chunkSizeBytes must be between 64 KiB and 4 GiB (is {ChunkSizeBytes}).")
+            .Require(InlineFileBytes is >= 0 and <= 512 * 1024, $"inlineFileBytes must be between 0 and 512 KiB (is {InlineFileBytes}).")
             .Require(VersionsKept is >= 1 and <= 1000, $"versionsKept must be between 1 and 1000 (is {VersionsKept}).")
             .Require(ChunkServerHeartbeatMs > 0, $"chunkServerHeartbeatMs must be positive (is {ChunkServerHeartbeatMs}).")
             .Require(ChunkServerDeadMs > ChunkServerHeartbeatMs, $"chunkServerDeadMs must exceed chunkServerHeartbeatMs ({ChunkServerDeadMs} ≤ {ChunkServerHeartbeatMs}).")

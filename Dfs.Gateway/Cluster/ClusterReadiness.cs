@@ -51,7 +51,8 @@ public sealed partial class ClusterReadiness(ClusterStatusService status, IMetad
         }
         try
         {
-            byte[] probe = [.. "ready"u8];
+            // One byte past the inline threshold: the probe takes the chunk path (allocation, pipeline, commit), as large uploads do.
+            var probe = new byte[uploader.Options.InlineFileBytes + 1];
             await uploader.UploadAsync(new FileUploadRequest(ProbePath, "text/plain", ExpectedVersion.Any), new MemoryStream(probe), cancellationToken);
             await metadata.DeleteAsync(ProbePath, cancellationToken: cancellationToken);
             return null;

@@ -1,10 +1,11 @@
 using Dfs.Client.Metadata;
 using Dfs.Gateway.Cluster;
+using Dfs.Gateway.Launcher;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dfs.Gateway.Http;
 
-/// <summary><c>/api/cluster</c>: the masters, the chunk servers and the current leader, for operators and the UI; draining a chunk server.</summary>
+/// <summary><c>/api/cluster</c>: the masters, the chunk servers and the current leader, for operators and the UI; draining a chunk server; starting a launched node again.</summary>
 public static class ClusterEndpoints
 {
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder routes)
@@ -33,8 +34,49 @@ public static class ClusterEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // Only a gateway that launched the cluster can start one of its nodes again.
+        if (routes.ServiceProvider.GetService<LocalCluster>() is not null)
+        {
+            routes.MapPost("/api/cluster/nodes/{id}/start", StartNodeAsync)
+                .WithName("StartNode")
+                .WithTags("Cluster")
+                .WithSummary("Starts a launched master or chunk server again after it exited (local mode only).")
+                .WithDescription("Present only when the gateway launched the cluster itself. The node is started with the arguments it was " +
+                    "first started with and answers 202 with its new pid at once; it serves once it rejoins (watch GET /api/cluster). " +
+                    "404 when no launched node has the id, 409 while it is still running.")
+                .Produces<NodeStartedJson>(StatusCodes.Status202Accepted)
+                .ProducesProblem(StatusCodes.Status400BadRequest)
+                .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status409Conflict);
+        }
         routes.MapMasterMembershipApi();
         return routes;
+    }
+
+    private static async Task<Accepted<NodeStartedJson>> StartNodeAsync(string id, LocalCluster cluster)
+    {
+        CheckNodeId(id);
+        try
+        {
+            var node = await cluster.RestartAsync(id);
+            return TypedResults.Accepted((string?)null, new NodeStartedJson(node.Id, node.Pid));
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new ApiProblemException(StatusCodes.Status404NotFound, "not-found", "Not found", e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ApiProblemException(StatusCodes.Status409Conflict, "conflict", "Conflict", e.Message);
+        }
+    }
+
+    private static void CheckNodeId(string id)
+    {
+        if (!(id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        {
+            throw ApiProblemException.InvalidArgument("A node id is 1 to 64 letters, digits, '-', '_' or '.'.");
+        }
     }
 
     private static async Task<Ok<ClusterView>> GetClusterAsync(ClusterStatusService status, CancellationToken cancellationToken) =>

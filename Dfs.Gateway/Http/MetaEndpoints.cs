@@ -50,6 +50,7 @@ public static class MetaEndpoints
             c.Chunk.ChunkId.ToString("x16", CultureInfo.InvariantCulture), c.Chunk.Length, c.Chunk.Checksum.ToString("x8", CultureInfo.InvariantCulture),
             c.Chunk.ChunkVersion, [.. c.Replicas.Select(r => new ReplicaJson(r.Id, r.Host, r.Port))])).ToArray();
         return TypedResults.Ok(new MetaJson(metaPath, "file", v.Size, v.Number, ApiTime.Iso(v.CreatedMs), v.ContentType, ETags.From(v.Checksum), chunks,
-            [.. versions.Select(k => new VersionJson(k.Number, k.Size, ETags.From(k.Checksum), ApiTime.Iso(k.CreatedMs), k.ContentType))], lockState));
+            [.. versions.Select(k => new VersionJson(k.Number, k.Size, ETags.From(k.Checksum), ApiTime.Iso(k.CreatedMs), k.ContentType))], lockState,
+            v.IsInline));
     }
 }

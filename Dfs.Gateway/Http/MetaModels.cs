@@ -2,8 +2,9 @@ namespace Dfs.Gateway.Http;
 
 /// <summary>A file's or directory's metadata: versions, chunks and each chunk's replicas, and its lock.</summary>
 /// <param name="Kind"><c>file</c> or <c>directory</c>.</param>
+/// <param name="Inline">True when the version's content is kept in its metadata record (a small file: no chunks).</param>
 public sealed record MetaJson(string Path, string Kind, long Size, long Version, string Modified, string? ContentType, string? Etag,
-    IReadOnlyList<ChunkJson> Chunks, IReadOnlyList<VersionJson> Versions, LockStateJson Lock);
+    IReadOnlyList<ChunkJson> Chunks, IReadOnlyList<VersionJson> Versions, LockStateJson Lock, bool Inline = false);
 
 /// <summary>One chunk of a version.</summary>
 /// <param name="Id">Sixteen hex digits.</param>

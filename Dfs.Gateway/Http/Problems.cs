@@ -17,9 +17,8 @@ public static class Problems
     {
         ApiProblemException e => (Make(e.Status, e.Slug, e.Title, e.Message), e.Headers),
         MetadataException e => (FromMetadata(e), NoHeaders),
-        InsufficientStorageException e => (Make(StatusCodes.Status507InsufficientStorage, "insufficient-storage", "Insufficient storage", e.Message), NoHeaders),
-        ChunkServerException { Code: ChunkErrorCode.DiskFull } e =>
-            (Make(StatusCodes.Status507InsufficientStorage, "insufficient-storage", "Insufficient storage", e.Message), NoHeaders),
+        InsufficientStorageException e => (OutOfSpace(e.Message), NoHeaders),
+        ChunkServerException { Code: ChunkErrorCode.DiskFull } e => (OutOfSpace(e.Message), NoHeaders),
         ChunkServerException e => (Make(StatusCodes.Status503ServiceUnavailable, "unavailable", "Chunk servers unavailable", e.Message), RetryAfter),
         MasterException { Code: MasterErrorCode.InvalidArgument } e => (Make(StatusCodes.Status400BadRequest, "invalid-argument", "Invalid argument", e.Message), NoHeaders),
         MasterException { Code: MasterErrorCode.NotFound } e => (Make(StatusCodes.Status404NotFound, "not-found", "Not found", e.Message), NoHeaders),
@@ -38,6 +37,11 @@ public static class Problems
     /// <summary>A problem with the agreed type, title, status and detail.</summary>
     public static ProblemDetails Make(int status, string slug, string title, string detail) =>
         new() { Type = TypeBase + slug, Title = title, Status = status, Detail = detail };
+
+    /// <summary>507: the chunk servers have no room for the content; the upload committed nothing.</summary>
+    private static ProblemDetails OutOfSpace(string cause) =>
+        Make(StatusCodes.Status507InsufficientStorage, "insufficient-storage", "Insufficient storage",
+            $"The cluster is out of space for this file; nothing was written. {cause}");
 
     private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
 

@@ -30,18 +30,23 @@ public sealed class ChildNode : IAsyncDisposable
     /// <summary>Starts <c>dotnet {dll} --config {config} --id {id} --parent-pid {this process}</c>.</summary>
     public static ChildNode Start(string dllPath, string configPath, string id, TextWriter console)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("dotnet");
         // The node follows the launcher's end (--parent-pid), however the launcher stops.
         foreach (var argument in new[] { dllPath, "--config", configPath, "--id", id, "--parent-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dllPath}.");
+        return Start(info, id, console);
+    }
+
+    /// <summary>Starts <paramref name="info"/> as node <paramref name="id"/>: ready once it prints <c>"&lt;kind&gt; {id} ready"</c>.</summary>
+    public static ChildNode Start(ProcessStartInfo info, string id, TextWriter console)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {info.FileName} for {id}.");
         var node = new ChildNode(id, process);
         process.EnableRaisingEvents = true;
         process.OutputDataReceived += (_, e) => node.OnLine(e.Data, console);

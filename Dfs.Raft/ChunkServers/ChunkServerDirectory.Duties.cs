@@ -7,8 +7,9 @@ public sealed partial class ChunkServerDirectory
 {
     /// <summary>
     /// One pass of the leader's duties: declares silent servers dead, gives up copies past their timeout, orders stale replicas
-    /// deleted, and orders copies of chunks below the replication factor, fewest counted replicas first, within the bounds
-    /// on copies in flight. The orders go out in the servers' next heartbeat replies.
+    /// deleted, orders copies of chunks below the replication factor, fewest counted replicas first, within the bounds
+    /// on copies in flight, and trims chunks above it (a dead server came back after its chunks were copied elsewhere).
+    /// The orders go out in the servers' next heartbeat replies.
     /// </summary>
     /// <remarks>Called by <see cref="ChunkServerDuties"/> on the leader only; a test calls it directly.</remarks>
     public void RunDuties()
@@ -18,6 +19,7 @@ public sealed partial class ChunkServerDirectory
             var now = _time.GetTimestamp();
             NoteDeaths(now);
             ExpireCopies(now);
+            var settled = ReportsSettled(now);
             var needy = new List<(ChunkState Chunk, int Counted)>();
             var under = 0;
             foreach (var chunk in _chunks.Values)
@@ -28,10 +30,11 @@ public sealed partial class ChunkServerDirectory
                 }
                 var counted = 0;
                 var current = 0;
+                var trimming = ActiveTrims(chunk, now);
                 foreach (var (holder, version) in chunk.Holders)
                 {
                     var server = _servers[holder];
-                    if (version >= chunk.Version && IsAlive(server, now))
+                    if (version >= chunk.Version && IsAlive(server, now) && chunk.Trimming?.ContainsKey(holder) != true)
                     {
                         current++;
                         if (!server.Draining)
@@ -45,7 +48,12 @@ public sealed partial class ChunkServerDirectory
                     OrderStaleDeletes(chunk, now);
                 }
                 // Writers whose reports have not arrived yet are replicas in all but name: a chunk just written is not under-replicated.
-                counted += ExpectedWriters(chunk, now);
+                var expected = ExpectedWriters(chunk, now);
+                counted += expected;
+                if (settled && counted > _options.ReplicationFactor && expected == 0 && chunk.Copies == 0 && trimming == 0)
+                {
+                    OrderTrims(chunk, counted - _options.ReplicationFactor, now);
+                }
                 if (counted < _options.ReplicationFactor)
                 {
                     under++;
@@ -56,7 +64,7 @@ public sealed partial class ChunkServerDirectory
                 }
             }
             _underReplicated = under;
-            if (needy.Count == 0 || !ReportsSettled(now))
+            if (needy.Count == 0 || !settled)
             {
                 return;
             }
@@ -139,6 +147,47 @@ public sealed partial class ChunkServerDirectory
                 LogStale(_logger, chunk.Id, holder, version, chunk.Version);
             }
         }
+    }
+
+    /// <summary>Orders <paramref name="surplus"/> current replicas deleted from the fullest live servers that hold them.</summary>
+    private void OrderTrims(ChunkState chunk, int surplus, long now)
+    {
+        var victims = chunk.Holders
+            .Where(h => h.Value >= chunk.Version)
+            .Select(h => _servers[h.Key])
+            .Where(s => IsAlive(s, now) && !s.Draining)
+            .OrderBy(s => s.FreeBytes)
+            .ThenByDescending(s => s.Load)
+            .Take(surplus);
+        foreach (var server in victims)
+        {
+            if (server.DeleteOrders.Add(chunk.Id))
+            {
+                (chunk.Trimming ??= [])[server.Id] = now + Ticks(2 * _options.DeadAfter);
+                LogTrimmed(_logger, chunk.Id, server.Id, chunk.Version);
+            }
+        }
+    }
+
+    /// <returns>How many trims ordered earlier still stand (the holder has not reported the deletion and the order is recent).</returns>
+    private static int ActiveTrims(ChunkState chunk, long now)
+    {
+        if (chunk.Trimming is not { } trimming)
+        {
+            return 0;
+        }
+        foreach (var (server, until) in trimming)
+        {
+            if (until <= now || !chunk.Holders.ContainsKey(server))
+            {
+                trimming.Remove(server);
+            }
+        }
+        if (trimming.Count == 0)
+        {
+            chunk.Trimming = null;
+        }
+        return trimming.Count;
     }
 
     /// <returns>False when no source or no target can take another copy now.</returns>

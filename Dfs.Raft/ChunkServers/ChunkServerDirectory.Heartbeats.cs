@@ -55,7 +55,7 @@ public sealed partial class ChunkServerDirectory
                 server.DeleteOrders.Clear();
                 server.ReplicateOrders.Clear();
             }
-            reply = new HeartbeatReply(leader, status.LeaderId ?? "", sendFull, deletes, replicates);
+            reply = new HeartbeatReply(leader, status.LeaderId ?? "", status.Term, sendFull, deletes, replicates);
         }
         if (register)
         {

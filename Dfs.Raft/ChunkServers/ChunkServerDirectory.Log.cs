@@ -38,4 +38,7 @@ public sealed partial class ChunkServerDirectory
 
     [LoggerMessage(EventId = 1261, Level = LogLevel.Information, Message = "Chunk {ChunkId:x16} v{Version}: copying from {Source} to {Target}")]
     private static partial void LogCopyOrdered(ILogger logger, ulong chunkId, long version, string source, string target);
+
+    [LoggerMessage(EventId = 1262, Level = LogLevel.Information, Message = "Chunk {ChunkId:x16} v{Version} has more replicas than the factor; deleting the one on {ServerId}")]
+    private static partial void LogTrimmed(ILogger logger, ulong chunkId, string serverId, long version);
 }

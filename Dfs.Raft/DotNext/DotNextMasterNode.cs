@@ -129,7 +129,10 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IM
         {
             LowerElectionTimeout = election,
             UpperElectionTimeout = 2 * election,
-            RequestTimeout = TimeSpan.FromMilliseconds(election),
+            // Long enough for a snapshot of a large store to reach a lagging follower in one request; a dead peer is still found
+            // within an election timeout, because connecting to it fails fast and elections have their own deadline.
+            RequestTimeout = _options.RequestTimeout,
+            ConnectTimeout = TimeSpan.FromMilliseconds(election),
             // The members are named above, so none bootstraps a one-member group of its own.
             ColdStart = false,
             ConfigurationStorage = storage,

@@ -5,7 +5,8 @@ namespace Dfs.Raft.Metadata;
 /// Value formats. Entry: kind byte, varint child id. Inode: kind byte, varint parent id, then a directory's varint
 /// modified time or a file's current version. Version: varint number, varint size, u32 checksum, content type
 /// (varint length + UTF-8), varint time, varint chunk count, then per chunk varint id, varint length, u32
-/// checksum, varint chunk version. Garbage: varint count, varint chunk ids.
+/// checksum, varint chunk version; a version with no chunks and a positive size then holds its inline content, exactly size
+/// raw bytes (records written before inline content existed never have that shape, so they read unchanged). Garbage: varint count, varint chunk ids.
 /// </summary>
 internal static class MetadataCodec
 {
@@ -104,6 +105,14 @@ internal static class MetadataCodec
             writer.UInt32(chunk.Checksum);
             writer.VarLong(chunk.ChunkVersion);
         }
+        if (version.Inline is { } inline)
+        {
+            if (version.Chunks.Count != 0 || inline.Length != version.Size || inline.Length == 0)
+            {
+                throw new ArgumentException($"Inline content ({inline.Length} bytes) goes with no chunks and the version's size ({version.Size}).", nameof(version));
+            }
+            writer.Bytes(inline.Span);
+        }
     }
 
     private static FileVersion ReadVersion(ref MetadataReader reader)
@@ -119,7 +128,8 @@ internal static class MetadataCodec
         {
             chunks[i] = new ChunkRef(reader.VarUInt(), reader.VarLong(), reader.UInt32(), reader.VarLong());
         }
-        return new FileVersion(number, size, checksum, created, contentType, chunks);
+        ReadOnlyMemory<byte>? inline = count == 0 && size > 0 ? new ReadOnlyMemory<byte>(reader.Bytes(checked((int)size)).ToArray()) : (ReadOnlyMemory<byte>?)null;
+        return new FileVersion(number, size, checksum, created, contentType, chunks, inline);
     }
 
     private static EntryKind Kind(byte value) =>

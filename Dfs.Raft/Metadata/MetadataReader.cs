@@ -56,5 +56,16 @@ internal ref struct MetadataReader(ReadOnlySpan<byte> source)
         return value;
     }
 
+    public ReadOnlySpan<byte> Bytes(int count)
+    {
+        if (count < 0 || _position + count > _source.Length)
+        {
+            throw Truncated();
+        }
+        var value = _source.Slice(_position, count);
+        _position += count;
+        return value;
+    }
+
     private static InvalidDataException Truncated() => new("A metadata value ends early.");
 }

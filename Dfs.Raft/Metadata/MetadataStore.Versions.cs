@@ -181,5 +181,5 @@ public sealed partial class MetadataStore
     }
 
     private static FileVersion ToVersion(long number, NewVersion content) =>
-        new(number, content.Size, content.Checksum, content.CreatedMs, content.ContentType, [.. content.Chunks]);
+        new(number, content.Size, content.Checksum, content.CreatedMs, content.ContentType, [.. content.Chunks], content.Inline);
 }

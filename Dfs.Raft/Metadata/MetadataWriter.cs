@@ -44,6 +44,13 @@ internal sealed class MetadataWriter
         _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
     }
 
+    public void Bytes(ReadOnlySpan<byte> value)
+    {
+        Ensure(value.Length);
+        value.CopyTo(_buffer.AsSpan(_length));
+        _length += value.Length;
+    }
+
     public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
 
     private void Ensure(int more)

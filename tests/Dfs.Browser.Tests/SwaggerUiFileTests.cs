@@ -48,7 +48,7 @@ public sealed class SwaggerUiFileTests
             await upload.Locator("input[type='file']").SetInputFilesAsync(localFile);
             await upload.Locator("button.execute").ClickAsync();
             await ExpectResponseStatusAsync(upload, 201);
-            await upload.ScreenshotAsync(new LocatorScreenshotOptions { Path = ScreenshotPath("swagger-upload.png") });
+            await upload.ScreenshotAsync(new LocatorScreenshotOptions { Path = Screenshots.PathOf("swagger-upload.png") });
 
             using (var response = await gateway.Http.GetAsync(new Uri("/api/files/" + DfsPath, UriKind.Relative)))
             {
@@ -94,28 +94,4 @@ public sealed class SwaggerUiFileTests
     private static Task ExpectResponseStatusAsync(ILocator operation, int status) =>
         Expect(operation.Locator(".live-responses-table tr.response > td.response-col_status"))
             .ToHaveTextAsync(new Regex($"^\\s*{status}\\b"), new() { Timeout = BrowserTimeoutMs });
-
-    /// <summary>A path under the repository's <c>docs/screenshots</c>, found from the test's output folder.</summary>
-    /// <summary>
-    /// Where a screenshot goes: the repository's docs/screenshots when <c>DFS_UPDATE_SCREENSHOTS=1</c> (to refresh the
-    /// pictures the README links), else the test's output folder, so that a test run leaves the checkout unchanged.
-    /// </summary>
-    private static string ScreenshotPath(string name)
-    {
-        if (Environment.GetEnvironmentVariable("DFS_UPDATE_SCREENSHOTS") != "1")
-        {
-            return Path.Combine(Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName, name);
-        }
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Dfs.sln")))
-        {
-            folder = folder.Parent;
-        }
-        if (folder is null)
-        {
-            throw new InvalidOperationException($"No Dfs.sln above {AppContext.BaseDirectory}, so no docs/screenshots to write to.");
-        }
-        var screenshots = Directory.CreateDirectory(Path.Combine(folder.FullName, "docs", "screenshots"));
-        return Path.Combine(screenshots.FullName, name);
-    }
 }

@@ -85,6 +85,7 @@ public static class MetadataRequestCodec
                 MetadataWire.Long(ref w, content.CreatedMs);
                 MetadataWire.String(ref w, content.ContentType);
                 MetadataWire.Chunks(ref w, content.Chunks);
+                MetadataWire.Inline(ref w, content.Size, content.Chunks.Count, content.Inline);
                 MetadataWire.OptionalString(ref w, r.LockOwner);
                 break;
             case MetadataOp.Lock:
@@ -161,11 +162,12 @@ public static class MetadataRequestCodec
                 var created = MetadataWire.Long(ref rd, "created");
                 var contentType = MetadataWire.String(ref rd, "content type");
                 var chunks = MetadataWire.Chunks(ref rd);
+                var inline = MetadataWire.Inline(ref rd, size, chunks.Length);
                 return new MetadataRequest(op)
                 {
                     Path = commitPath,
                     Expected = expected,
-                    Content = new NewVersion(size, checksum, created, contentType, chunks),
+                    Content = new NewVersion(size, checksum, created, contentType, chunks, inline),
                     LockOwner = MetadataWire.OptionalString(ref rd, "lock owner"),
                 };
             case MetadataOp.Lock:

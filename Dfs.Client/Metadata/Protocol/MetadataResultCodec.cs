@@ -224,11 +224,19 @@ public static class MetadataResultCodec
         MetadataWire.Long(ref w, v.CreatedMs);
         MetadataWire.String(ref w, v.ContentType);
         MetadataWire.Chunks(ref w, v.Chunks);
+        MetadataWire.Inline(ref w, v.Size, v.Chunks.Count, v.Inline);
     }
 
-    private static FileVersion ReadVersion(ref WireReader r) =>
-        new(MetadataWire.Long(ref r, "version"), MetadataWire.Long(ref r, "size"), r.ReadUInt32("checksum"), MetadataWire.Long(ref r, "created"),
-            MetadataWire.String(ref r, "content type"), MetadataWire.Chunks(ref r));
+    private static FileVersion ReadVersion(ref WireReader r)
+    {
+        var number = MetadataWire.Long(ref r, "version");
+        var size = MetadataWire.Long(ref r, "size");
+        var checksum = r.ReadUInt32("checksum");
+        var created = MetadataWire.Long(ref r, "created");
+        var contentType = MetadataWire.String(ref r, "content type");
+        var chunks = MetadataWire.Chunks(ref r);
+        return new FileVersion(number, size, checksum, created, contentType, chunks, MetadataWire.Inline(ref r, size, chunks.Length));
+    }
 
     private static void WriteLocation(ref WireWriter w, FileLocation l)
     {

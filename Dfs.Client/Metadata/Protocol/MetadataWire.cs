@@ -126,6 +126,41 @@ internal static class MetadataWire
         return chunks;
     }
 
+    /// <summary>
+    /// What follows a version's chunk list: when the version has no chunks and a positive size, its inline content, exactly
+    /// size raw bytes; otherwise nothing. A chunked or empty version encodes as it always did (no earlier encoding had a
+    /// chunkless version with a positive size), and an inline one costs no extra field.
+    /// </summary>
+    public static void Inline(ref WireWriter writer, long size, int chunkCount, ReadOnlyMemory<byte>? inline)
+    {
+        if (inline is { } data)
+        {
+            if (chunkCount != 0 || data.Length != size || size == 0)
+            {
+                throw new ArgumentException($"Inline content ({data.Length} bytes) goes with no chunks and the version's size ({size}).", nameof(inline));
+            }
+            writer.WriteSpan(data.Span);
+        }
+        else if (chunkCount == 0 && size > 0)
+        {
+            throw new ArgumentException($"A version of {size} bytes lists chunks or carries its content inline.", nameof(inline));
+        }
+    }
+
+    /// <summary>Reads what <see cref="Inline(ref WireWriter, long, int, ReadOnlyMemory{byte}?)"/> wrote (null for a chunked or empty version).</summary>
+    public static ReadOnlyMemory<byte>? Inline(ref WireReader reader, long size, int chunkCount)
+    {
+        if (chunkCount > 0 || size <= 0)
+        {
+            return null;
+        }
+        if (size > NewVersion.MaxInlineBytes)
+        {
+            throw new WireFormatException($"An inline version holds at most {NewVersion.MaxInlineBytes} bytes; this one claims {size}.");
+        }
+        return reader.ReadSpan((int)size, "inline content").ToArray();
+    }
+
     public static void Longs(ref WireWriter writer, IReadOnlyList<long> values)
     {
         writer.WriteLength(WireLength.VarUInt, values.Count);

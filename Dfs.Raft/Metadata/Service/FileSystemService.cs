@@ -133,6 +133,12 @@ public sealed partial class FileSystemService : IMetadataService
         {
             throw new MetadataException(MetadataErrorCode.InvalidArgument, $"An expected version is -1 (any), 0 (none) or positive; {expected.Number} is not.");
         }
+        if (content.Inline is { } inline && inline.Length > _options.InlineFileBytes)
+        {
+            throw new MetadataException(MetadataErrorCode.InvalidArgument, _options.InlineFileBytes == 0
+                ? "This cluster keeps no file inline (inlineFileBytes is 0); write the content in chunks."
+                : $"This cluster keeps files of at most {_options.InlineFileBytes} bytes inline (inlineFileBytes); {inline.Length} bytes go in chunks.");
+        }
         var seen = new HashSet<ulong>();
         foreach (var chunk in content.Chunks)
         {

@@ -1,3 +1,4 @@
+using Dfs.Client.Metadata;
 using Dfs.Common.Configuration;
 using Dfs.Common.Validation;
 
@@ -11,6 +12,9 @@ public sealed record FileSystemServiceOptions
 
     /// <summary>Versions kept per file (config <c>versionsKept</c>). Default 10.</summary>
     public int VersionsKept { get; init; } = 10;
+
+    /// <summary>Largest file a commit may carry inline, in the version record (config <c>inlineFileBytes</c>; 0: none). Default 64 KiB.</summary>
+    public int InlineFileBytes { get; init; } = 64 * 1024;
 
     /// <summary>How long an allocated chunk may wait for its commit before it is collected as an orphan (config <c>orphanChunkGraceSeconds</c>). Default 1 hour.</summary>
     public TimeSpan OrphanChunkGrace { get; init; } = TimeSpan.FromHours(1);
@@ -41,6 +45,7 @@ public sealed record FileSystemServiceOptions
         {
             ReplicationFactor = config.ReplicationFactor,
             VersionsKept = config.VersionsKept,
+            InlineFileBytes = config.InlineFileBytes,
             OrphanChunkGrace = TimeSpan.FromSeconds(config.OrphanChunkGraceSeconds),
         };
     }
@@ -51,6 +56,7 @@ public sealed record FileSystemServiceOptions
         new OptionsCheck()
             .Require(ReplicationFactor >= 1, $"ReplicationFactor must be at least 1 (is {ReplicationFactor}).")
             .Require(VersionsKept is >= 1 and <= 1000, $"VersionsKept must lie in 1..1000 (is {VersionsKept}).")
+            .Require(InlineFileBytes is >= 0 and <= NewVersion.MaxInlineBytes, $"InlineFileBytes must lie in 0..{NewVersion.MaxInlineBytes} (is {InlineFileBytes}).")
             .Require(OrphanChunkGrace > TimeSpan.Zero, $"OrphanChunkGrace must be positive (is {OrphanChunkGrace}).")
             .Require(GarbageGrace >= TimeSpan.Zero, $"GarbageGrace must not be negative (is {GarbageGrace}).")
             .Require(OutcomeTtl > TimeSpan.Zero, $"OutcomeTtl must be positive (is {OutcomeTtl}).")

@@ -217,7 +217,8 @@ public sealed class GatewayProcessTests
         var last = "";
         await Eventually.WaitUntilAsync(async () =>
         {
-            using var response = await http.PutAsync(new Uri("/api/files/.probe", UriKind.Relative), Binary([1, 2, 3]));
+            // Larger than the cluster's inline threshold, so the probe goes through the chunk servers.
+            using var response = await http.PutAsync(new Uri("/api/files/.probe", UriKind.Relative), Binary(new byte[cluster.Config.InlineFileBytes + 1]));
             last = $"{response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             return response.StatusCode == HttpStatusCode.Created;
         }, Timeout, () => last + Environment.NewLine + cluster.Logs(), "a first write through the gateway", TimeSpan.FromMilliseconds(200));

@@ -19,7 +19,8 @@ internal static class GatewayRequests
         {
             try
             {
-                using var response = await http.PutAsync(FileUri(".probe"), Binary([1, 2, 3]));
+                // Larger than the cluster's inline threshold, so the probe goes through the chunk servers.
+                using var response = await http.PutAsync(FileUri(".probe"), Binary(new byte[cluster.Config.InlineFileBytes + 1]));
                 last = $"{response.StatusCode} {await response.Content.ReadAsStringAsync()}";
                 return response.StatusCode == HttpStatusCode.Created;
             }

@@ -239,7 +239,7 @@ internal sealed class InMemoryMetadataService(IReadOnlyList<ChunkServerAddress> 
                 _chunks[chunk.ChunkId] = _chunks[chunk.ChunkId] with { Committed = true };
             }
             node ??= new Node(EntryKind.File, _nextInode++, content.CreatedMs);
-            var version = new FileVersion(current + 1, content.Size, content.Checksum, content.CreatedMs, content.ContentType, content.Chunks);
+            var version = new FileVersion(current + 1, content.Size, content.Checksum, content.CreatedMs, content.ContentType, content.Chunks, content.Inline);
             node.Versions.Insert(0, version);
             var dropped = node.Versions.Skip(versionsKept).Select(v => v.Number).ToArray();
             node.Versions.RemoveAll(v => dropped.Contains(v.Number));

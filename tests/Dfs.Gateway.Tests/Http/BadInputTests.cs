@@ -50,7 +50,7 @@ public sealed class BadInputTests(FileGatewayFixture fixture) : IClassFixture<Fi
         { "DELETE", "/api/locks/a", null, null, 400, "invalid-argument" },
         { "GET", "/api/meta/a?version=x", null, null, 400, "invalid-argument" },
         { "GET", "/api/nothing-here", null, null, 404, "not-found" },
-        { "GET", "/", null, null, 404, "not-found" },
+        { "GET", "/no-such-route", null, null, 404, "not-found" },
         { "PATCH", "/api/files/a", null, null, 405, "method-not-allowed" },
         { "PUT", "/api/rename", null, null, 405, "method-not-allowed" },
         { "POST", "/api/cluster/chunkservers/bad%20id/drain", null, null, 400, "invalid-argument" },

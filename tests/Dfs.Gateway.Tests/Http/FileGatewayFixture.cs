@@ -13,6 +13,9 @@ public sealed class FileGatewayFixture : IAsyncLifetime
     /// <summary>The chunk size the gateway cuts uploads into.</summary>
     public const int ChunkSize = 64 * 1024;
 
+    /// <summary>Files up to this size are kept inline (small, so most tests exercise chunks).</summary>
+    public const int InlineBytes = 1024;
+
     private DfsTestCluster? _cluster;
     private GatewayApp? _gateway;
     private InMemoryMetadataService? _metadata;
@@ -29,7 +32,7 @@ public sealed class FileGatewayFixture : IAsyncLifetime
     {
         _cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { Masters = 0, ChunkServers = 3 });
         _metadata = new InMemoryMetadataService([.. _cluster.ChunkServers.Select(c => new ChunkServerAddress(c.Id, "127.0.0.1", c.Port))]);
-        _gateway = await GatewayApp.StartAsync(_cluster.Config with { ChunkSizeBytes = ChunkSize }, _ => _metadata);
+        _gateway = await GatewayApp.StartAsync(_cluster.Config with { ChunkSizeBytes = ChunkSize, InlineFileBytes = InlineBytes }, _ => _metadata);
     }
 
     public async Task DisposeAsync()

@@ -44,7 +44,9 @@ public sealed class FileRoutesTests(FileGatewayFixture fixture) : IClassFixture<
         Assert.NotNull(get.Content.Headers.LastModified);
 
         var location = await fixture.Metadata.LookupAsync(path);
-        Assert.Equal((size + Chunk - 1) / Chunk, location.Chunks.Count);
+        var inline = size is > 0 and <= FileGatewayFixture.InlineBytes;
+        Assert.Equal(inline, location.Version.IsInline);
+        Assert.Equal(inline ? 0 : (size + Chunk - 1) / Chunk, location.Chunks.Count);
     }
 
     [Fact]
@@ -255,11 +257,32 @@ public sealed class FileRoutesTests(FileGatewayFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Meta_OfASmallFile_SaysInline_WithNoChunks_AndTheSameETagAsChunkedContent()
+    {
+        var path = UniqueDir() + "/small.txt";
+        var content = Content(FileGatewayFixture.InlineBytes, 5);
+        using var put = await fixture.Http.PutFileAsync(path, content, "text/plain");
+
+        var meta = await (await fixture.Http.GetAsync(Url("/api/meta" + path))).JsonAsync();
+
+        Assert.True(meta.GetProperty("inline").GetBoolean());
+        Assert.Equal(0, meta.GetProperty("chunks").GetArrayLength());
+        Assert.Equal(content.Length, meta.GetProperty("size").GetInt64());
+        Assert.Equal(ETagOf(content), meta.GetProperty("etag").GetString());
+        Assert.Equal(ETagOf(content), put.Headers.ETag?.ToString());
+        using var range = new HttpRequestMessage(HttpMethod.Get, Url("/api/files" + path));
+        range.Headers.Range = new RangeHeaderValue(10, 19);
+        using var partial = await fixture.Http.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(content[10..20], await partial.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Meta_ListsChunksReplicasAndVersions()
     {
         var path = UniqueDir() + "/meta.bin";
         var first = Content(Chunk + 10, 1);
-        var second = Content(20, 2);
+        var second = Content(FileGatewayFixture.InlineBytes + 20, 2);
         (await fixture.Http.PutFileAsync(path, first, "application/x-a")).Dispose();
         (await fixture.Http.PutFileAsync(path, second, "application/x-b")).Dispose();
 
@@ -278,6 +301,7 @@ public sealed class FileRoutesTests(FileGatewayFixture fixture) : IClassFixture<
         Assert.Equal(2, old.GetProperty("chunks").GetArrayLength());
         Assert.Equal(Chunk + 10, old.GetProperty("size").GetInt64());
 
+        Assert.False(meta.GetProperty("inline").GetBoolean());
         var dir = await (await fixture.Http.GetAsync(Url("/api/meta" + path[..path.LastIndexOf('/')]))).JsonAsync();
         Assert.Equal("directory", dir.GetProperty("kind").GetString());
         Assert.Equal(0, dir.GetProperty("versions").GetArrayLength());

@@ -160,9 +160,12 @@ public sealed class NamespaceRoutesTests(FileGatewayFixture fixture) : IClassFix
             (await fixture.Http.PostAsync(Url($"/api/cluster/chunkservers/{id}/drain"), null)).Dispose();
         }
         var changes = fixture.Metadata.Changes;
-        using var full = await fixture.Http.PutFileAsync(UniqueDir() + "/nowhere", Content(10));
+        using var full = await fixture.Http.PutFileAsync(UniqueDir() + "/nowhere", Content(FileGatewayFixture.InlineBytes + 1));
         await full.AssertProblemAsync(HttpStatusCode.InsufficientStorage, "insufficient-storage");
         Assert.Equal(changes, fixture.Metadata.Changes);
+        // A small file needs no chunk server: it is kept inline by the masters.
+        using var small = await fixture.Http.PutFileAsync(UniqueDir() + "/inline", Content(10));
+        Assert.Equal(HttpStatusCode.Created, small.StatusCode);
         foreach (var id in new[] { "c1", "c2", "c3" })
         {
             (await fixture.Http.DeleteAsync(Url($"/api/cluster/chunkservers/{id}/drain"))).Dispose();

@@ -204,6 +204,37 @@ public sealed class ChunkServerDirectoryTests
     }
 
     [Fact]
+    public void SurplusReplica_OfAServerThatCameBack_IsTrimmedOnceFromTheFullestServer()
+    {
+        using var f = new DirectoryFixture();
+        f.Full("c1", Chunk(1), Chunk(2));
+        f.Full("c2", Chunk(1), Chunk(2));
+        f.Full("c3", Chunk(1));
+        f.Full("c4", Chunk(1));
+        f.Settle("c1", "c2", "c3", "c4");
+        f.Beat("c2", free: 10_000); // the fullest
+
+        f.Directory.RunDuties();
+        var first = f.BeatAll("c1", "c2", "c3", "c4");
+        Assert.Equal([1UL], first["c2"].Delete);
+        Assert.All(new[] { "c1", "c3", "c4" }, id => Assert.Empty(first[id].Delete));
+
+        // c2 has not reported the deletion yet: no second replica is trimmed, and none is copied back.
+        f.Directory.RunDuties();
+        var second = f.BeatAll("c1", "c2", "c3", "c4");
+        Assert.All(second.Values, reply => Assert.Empty(reply.Delete));
+        Assert.All(second.Values, reply => Assert.Empty(reply.Replicate));
+
+        f.Beat("c2", removed: [1]);
+        f.Directory.RunDuties();
+        var third = f.BeatAll("c1", "c2", "c3", "c4");
+        Assert.All(third.Values, reply => Assert.Empty(reply.Delete));
+        Assert.All(third.Values, reply => Assert.Empty(reply.Replicate));
+        Assert.Equal(["c1", "c3", "c4"], f.Directory.Replicas(1, 1).Select(r => r.Id).Order());
+        Assert.Equal(2, f.Directory.Replicas(2, 1).Count); // below the factor: copied, never trimmed
+    }
+
+    [Fact]
     public void CorruptReplica_IsDeletedAndCopiedFromAGoodOne()
     {
         using var f = new DirectoryFixture();

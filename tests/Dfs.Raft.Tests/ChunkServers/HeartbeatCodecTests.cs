@@ -10,14 +10,14 @@ public sealed class HeartbeatCodecTests
     private static readonly HeartbeatRequest Request = new("c1", "127.0.0.1", 7201, 1000, 300, 700, 2, 42, false, 0, false,
         [new ReportedChunk(0x0102030405060708, 3, 65536)], [9], [new ReportedChunk(5, 1, 10)]);
 
-    private static readonly HeartbeatReply Reply = new(true, "m2", true, [7],
+    private static readonly HeartbeatReply Reply = new(true, "m2", 5, true, [7],
         [new ReplicateCommand(11, 2, [new ChunkEndpoint("127.0.0.1", 7202), new ChunkEndpoint("h", 1)])]);
 
     private const string RequestHex =
         "020063310900313237" +
         "2e302e302e31211cd00fd804f80a0454000001080706050403020106808008010900000000000000010500000000000000" + "0214";
 
-    private const string ReplyHex = "0302006d32010700000000000000010b0000000000000004020900313237" +
+    private const string ReplyHex = "0302006d320a010700000000000000010b0000000000000004020900313237" +
         "2e302e302e31221c0100680100";
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class HeartbeatCodecTests
         var bytes = Encode(w => HeartbeatProtocol.Write(w, Reply));
         Assert.Equal(ReplyHex, Convert.ToHexStringLower(bytes));
         var back = HeartbeatProtocol.ReadReply(new ReadOnlySequence<byte>(bytes));
-        Assert.Equal((Reply.IsLeader, Reply.LeaderId, Reply.SendFullReport), (back.IsLeader, back.LeaderId, back.SendFullReport));
+        Assert.Equal((Reply.IsLeader, Reply.LeaderId, Reply.Term, Reply.SendFullReport), (back.IsLeader, back.LeaderId, back.Term, back.SendFullReport));
         Assert.Equal(Reply.Delete, back.Delete);
         var command = Assert.Single(back.Replicate);
         Assert.Equal((11UL, 2L), (command.ChunkId, command.Version));

@@ -89,15 +89,40 @@ public sealed class NodeProcess : IAsyncDisposable
         int maxLogLines = DefaultMaxLogLines,
         Action<string>? onLine = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(appDllPath);
-        if (!File.Exists(appDllPath))
-        {
-            throw new FileNotFoundException($"The app to start does not exist: {appDllPath}. Is its project referenced and built?", appDllPath);
-        }
+        RequireBuiltApp(appDllPath);
 
         return Start(
             DotnetHost.Path,
             [appDllPath, .. arguments],
+            environment,
+            workingDirectory,
+            name ?? Path.GetFileNameWithoutExtension(appDllPath),
+            maxLogLines,
+            onLine);
+    }
+
+    /// <summary>Starts <c>ip netns exec <paramref name="networkNamespace"/> dotnet <paramref name="appDllPath"/> <paramref name="arguments"/></c>.</summary>
+    /// <remarks>
+    /// <c>ip netns exec</c> enters the namespace and then execs the command in place (it does not fork), so
+    /// <see cref="Pid"/> is the node's own process and signals (SIGKILL, SIGSTOP) reach the node itself.
+    /// Other parameters as for <see cref="StartDotnetApp"/>.
+    /// </remarks>
+    public static NodeProcess StartDotnetAppInNamespace(
+        string networkNamespace,
+        string appDllPath,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null,
+        string? name = null,
+        int maxLogLines = DefaultMaxLogLines,
+        Action<string>? onLine = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(networkNamespace);
+        RequireBuiltApp(appDllPath);
+
+        return Start(
+            "ip",
+            ["netns", "exec", networkNamespace, DotnetHost.Path, appDllPath, .. arguments],
             environment,
             workingDirectory,
             name ?? Path.GetFileNameWithoutExtension(appDllPath),
@@ -434,5 +459,14 @@ public sealed class NodeProcess : IAsyncDisposable
         public Func<string, bool> Predicate { get; } = predicate;
 
         public TaskCompletionSource<string> Matched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static void RequireBuiltApp(string appDllPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(appDllPath);
+        if (!File.Exists(appDllPath))
+        {
+            throw new FileNotFoundException($"The app to start does not exist: {appDllPath}. Is its project referenced and built?", appDllPath);
+        }
     }
 }

@@ -36,6 +36,12 @@ public sealed class MetadataProtocolTests
             Content = new NewVersion(10, 0xABCDEF01, 1_700_000_000_000, "text/plain", Chunks),
             LockOwner = "w",
         },
+        ["commit-inline"] = new(MetadataOp.Commit)
+        {
+            Path = "/small",
+            Expected = -1,
+            Content = new NewVersion(3, Dfs.Common.Hashing.Crc32C.Compute([1, 2, 3]), 1_700_000_000_000, "text/plain", [], new byte[] { 1, 2, 3 }),
+        },
         ["lock"] = new(MetadataOp.Lock) { Path = "/l", Owner = "o", TtlMs = 30_000, WaitMs = 5_000 },
         ["renew"] = new(MetadataOp.RenewLock) { Path = "/l", Owner = "o", LeaseId = long.MaxValue },
         ["unlock"] = new(MetadataOp.Unlock) { Path = "/l", Owner = "o", LeaseId = 9 },
@@ -127,6 +133,24 @@ public sealed class MetadataProtocolTests
         var decodedView = MetadataResultCodec.DecodeChunkServers(MetadataResultCodec.Encode(view));
         Assert.Equal(view.Servers, decodedView.Servers);
         Assert.Equal((3, 5, 2), (decodedView.ReplicationFactor, decodedView.UnderReplicatedChunks, decodedView.ReplicationsInFlight));
+    }
+
+    [Fact]
+    public void AnInlineVersion_RoundTripsInLocationsAndVersionLists_WithItsBytesRightAfterItsEmptyChunkList()
+    {
+        byte[] bytes = [9, 8, 7, 6];
+        var entry = new MetadataEntry("f", EntryKind.File, 42, 4, 3, 1_700_000_000_000);
+        var inline = new FileVersion(3, 4, Dfs.Common.Hashing.Crc32C.Compute(bytes), 1_700_000_000_000, "text/plain", [], bytes);
+        var chunkless = inline with { Size = 0, Checksum = 0, Inline = null };
+        var location = new FileLocation("/f", entry, inline, []);
+
+        var decoded = MetadataResultCodec.DecodeLocation(MetadataResultCodec.Encode(location));
+        var listed = MetadataResultCodec.DecodeVersions(MetadataResultCodec.Encode([inline, chunkless]));
+
+        Assert.Equal(bytes, decoded.Version.Inline!.Value.ToArray());
+        Assert.Equal(bytes, listed[0].Inline!.Value.ToArray());
+        Assert.Null(listed[1].Inline);
+        Assert.Equal(MetadataResultCodec.Encode([inline with { Size = 0, Inline = null }]).Length + bytes.Length, MetadataResultCodec.Encode([inline]).Length);
     }
 
     [Fact]

@@ -1,0 +1,393 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Dfs.Bench.Load;
+
+namespace Dfs.Bench.Report;
+
+/// <summary>
+/// <c>Dfs.Bench report [--quick] [--rounds N] [--docs PATH] [--etcd-script PATH] [--skip machine,metadata,kv,gateway]</c>: every
+/// whole-cluster figure measured again in one run, each beside its reference from the same run — the machine's own limits (fsyncs
+/// per second, sequential disk write, page-cache read, a plain file copy, loopback TCP); metadata operations beside raw key-value
+/// puts at 1..64 clients; <c>kv-compare</c> (etcd, ours, DotNext); uploads and downloads through the gateway beside the bare chunk
+/// pipeline and bare chunk reads at 1..16 at once; 4 KiB files per second beside raw key-value puts at 1..64 clients, and 4 KiB
+/// reads — then writes <c>docs/benchmark-report.md</c> and its plots to <c>docs/plots/</c>.
+/// </summary>
+/// <remarks><c>--quick</c> runs one short round of everything (a few minutes), for checking the report, not for its figures.</remarks>
+public static class ReportCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = ReportOptions.Parse(args);
+        var started = DateTime.UtcNow;
+        var loads = new List<(string Stage, string Load)> { ("start", LoadAverage()) };
+        var scratch = Path.Combine(options.Dir ?? Path.GetTempPath(), $"dfs-report-{Environment.ProcessId}");
+        Console.WriteLine($"report: {(options.Quick ? "quick" : "full")} run, {options.Rounds} round(s), writing to {options.Docs}; load average {loads[0].Load}");
+
+        MachineFigures? machine = null;
+        IReadOnlyList<MetadataLoadPoint> metadata = [];
+        var kv = new List<KvCompareResults>();
+        KvCompareCommand.Options? kvOptions = null;
+        IReadOnlyList<GatewayPoint> gateway = [];
+        try
+        {
+            if (!options.Skip.Contains("machine"))
+            {
+                Console.WriteLine("== machine limits");
+                machine = await MachineLimits.MeasureAsync(Path.Combine(scratch, "machine"), options.MachineBytes, options.FsyncDuration);
+                loads.Add(("after machine limits", LoadAverage()));
+            }
+            if (!options.Skip.Contains("gateway"))
+            {
+                Console.WriteLine("== gateway");
+                gateway = await GatewayReport.MeasureAsync(Path.Combine(scratch, "gateway"), options.Rounds, options.FileBytes,
+                    options.TransferConcurrency, options.SmallClients, options.Phase);
+                loads.Add(("after gateway", LoadAverage()));
+            }
+            if (!options.Skip.Contains("metadata"))
+            {
+                Console.WriteLine("== metadata operations beside raw key-value puts");
+                await WaitForFreePortsAsync([17301, 17302, 17303, 17401, 17402, 17403]);
+                metadata = await MetadataBenchCommand.MeasureLoadAsync(options.MetadataClients, options.Phase, options.Rounds);
+                loads.Add(("after metadata", LoadAverage()));
+            }
+            if (!options.Skip.Contains("kv"))
+            {
+                await WaitForFreePortsAsync([17001, 17002, 17003, 17101, 17102, 17103, 17201, 17202, 17203, 17301, 17302, 17303, 18201, 18202, 18203, 23791, 23792, 23793, 23801, 23802, 23803]);
+                string[] systems = ["etcd", "dfs", "dotnext"];
+                for (var round = 1; round <= options.Rounds; round++)
+                {
+                    // The order of the systems reverses each round, so each meets the early and the late machine state as often.
+                    var order = round % 2 == 1 ? systems : [.. systems.Reverse()];
+                    var kvArgs = new List<string> { "--systems", string.Join(',', order), "--seconds", options.Phase.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+                        "--failover-rounds", options.FailoverRounds.ToString(CultureInfo.InvariantCulture) };
+                    if (options.EtcdScript is { } script)
+                    {
+                        kvArgs.AddRange(["--etcd-script", script]);
+                    }
+                    kvOptions = KvCompareCommand.Options.Parse([.. kvArgs]);
+                    Console.WriteLine($"== kv-compare round {round}: {string.Join(", ", order)}");
+                    kv.Add(await KvCompareCommand.MeasureAsync(kvOptions, CancellationToken.None));
+                    loads.Add(($"after kv-compare round {round}", LoadAverage()));
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        var plots = Path.Combine(options.Docs, "plots");
+        var text = new StringBuilder();
+        text.AppendLine("# Benchmark report");
+        text.AppendLine();
+        text.AppendLine(Inv(
+            $"Generated by `dotnet run -c Release --project Dfs.Bench -- report{(options.Quick ? " --quick" : "")}` from {started:yyyy-MM-dd HH:mm} to {DateTime.UtcNow:HH:mm} UTC on {Environment.ProcessorCount} cores, {TotalMemoryGiB():F0} GiB of memory, .NET {Environment.Version}. {options.Rounds} round(s) of every comparison; each side of a comparison ran back to back with its reference on the same machine state and who went first alternated by round; a cell is the median of the rounds (the mean of the middle two for an even count). The machine is shared with other builds and test runs: its load averages (1, 5 and 15 minutes) at each stage were ") +
+            string.Join(", ", loads.Select(l => $"{l.Load} ({l.Stage})")) + ". Absolute figures move with that load; the ratios within a run are what to read.");
+        text.AppendLine();
+        if (machine is not null)
+        {
+            WriteMachine(text, machine);
+        }
+        if (metadata.Count > 0)
+        {
+            WriteMetadata(text, metadata, machine, plots);
+        }
+        if (kv.Count > 0)
+        {
+            WriteKv(text, kv, kvOptions!, machine);
+        }
+        if (gateway.Count > 0)
+        {
+            WriteGateway(text, gateway, options, machine, plots);
+        }
+        Directory.CreateDirectory(options.Docs);
+        var path = Path.Combine(options.Docs, "benchmark-report.md");
+        await File.WriteAllTextAsync(path, text.ToString());
+        Console.WriteLine(text);
+        Console.WriteLine($"Report written to {path}, plots to {plots}");
+        return 0;
+    }
+
+    private static void WriteMachine(StringBuilder text, MachineFigures m)
+    {
+        var gib = m.Bytes / (1024.0 * 1024 * 1024);
+        text.AppendLine("## The machine's own limits (the references)");
+        text.AppendLine();
+        text.AppendLine("Plain .NET I/O, no Dfs code, in the report's data folder, measured once at the start of the run (not alternated with the " +
+            "cluster's figures, so on a shared machine they carry that moment's load; a VM's disk may also absorb writes in a cache the fsync does not reach):");
+        text.AppendLine();
+        text.AppendLine("| what | figure |");
+        text.AppendLine("|---|---|");
+        text.AppendLine(Inv($"| 4 KiB appends each followed by an fsync, one file | {m.FsyncsPerSecond:F0} fsyncs/s |"));
+        text.AppendLine(Inv($"| sequential write of {gib:0.##} GiB in 1 MiB writes, one fsync at the end | {m.SequentialWrite:F0} MiB/s |"));
+        text.AppendLine(Inv($"| reading that file back (page cache) | {m.PageCacheRead:F0} MiB/s |"));
+        text.AppendLine(Inv($"| `File.Copy` of that file, then an fsync of the copy | {m.FileCopy:F0} MiB/s |"));
+        text.AppendLine(Inv($"| one loopback TCP connection, {gib:0.##} GiB in 1 MiB sends | {m.LoopbackTcp:F0} MiB/s |"));
+        text.AppendLine();
+    }
+
+    private static void WriteMetadata(StringBuilder text, IReadOnlyList<MetadataLoadPoint> points, MachineFigures? machine, string plots)
+    {
+        var clients = points.Select(p => p.Clients).Distinct().Order().ToArray();
+        text.AppendLine("## Metadata operations against load");
+        text.AppendLine();
+        text.AppendLine("Three master processes (our engine) on loopback. Each client in turn makes a directory, commits an empty file in it and looks that " +
+            "file up, over the internal protocol, each a timed operation; the reference is raw key-value puts (100-byte values) from as many clients to the same masters. " +
+            "A mkdir and a commit are each one replicated write, a lookup a linearizable read.");
+        text.AppendLine();
+        text.AppendLine("| clients | metadata ops/s | p50 ms | p99 ms | raw KV puts/s | p50 ms | p99 ms | metadata / puts | ops/s per round (metadata; puts) |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var n in clients)
+        {
+            var at = points.Where(p => p.Clients == n).ToArray();
+            double M(Func<MetadataLoadPoint, double> f) => Median(at.Select(f));
+            text.AppendLine(Inv($"| {n} | {M(p => p.Metadata.OpsPerSecond):F0} | {M(p => p.Metadata.P50Ms):F2} | {M(p => p.Metadata.P99Ms):F2} | {M(p => p.Puts.OpsPerSecond):F0} | {M(p => p.Puts.P50Ms):F2} | {M(p => p.Puts.P99Ms):F2} | {M(p => p.Metadata.OpsPerSecond / p.Puts.OpsPerSecond):F2} | ")
+                + string.Join(", ", at.Select(p => Inv($"{p.Metadata.OpsPerSecond:F0}"))) + "; " + string.Join(", ", at.Select(p => Inv($"{p.Puts.OpsPerSecond:F0}"))) + " |");
+        }
+        var errors = points.Sum(p => p.Metadata.Errors + p.Puts.Errors);
+        text.AppendLine();
+        text.AppendLine(Inv($"Failed operations (not counted; an operation that threw or answered with a failure): {errors}."));
+        text.AppendLine();
+        if (machine is not null)
+        {
+            text.AppendLine(Inv($"One file's fsyncs/s on this disk: {machine.FsyncsPerSecond:F0}; the masters batch many commits into one fsync, so puts/s above it mean batching works."));
+        }
+        text.AppendLine();
+        ReportPlots.Save(Path.Combine(plots, "metadata-latency.png"), "Metadata operations: latency against load", "clients", "latency, ms (log scale)", clients,
+        [
+            new("metadata op p50", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Metadata.P50Ms))).ToArray()),
+            new("metadata op p99", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Metadata.P99Ms))).ToArray()),
+            new("raw KV put p50", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Puts.P50Ms))).ToArray(), Reference: true),
+            new("raw KV put p99", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Puts.P99Ms))).ToArray(), Reference: true),
+        ], logY: true);
+        ReportPlots.Save(Path.Combine(plots, "metadata-throughput.png"), "Metadata operations: throughput against load", "clients", "operations/s", clients,
+        [
+            new("metadata ops/s", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Metadata.OpsPerSecond))).ToArray()),
+            new("raw KV puts/s", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Puts.OpsPerSecond))).ToArray(), Reference: true),
+        ]);
+        text.AppendLine("![metadata latency against clients](plots/metadata-latency.png)");
+        text.AppendLine();
+        text.AppendLine("![metadata throughput against clients](plots/metadata-throughput.png)");
+        text.AppendLine();
+    }
+
+    private static void WriteKv(StringBuilder text, IReadOnlyList<KvCompareResults> rounds, KvCompareCommand.Options options, MachineFigures? machine)
+    {
+        var cells = rounds.SelectMany(r => r.Cells).ToArray();
+        var systems = new[] { "etcd", "dfs", "dotnext" }.Where(s => cells.Any(c => c.System == s)).ToArray();
+        text.AppendLine("## The key-value store: etcd, ours, DotNext (`kv-compare`)");
+        text.AppendLine();
+        text.AppendLine(Inv($"Three members of each on loopback: etcd, our masters on our Raft engine (`dfs`) and the same masters on DotNext's Raft (`dotnext`). Puts of {options.ValueSize}-byte values to distinct keys, then linearizable gets of keys just written, {options.Duration.TotalSeconds:F0} s a phase, HTTP/1.1 keep-alive connections to the leader; {rounds.Count} round(s), the systems' order reversed each round. A put is answered once committed, so puts/s are commits/s."));
+        text.AppendLine();
+        text.AppendLine("| phase | conns | " + string.Join(" | ", systems.Select(s => $"{s} ops/s | {s} p50 ms | {s} p99 ms")) + string.Concat(systems.Where(s => s != "etcd").Select(s => $" | {s}/etcd")) + " |");
+        text.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", 3 * systems.Length + systems.Count(s => s != "etcd"))));
+        foreach (var group in cells.GroupBy(c => (c.Phase, c.Connections)))
+        {
+            double M(string system, Func<LatencySummary, double> f) => Median(group.Where(c => c.System == system).Select(c => f(c.Summary)));
+            text.AppendLine(Inv($"| {group.Key.Phase} | {group.Key.Connections} | ")
+                + string.Join(" | ", systems.Select(s => Inv($"{M(s, x => x.OpsPerSecond):F0} | {M(s, x => x.P50Ms):F2} | {M(s, x => x.P99Ms):F2}")))
+                + string.Concat(systems.Where(s => s != "etcd").Select(s => Inv($" | {M(s, x => x.OpsPerSecond) / M("etcd", x => x.OpsPerSecond):F2}x"))) + " |");
+        }
+        text.AppendLine();
+        text.AppendLine("Ops/s of each round, and failed requests (not counted; a failed request is retried after following a redirect):");
+        text.AppendLine();
+        foreach (var group in cells.GroupBy(c => (c.Phase, c.Connections)))
+        {
+            text.AppendLine(Inv($"- {group.Key.Phase}, {group.Key.Connections} conns: ") + string.Join("; ", systems.Select(s =>
+                $"{s} " + string.Join(" / ", group.Where(c => c.System == s).Select(c => Inv($"{c.Summary.OpsPerSecond:F0} ({c.Summary.Errors} failed)"))))));
+        }
+        text.AppendLine();
+        if (rounds.Any(r => r.Failovers.Count > 0))
+        {
+            text.AppendLine("Failover: SIGKILL of the leader → the first put acknowledged by a new leader, the killed member restarted between kills.");
+            text.AppendLine();
+            text.AppendLine("| system | median of all gaps (ms) | gaps, by round (ms) |");
+            text.AppendLine("|---|---|---|");
+            foreach (var system in systems)
+            {
+                var gaps = rounds.Where(r => r.Failovers.ContainsKey(system)).Select(r => r.Failovers[system]).ToArray();
+                text.AppendLine(Inv($"| {system} | {Median(gaps.SelectMany(g => g).Select(g => g.TotalMilliseconds)):F0} | ")
+                    + string.Join("; ", gaps.Select(g => string.Join(", ", g.Select(x => Inv($"{x.TotalMilliseconds:F0}"))))) + " |");
+            }
+            text.AppendLine();
+        }
+        text.AppendLine("Resident memory of each member after its load: " + string.Join("; ", systems.Select(s => $"{s} " +
+            string.Join(" / ", rounds.Where(r => r.Memory.ContainsKey(s)).Select(r => string.Join(", ", r.Memory[s].Select(b => Inv($"{b / (1024 * 1024)} MiB"))))))) + ".");
+        text.AppendLine();
+        if (machine is not null)
+        {
+            text.AppendLine(Inv($"Reference: this disk takes {machine.FsyncsPerSecond:F0} fsyncs/s of one file, a bound on unbatched commits/s of one log."));
+            text.AppendLine();
+        }
+    }
+
+    private static void WriteGateway(StringBuilder text, IReadOnlyList<GatewayPoint> points, ReportOptions options, MachineFigures? machine, string plots)
+    {
+        var transfers = points.Where(p => p.Kind == "transfer").ToArray();
+        var small = points.Where(p => p.Kind == "small").ToArray();
+        var mib = options.FileBytes / (1024 * 1024);
+        if (transfers.Length > 0)
+        {
+            var ns = transfers.Select(p => p.Concurrency).Distinct().Order().ToArray();
+            text.AppendLine("## Uploads and downloads through the gateway against concurrency");
+            text.AppendLine();
+            text.AppendLine(Inv($"A whole cluster started by the gateway (three masters, three chunk servers, replication 3, 64 MiB chunks), on one disk. N files of {mib} MiB uploaded at once through the REST API, beside N bare chunk pipeline writes of the same bytes straight to the three chunk servers; then N downloads beside N bare chunk reads of the reference's chunks (short-circuit local reads, as the gateway's own reads). MiB/s of file bytes (each byte is written three times)."));
+            text.AppendLine();
+            text.AppendLine("| at once | upload MiB/s | bare pipeline MiB/s | upload / pipeline | download MiB/s | bare chunk read MiB/s | download / read | upload ×3 / disk write |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|");
+            foreach (var n in ns)
+            {
+                var at = transfers.Where(p => p.Concurrency == n).ToArray();
+                double M(Func<GatewayPoint, double> f) => Median(at.Select(f));
+                var disk = machine is null ? "-" : Inv($"{M(p => p.Upload) * 3 / machine.SequentialWrite:P0}");
+                text.AppendLine(Inv($"| {n} | {M(p => p.Upload):F0} | {M(p => p.BareWrite):F0} | {M(p => p.Upload / p.BareWrite):P0} | {M(p => p.Download):F0} | {M(p => p.BareRead):F0} | {M(p => p.Download / p.BareRead):P0} | {disk} |"));
+            }
+            text.AppendLine();
+            text.AppendLine("Per round (upload; pipeline; download; read MiB/s): " + string.Join("; ", transfers.Select(p => Inv($"r{p.Round} n{p.Concurrency}: {p.Upload:F0}, {p.BareWrite:F0}, {p.Download:F0}, {p.BareRead:F0}"))) + ".");
+            text.AppendLine();
+            var series = new List<ReportPlots.Series>
+            {
+                new("upload (gateway)", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.Upload))).ToArray()),
+                new("bare chunk pipeline write", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.BareWrite))).ToArray(), Reference: true),
+                new("download (gateway)", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.Download))).ToArray()),
+                new("bare chunk read", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.BareRead))).ToArray(), Reference: true),
+            };
+            ReportPlots.Save(Path.Combine(plots, "gateway-throughput.png"), $"Uploads and downloads of {mib} MiB files against concurrency", "files at once", "MiB/s (log scale)", ns, series, logY: true);
+            text.AppendLine("![upload and download throughput against concurrency](plots/gateway-throughput.png)");
+            text.AppendLine();
+        }
+        if (small.Length > 0)
+        {
+            var ns = small.Select(p => p.Concurrency).Distinct().Order().ToArray();
+            text.AppendLine("## Small files against clients");
+            text.AppendLine();
+            text.AppendLine("4 KiB file PUTs through the gateway (each a chunk written to three chunk servers and a metadata commit), beside raw key-value puts " +
+                "(256-byte values) to the masters from as many callers; then GETs of the files just written.");
+            text.AppendLine();
+            text.AppendLine("| clients | 4 KiB files/s | p50 ms | p99 ms | raw KV puts/s | p50 ms | p99 ms | files / puts | 4 KiB reads/s | p50 ms | p99 ms |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var n in ns)
+            {
+                var at = small.Where(p => p.Concurrency == n).ToArray();
+                double M(Func<GatewayPoint, double> f) => Median(at.Select(f));
+                text.AppendLine(Inv($"| {n} | {M(p => p.Files!.OpsPerSecond):F0} | {M(p => p.Files!.P50Ms):F1} | {M(p => p.Files!.P99Ms):F1} | {M(p => p.Puts!.OpsPerSecond):F0} | {M(p => p.Puts!.P50Ms):F1} | {M(p => p.Puts!.P99Ms):F1} | {M(p => p.Files!.OpsPerSecond / p.Puts!.OpsPerSecond):F2} | {M(p => p.Reads!.OpsPerSecond):F0} | {M(p => p.Reads!.P50Ms):F1} | {M(p => p.Reads!.P99Ms):F1} |"));
+            }
+            text.AppendLine();
+            text.AppendLine(Inv($"Failed operations (not counted): files {small.Sum(p => p.Files!.Errors)}, puts {small.Sum(p => p.Puts!.Errors)}, reads {small.Sum(p => p.Reads!.Errors)}."));
+            text.AppendLine();
+            ReportPlots.Save(Path.Combine(plots, "small-files.png"), "4 KiB files per second against clients", "clients", "operations/s (log scale)", ns,
+            [
+                new("4 KiB file PUTs/s", ns.Select(n => Median(small.Where(p => p.Concurrency == n).Select(p => p.Files!.OpsPerSecond))).ToArray()),
+                new("raw KV puts/s", ns.Select(n => Median(small.Where(p => p.Concurrency == n).Select(p => p.Puts!.OpsPerSecond))).ToArray(), Reference: true),
+                new("4 KiB file GETs/s", ns.Select(n => Median(small.Where(p => p.Concurrency == n).Select(p => p.Reads!.OpsPerSecond))).ToArray()),
+            ], logY: true);
+            text.AppendLine("![small files per second against clients](plots/small-files.png)");
+            text.AppendLine();
+        }
+    }
+
+    /// <summary>
+    /// Waits (up to 30 minutes) until every fixed port the next stage's clusters listen on can be bound: another bench run on this
+    /// machine (a kv-memory or kv-compare) holds them while it runs, and a stage started beside it would fail to start its nodes.
+    /// </summary>
+    private static async Task WaitForFreePortsAsync(int[] ports)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var busy = ports.Where(port =>
+            {
+                try
+                {
+                    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                    listener.Start();
+                    listener.Stop();
+                    return false;
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    return true;
+                }
+            }).ToArray();
+            if (busy.Length == 0)
+            {
+                return;
+            }
+            if (waited.Elapsed > TimeSpan.FromMinutes(30))
+            {
+                throw new InvalidOperationException($"Ports {string.Join(", ", busy)} stayed in use for 30 minutes; stop what holds them and run again.");
+            }
+            Console.WriteLine($"   waiting for ports {string.Join(", ", busy)} (held by another run) to close");
+            await Task.Delay(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>The median; the mean of the middle two for an even count; NaN for none.</summary>
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static double TotalMemoryGiB() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+
+    private sealed record ReportOptions(bool Quick, int Rounds, string Docs, string? Dir, string? EtcdScript, HashSet<string> Skip)
+    {
+        public TimeSpan Phase => TimeSpan.FromSeconds(Quick ? 3 : 10);
+
+        public TimeSpan FsyncDuration => TimeSpan.FromSeconds(Quick ? 2 : 5);
+
+        public long MachineBytes => (Quick ? 256L : 1024L) * 1024 * 1024;
+
+        public long FileBytes => (Quick ? 8L : 64L) * 1024 * 1024;
+
+        public int FailoverRounds => Quick ? 1 : 5;
+
+        public int[] MetadataClients => Quick ? [1, 16, 64] : [1, 4, 16, 64];
+
+        public int[] TransferConcurrency => Quick ? [1, 4, 16] : [1, 2, 4, 8, 16];
+
+        public int[] SmallClients => Quick ? [1, 16, 64] : [1, 4, 16, 64];
+
+        public static ReportOptions Parse(string[] args)
+        {
+            var quick = args.Contains("--quick");
+            int? rounds = null;
+            string? docs = null;
+            string? dir = null;
+            string? etcd = null;
+            var skip = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+                switch (args[i])
+                {
+                    case "--quick": break;
+                    case "--rounds": rounds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--docs": docs = Path.GetFullPath(Next()); break;
+                    case "--dir": dir = Path.GetFullPath(Next()); break;
+                    case "--etcd-script": etcd = Path.GetFullPath(Next()); break;
+                    case "--skip": skip.UnionWith(Next().Split(',')); break;
+                    default: throw new ArgumentException($"Unknown option {args[i]}. Options: --quick --rounds N --docs PATH --dir PATH --etcd-script PATH --skip machine,metadata,kv,gateway");
+                }
+            }
+            docs ??= ProcessTools.FindUpwards(Path.Combine("docs", "benchmarks.md")) is { } found ? Path.GetDirectoryName(found)! : Path.Combine(Directory.GetCurrentDirectory(), "docs");
+            var count = rounds ?? (quick ? 1 : 2);
+            return count > 0 ? new ReportOptions(quick, count, docs, dir, etcd, skip) : throw new ArgumentException("--rounds must be positive.");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Dfs.ChunkServer.Membership;
+using Dfs.ChunkServer.Server;
+using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
+using Dfs.Client.ChunkServers;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Dfs.ChunkServer.Tests.Membership;
+
+public sealed class ReplicaCommandRunnerTests
+{
+    [Fact]
+    public async Task DeleteOrders_FromALeaderOfAnOlderTermThanOneAlreadyHeard_AreIgnored()
+    {
+        var store = new InMemoryChunkStore();
+        foreach (var id in new ulong[] { 1, 2, 3 })
+        {
+            await using var writer = store.BeginWrite(new ChunkId(id), 1);
+            await writer.WriteAsync(new byte[10], CancellationToken.None);
+            await writer.CommitAsync(CancellationToken.None);
+        }
+        var service = new ChunkService(store, new ChunkServerOptions(), NullLogger<ChunkService>.Instance);
+        var runner = new ReplicaCommandRunner(service, new ReplicaCopier(service),
+            new ChunkServerHeartbeatOptions { ServerId = "c1", Masters = [] }, NullLogger.Instance);
+
+        runner.Run(new HeartbeatReply(true, "m2", 7, false, [1], []), CancellationToken.None);
+        // m1 led term 6 and has not learnt it was deposed: its view must not delete anything.
+        runner.Run(new HeartbeatReply(true, "m1", 6, false, [2], []), CancellationToken.None);
+        runner.Run(new HeartbeatReply(true, "m2", 7, false, [3], []), CancellationToken.None);
+
+        Assert.Null(store.TryGet(new ChunkId(1)));
+        Assert.NotNull(store.TryGet(new ChunkId(2)));
+        Assert.Null(store.TryGet(new ChunkId(3)));
+        Assert.Equal(7, runner.HighestLeaderTerm);
+    }
+}
