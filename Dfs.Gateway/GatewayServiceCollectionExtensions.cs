@@ -50,8 +50,12 @@ public static class GatewayServiceCollectionExtensions
         services.AddHttpClient();
         services.AddHttpClient(MasterMembershipProxy.HttpClientName, client => client.Timeout = MasterMembershipProxy.Timeout);
         services.AddSingleton<MasterMembershipProxy>();
-        services.AddHostedService(sp => new MasterListFollower(sp.GetRequiredService<MasterClient>(), sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            sp.GetRequiredService<ILogger<MasterListFollower>>()));
+        // A gateway configured without masters (one whose metadata is supplied in-process) has no group's book to follow.
+        if (config.Masters.Count > 0)
+        {
+            services.AddHostedService(sp => new MasterListFollower(sp.GetRequiredService<MasterClient>(),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<MasterListFollower>>()));
+        }
         services.AddSingleton<ClusterReadiness>();
         services.AddNodeMetrics();
         services.AddSingleton<GatewayMetrics>();
