@@ -53,4 +53,7 @@ internal static partial class Log
     [LoggerMessage(3156, LogLevel.Warning,
         "Ignored a master leading term {Term}: a leader of term {HighestTerm} has been heard ({Deletes} deletion(s), {Copies} copy order(s) dropped)")]
     public static partial void StaleLeaderIgnored(ILogger logger, long term, long highestTerm, int deletes, int copies);
+
+    [LoggerMessage(3157, LogLevel.Information, "Chunk server {ServerId} now heartbeats to masters {Masters}, as the masters' book lists them")]
+    public static partial void MastersFollowed(ILogger logger, string serverId, string masters);
 }

@@ -54,6 +54,7 @@ public static class DfsCli
         root.Subcommands.Add(LockCommand.Create(runner));
         root.Subcommands.Add(UnlockCommand.Create(runner));
         root.Subcommands.Add(ClusterCommand.Create(runner));
+        root.Subcommands.Add(MastersCommand.Create(runner));
         root.Subcommands.Add(HealthCommand.Create(runner));
         root.Subcommands.Add(Demo.DemoCommand.Create(runner));
         return root;

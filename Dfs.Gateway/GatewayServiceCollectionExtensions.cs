@@ -48,6 +48,14 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => new FileDownloader(sp.GetRequiredService<IMetadataService>(), sp.GetRequiredService<ChunkReadClient>(), transfer));
         // Anything that still speaks HTTP to other services takes its client from the factory.
         services.AddHttpClient();
+        services.AddHttpClient(MasterMembershipProxy.HttpClientName, client => client.Timeout = MasterMembershipProxy.Timeout);
+        services.AddSingleton<MasterMembershipProxy>();
+        // A gateway configured without masters (one whose metadata is supplied in-process) has no group's book to follow.
+        if (config.Masters.Count > 0)
+        {
+            services.AddHostedService(sp => new MasterListFollower(sp.GetRequiredService<MasterClient>(),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<MasterListFollower>>()));
+        }
         services.AddSingleton<ClusterReadiness>();
         services.AddNodeMetrics();
         services.AddSingleton<GatewayMetrics>();

@@ -21,6 +21,12 @@ public sealed record ChunkServerHeartbeatOptions
     /// <summary>Copies ordered by the leader that run at once. Default 4.</summary>
     public int MaxConcurrentCopies { get; init; } = 4;
 
+    /// <summary>
+    /// How often the masters' book (<see cref="Dfs.Client.Master.MasterBook"/>) is reread, so that a master added or removed
+    /// after start gains or loses its heartbeat loop. Zero: never; the masters are those given at start. Default 1 s.
+    /// </summary>
+    public TimeSpan MembershipRefresh { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The host the masters are told to reach this server at; null: the host it listens on.</summary>
     public string? AdvertisedHost { get; init; }
 

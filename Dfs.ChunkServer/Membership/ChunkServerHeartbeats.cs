@@ -1,6 +1,9 @@
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Client.ChunkServers;
+using Dfs.Client.Master;
+using Dfs.Client.Master.Protocol;
+using Dfs.Common.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +25,7 @@ public sealed class ChunkServerHeartbeats : BackgroundService
     private readonly ReplicaJournal _journal;
     private readonly ReplicaCommandRunner _commands;
     private readonly IReplicaCorruptionSource? _corruption;
-    private List<MasterLink> _links = [];
+    private volatile List<MasterLink> _links = [];
 
     internal ChunkServerHeartbeats(ChunkServerHeartbeatOptions options, ChunkService service, ReplicaCopier copier, ChunkServerListener listener,
         IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ChunkServerHeartbeats> logger, IReplicaCorruptionSource? corruption)
@@ -64,15 +67,90 @@ public sealed class ChunkServerHeartbeats : BackgroundService
         }
         var endpoint = _listener.Endpoint;
         var host = _options.AdvertisedHost ?? endpoint.Host;
-        _links = _options.Masters.Select(m => new MasterLink(m, _options, _journal, () => Describe(host, endpoint.Port), _commands, _time, _logger)).ToList();
+        var running = new Dictionary<string, (MasterLink Link, CancellationTokenSource Stop, Task Run)>();
+        void StartLink(MasterAddress master)
+        {
+            var link = new MasterLink(master, _options, _journal, () => Describe(host, endpoint.Port), _commands, _time, _logger);
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            running[master.Id] = (link, stop, Task.Run(() => link.RunAsync(stop.Token), CancellationToken.None));
+            _links = running.Values.Select(r => r.Link).ToList();
+        }
+        foreach (var master in _options.Masters)
+        {
+            StartLink(master);
+        }
         Log.HeartbeatsStarted(_logger, _options.ServerId, _links.Count, _options.Interval);
         try
         {
-            await Task.WhenAll(_links.Select(l => Task.Run(() => l.RunAsync(stoppingToken), CancellationToken.None)));
+            await FollowMastersAsync(running, StartLink, stoppingToken);
         }
         finally
         {
+            foreach (var (_, stop, _) in running.Values)
+            {
+                await stop.CancelAsync();
+            }
+            await Task.WhenAll(running.Values.Select(r => r.Run));
+            foreach (var (_, stop, _) in running.Values)
+            {
+                stop.Dispose();
+            }
             await _commands.DrainAsync();
+        }
+    }
+
+    // Follows the masters' group as the leader's book lists it: a master added after this server started gets a heartbeat
+    // loop of its own (so it knows the chunks when it leads), a removed one loses its loop.
+    private async Task FollowMastersAsync(Dictionary<string, (MasterLink Link, CancellationTokenSource Stop, Task Run)> running,
+        Action<MasterAddress> startLink, CancellationToken stoppingToken)
+    {
+        if (_options.MembershipRefresh <= TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            return;
+        }
+        await using var client = new MasterClient(_options.Masters.Select(m => new MasterNodeConfig { Id = m.Id, Host = m.Host, RaftPort = m.Port }).ToArray(),
+            new MasterClientOptions { CallTimeout = _options.MembershipRefresh, TimeProvider = _time });
+        using var timer = new PeriodicTimer(_options.MembershipRefresh, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    if (!await client.RefreshMastersAsync(stoppingToken))
+                    {
+                        continue;
+                    }
+                }
+                catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or MasterException)
+                {
+                    continue;
+                }
+                var book = client.Masters.Select(m => new MasterAddress(m.Id, m.Host, m.RaftPort)).ToArray();
+                foreach (var gone in running.Where(r => !book.Contains(r.Value.Link.Master)).ToArray())
+                {
+                    await gone.Value.Stop.CancelAsync();
+                    await gone.Value.Run;
+                    gone.Value.Stop.Dispose();
+                    running.Remove(gone.Key);
+                    _links = running.Values.Select(r => r.Link).ToList();
+                }
+                foreach (var added in book.Where(m => !running.ContainsKey(m.Id)))
+                {
+                    startLink(added);
+                }
+                Log.MastersFollowed(_logger, _options.ServerId, string.Join(", ", book.Select(m => m.Id)));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 

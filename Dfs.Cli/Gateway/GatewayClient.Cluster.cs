@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Dfs.Cli.Gateway.Contracts;
 
 namespace Dfs.Cli.Gateway;
@@ -24,6 +25,31 @@ public sealed partial class GatewayClient
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/cluster/chunkservers/{Uri.EscapeDataString(id)}/drain");
         using var response = await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary><c>GET /api/cluster/masters</c>: the masters' group as its leader knows it.</summary>
+    public async Task<MasterMembers> ListMastersAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/cluster/masters");
+        return await ReadJsonAsync<MasterMembers>(request, cancellationToken);
+    }
+
+    /// <summary><c>POST /api/cluster/masters</c>: adds a running master to the group; answers once it has caught up.</summary>
+    public async Task<MasterMembers> AddMasterAsync(string id, string host, int raftPort, int apiPort, int? consensusPort,
+        CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/cluster/masters")
+        {
+            Content = JsonContent.Create(new { id, host, raftPort, apiPort, consensusPort }, options: Json),
+        };
+        return await ReadJsonAsync<MasterMembers>(request, cancellationToken);
+    }
+
+    /// <summary><c>DELETE /api/cluster/masters/{id}</c>: removes a master from the group.</summary>
+    public async Task<MasterMembers> RemoveMasterAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/cluster/masters/{Uri.EscapeDataString(id)}");
+        return await ReadJsonAsync<MasterMembers>(request, cancellationToken);
     }
 
     /// <summary>

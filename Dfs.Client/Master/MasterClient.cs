@@ -16,14 +16,13 @@ namespace Dfs.Client.Master;
 /// </remarks>
 public sealed class MasterClient : IAsyncDisposable
 {
-    private readonly IReadOnlyList<MasterNodeConfig> _masters;
     private readonly MasterClientOptions _options;
     private readonly TimeProvider _time;
-    private readonly MasterConnection?[] _connections;
-    private readonly SemaphoreSlim[] _connecting;
+    private readonly Lock _slotsLock = new();
     private readonly SortedSet<long> _outstanding = [];
+    private Slot[] _slots;
+    private Slot _leaderGuess;
     private long _nextSequence;
-    private int _leaderGuess;
     private volatile bool _sessionEstablished;
     private volatile bool _disposed;
 
@@ -33,19 +32,73 @@ public sealed class MasterClient : IAsyncDisposable
         {
             throw new ArgumentException("A master client needs at least one master.", nameof(masters));
         }
-        _masters = masters;
         _options = options ?? new MasterClientOptions();
         _options.Validate();
         _time = _options.TimeProvider;
-        _connections = new MasterConnection?[masters.Count];
-        _connecting = masters.Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        _slots = masters.Select(m => new Slot(m)).ToArray();
+        _leaderGuess = _slots[0];
     }
 
     /// <summary>This client's session id in the masters' session table.</summary>
     public Guid ClientId { get; } = Guid.NewGuid();
 
     /// <summary>The master this client last found leading (a guess: it may have changed).</summary>
-    public string LeaderGuess => _masters[Volatile.Read(ref _leaderGuess)].Id;
+    public string LeaderGuess => Volatile.Read(ref _leaderGuess).Master.Id;
+
+    /// <summary>The masters this client talks to: config.json's at first, then the group's as <see cref="UpdateMasters"/> last set it.</summary>
+    public IReadOnlyList<MasterNodeConfig> Masters => Volatile.Read(ref _slots).Select(s => s.Master).ToArray();
+
+    /// <summary>
+    /// Makes <paramref name="masters"/> the masters this client talks to: connections to masters still listed at the same
+    /// address are kept, those to masters no longer listed are closed. Calls in progress move to the new list on their next attempt.
+    /// </summary>
+    /// <returns>Whether the list changed.</returns>
+    /// <exception cref="ArgumentException">The list is empty.</exception>
+    public bool UpdateMasters(IReadOnlyList<MasterNodeConfig> masters)
+    {
+        ArgumentNullException.ThrowIfNull(masters);
+        if (masters.Count == 0)
+        {
+            throw new ArgumentException("A master client needs at least one master.", nameof(masters));
+        }
+        Slot[] dropped;
+        lock (_slotsLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var current = _slots;
+            var next = masters.Select(m => current.FirstOrDefault(s => s.Master.Id == m.Id && s.Master.Host == m.Host && s.Master.RaftPort == m.RaftPort)
+                ?? new Slot(m)).ToArray();
+            if (next.SequenceEqual(current))
+            {
+                return false;
+            }
+            dropped = current.Except(next).ToArray();
+            Volatile.Write(ref _slots, next);
+            if (!next.Contains(Volatile.Read(ref _leaderGuess)))
+            {
+                Volatile.Write(ref _leaderGuess, next[0]);
+            }
+        }
+        foreach (var slot in dropped)
+        {
+            // Closed in the background: a call still holding the connection sees it fail and moves on to a listed master.
+            _ = Task.Run(() => CloseAsync(slot));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the masters' book (<see cref="MasterBook"/>, kept by the leader through membership changes) and, if the store
+    /// has one, makes it this client's list (<see cref="UpdateMasters"/>).
+    /// </summary>
+    /// <returns>Whether the list changed.</returns>
+    /// <exception cref="TimeoutException">No leader answered within <see cref="MasterClientOptions.CallTimeout"/>.</exception>
+    /// <exception cref="InvalidDataException">The stored book is malformed.</exception>
+    public async Task<bool> RefreshMastersAsync(CancellationToken cancellationToken = default)
+    {
+        var book = await GetAsync(MasterBook.Key, cancellationToken);
+        return book is not null && UpdateMasters(MasterBook.Decode(book.Value.Span));
+    }
 
     public static MasterClient FromConfig(ClusterConfig config, MasterClientOptions? options = null) => new(config.Masters, options);
 
@@ -150,18 +203,15 @@ public sealed class MasterClient : IAsyncDisposable
     /// <exception cref="MasterException">The master answered with an error.</exception>
     public async Task<MasterStatus> GetStatusAsync(string masterId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var index = IndexOf(masterId);
-        if (index < 0)
-        {
-            throw new ArgumentException($"No master {masterId} among {string.Join(", ", _masters.Select(m => m.Id))}.", nameof(masterId));
-        }
+        var slot = Find(masterId)
+            ?? throw new ArgumentException($"No master {masterId} among {string.Join(", ", Masters.Select(m => m.Id))}.", nameof(masterId));
         ObjectDisposedException.ThrowIf(_disposed, this);
         var limit = timeout ?? _options.StatusTimeout;
         using var attemptTimeout = new CancellationTokenSource(limit, _time);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
         try
         {
-            var connection = await ConnectionAsync(index, attempt.Token);
+            var connection = await ConnectionAsync(slot, attempt.Token);
             var response = await connection.SendAsync(MasterRequestKind.Status, ClientId, 0, 0, ReadOnlyMemory<byte>.Empty, attempt.Token);
             if (response.Error is { } error)
             {
@@ -173,7 +223,7 @@ public sealed class MasterClient : IAsyncDisposable
                                   (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            await DropConnectionAsync(index);
+            await DropConnectionAsync(slot);
             if (e is OperationCanceledException)
             {
                 throw new TimeoutException($"{masterId} did not report its status within {limit.TotalMilliseconds:F0} ms.", e);
@@ -213,15 +263,15 @@ public sealed class MasterClient : IAsyncDisposable
                     }
                     if (error.Code == MasterErrorCode.NotLeader)
                     {
-                        var named = error.LeaderId is null ? -1 : IndexOf(error.LeaderId);
-                        lastProblem = $"{_masters[target].Id} is not the leader" + (named >= 0 ? $"; it names {error.LeaderId}" : "; no leader known");
-                        pause = named < 0 || named == target;
-                        target = named >= 0 ? named : Next(target);
+                        var named = error.LeaderId is null ? null : Find(error.LeaderId);
+                        lastProblem = $"{target.Master.Id} is not the leader" + (error.LeaderId is not null ? $"; it names {error.LeaderId}" : "; no leader known");
+                        pause = named is null || named == target;
+                        target = named ?? Next(target);
                     }
                     else
                     {
                         // No leader, outcome unknown, busy or a fault of that master: retrying with the same sequence number is safe.
-                        lastProblem = $"{_masters[target].Id}: {error.Code} ({error.Message})";
+                        lastProblem = $"{target.Master.Id}: {error.Code} ({error.Message})";
                         pause = true;
                         target = Next(target);
                     }
@@ -230,7 +280,7 @@ public sealed class MasterClient : IAsyncDisposable
                                           (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     ObjectDisposedException.ThrowIf(_disposed, this);
-                    lastProblem = $"{_masters[target].Id}: {(e is OperationCanceledException ? "no answer in time" : e.Message)}";
+                    lastProblem = $"{target.Master.Id}: {(e is OperationCanceledException ? "no answer in time" : e.Message)}";
                     await DropConnectionAsync(target);
                     pause = true;
                     target = Next(target);
@@ -248,9 +298,9 @@ public sealed class MasterClient : IAsyncDisposable
                 // this client has not tried yet) is used at once instead of after a pause and a walk round the masters.
                 // An attempt the probe pointed to that failed too is followed by a real pause, so a master that claims to lead
                 // but cannot serve is never retried in a tight loop.
-                var found = probed ? -1 : await ProbeLeaderAsync(cancellationToken);
-                probed = found >= 0;
-                if (probed)
+                var found = probed ? null : await ProbeLeaderAsync(cancellationToken);
+                probed = found is not null;
+                if (found is not null)
                 {
                     target = found;
                     continue;
@@ -263,19 +313,20 @@ public sealed class MasterClient : IAsyncDisposable
 
     /// <summary>
     /// Asks every master for its status at once (each for at most <see cref="MasterClientOptions.StatusTimeout"/>) and returns the
-    /// index of the master that itself answered that it leads, in the highest term; -1 when none did. Only reads status: no
-    /// command is sent by it.
+    /// one that itself answered that it leads, in the highest term; null when none did. Only reads status: no command is sent by it.
     /// </summary>
-    private async Task<int> ProbeLeaderAsync(CancellationToken cancellationToken)
+    private async Task<Slot?> ProbeLeaderAsync(CancellationToken cancellationToken)
     {
-        var statuses = await Task.WhenAll(_masters.Select(async master =>
+        var slots = Volatile.Read(ref _slots);
+        var statuses = await Task.WhenAll(slots.Select(async slot =>
         {
             try
             {
-                return await GetStatusAsync(master.Id, _options.StatusTimeout, cancellationToken);
+                return await GetStatusAsync(slot.Master.Id, _options.StatusTimeout, cancellationToken);
             }
-            catch (Exception e) when (e is IOException or TimeoutException or MasterException)
+            catch (Exception e) when (e is IOException or TimeoutException or MasterException or ArgumentException)
             {
+                // ArgumentException: the master left the list while the probe ran.
                 return null;
             }
         }));
@@ -288,37 +339,36 @@ public sealed class MasterClient : IAsyncDisposable
                 best = i;
             }
         }
-        return best;
+        return best < 0 ? null : slots[best];
     }
 
-    private int Next(int index) => (index + 1) % _masters.Count;
-
-    private int IndexOf(string id)
+    // The master after this one in the current list; the first when this one is no longer listed.
+    private Slot Next(Slot slot)
     {
-        for (var i = 0; i < _masters.Count; i++)
-        {
-            if (_masters[i].Id == id)
-            {
-                return i;
-            }
-        }
-        return -1;
+        var slots = Volatile.Read(ref _slots);
+        return slots[(Array.IndexOf(slots, slot) + 1) % slots.Length];
     }
 
-    private async Task<MasterConnection> ConnectionAsync(int index, CancellationToken cancellationToken)
+    private Slot? Find(string id) => Volatile.Read(ref _slots).FirstOrDefault(s => s.Master.Id == id);
+
+    private async Task<MasterConnection> ConnectionAsync(Slot slot, CancellationToken cancellationToken)
     {
-        var existing = Volatile.Read(ref _connections[index]);
+        var existing = Volatile.Read(ref slot.Connection);
         if (existing is { IsBroken: false })
         {
             return existing;
         }
-        await _connecting[index].WaitAsync(cancellationToken);
+        await slot.Connecting.WaitAsync(cancellationToken);
         try
         {
-            // Checked under the lock DisposeAsync also takes: a connection opened here is either seen and closed
-            // by DisposeAsync, or never opened.
+            // Checked under the lock DisposeAsync (and a removal from the list) also takes: a connection opened here is
+            // either seen and closed by them, or never opened.
             ObjectDisposedException.ThrowIf(_disposed, this);
-            existing = _connections[index];
+            if (slot.Closed)
+            {
+                throw new IOException($"{slot.Master.Id} is no longer one of the masters.");
+            }
+            existing = slot.Connection;
             if (existing is { IsBroken: false })
             {
                 return existing;
@@ -327,23 +377,37 @@ public sealed class MasterClient : IAsyncDisposable
             {
                 await existing.DisposeAsync();
             }
-            var master = _masters[index];
-            var opened = await MasterConnection.OpenAsync(master.Host, master.RaftPort, cancellationToken);
-            Volatile.Write(ref _connections[index], opened);
+            var opened = await MasterConnection.OpenAsync(slot.Master.Host, slot.Master.RaftPort, cancellationToken);
+            Volatile.Write(ref slot.Connection, opened);
             return opened;
         }
         finally
         {
-            _connecting[index].Release();
+            slot.Connecting.Release();
         }
     }
 
-    private async Task DropConnectionAsync(int index)
+    private static async Task DropConnectionAsync(Slot slot)
     {
-        var connection = Interlocked.Exchange(ref _connections[index], null);
+        var connection = Interlocked.Exchange(ref slot.Connection, null);
         if (connection is not null)
         {
             await connection.DisposeAsync();
+        }
+    }
+
+    // Closes a master's connection for good: no later attempt opens another.
+    private static async Task CloseAsync(Slot slot)
+    {
+        await slot.Connecting.WaitAsync();
+        try
+        {
+            slot.Closed = true;
+            await DropConnectionAsync(slot);
+        }
+        finally
+        {
+            slot.Connecting.Release();
         }
     }
 
@@ -351,18 +415,26 @@ public sealed class MasterClient : IAsyncDisposable
     /// <remarks>The per-master locks are not disposed: a call racing with this one may still be waiting on them.</remarks>
     public async ValueTask DisposeAsync()
     {
-        _disposed = true;
-        for (var i = 0; i < _connections.Length; i++)
+        Slot[] slots;
+        lock (_slotsLock)
         {
-            await _connecting[i].WaitAsync();
-            try
-            {
-                await DropConnectionAsync(i);
-            }
-            finally
-            {
-                _connecting[i].Release();
-            }
+            _disposed = true;
+            slots = _slots;
         }
+        foreach (var slot in slots)
+        {
+            await CloseAsync(slot);
+        }
+    }
+
+    // One master of the list, with its connection and the lock under which that connection is (re)opened.
+    private sealed class Slot(MasterNodeConfig master)
+    {
+        public MasterConnection? Connection;
+        public bool Closed;
+
+        public MasterNodeConfig Master { get; } = master;
+
+        public SemaphoreSlim Connecting { get; } = new(1, 1);
     }
 }

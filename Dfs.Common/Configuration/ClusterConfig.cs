@@ -73,6 +73,10 @@ public sealed record ClusterConfig
     public string DataDirectoryFor(string nodeId) =>
         Path.GetFullPath(Path.Combine(BaseDirectory, DataDir, nodeId));
 
+    /// <summary>The masters that form the group when it first starts: every master not marked <see cref="MasterNodeConfig.Joining"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<MasterNodeConfig> InitialMasters => Masters.Where(m => !m.Joining).ToArray();
+
     public MasterNodeConfig Master(string id) =>
         Masters.FirstOrDefault(m => m.Id == id)
         ?? throw new ConfigurationException($"No master with id '{id}' in the config; it has: {string.Join(", ", Masters.Select(m => m.Id))}.");
@@ -136,6 +140,7 @@ public sealed record ClusterConfig
             .Require(HeartbeatIntervalMs is null or > 0, $"heartbeatIntervalMs must be positive (is {HeartbeatIntervalMs}).")
             .Require(SnapshotThreshold is null or > 0, $"snapshotThreshold must be positive (is {SnapshotThreshold}).")
             .Require(!string.IsNullOrWhiteSpace(DataDir), "dataDir must not be empty.")
+            .Require(Masters.Count == 0 || Masters.Any(m => !m.Joining), "at least one master must not be marked joining: the group starts from those.")
             .Require(ConsensusBackends.IsKnown(Consensus),
                 $"consensus must be \"{ConsensusBackends.Dfs}\" or \"{ConsensusBackends.DotNext}\" (is \"{Consensus}\").");
         ChunkServerTuning.Validate(check);
@@ -183,6 +188,14 @@ public sealed record MasterNodeConfig
     /// internal client protocol stays on <see cref="RaftPort"/>). Absent: <see cref="RaftPort"/> + 1000.
     /// </summary>
     public int? ConsensusPort { get; init; }
+
+    /// <summary>
+    /// True for a master that is not one of the group's first members: it starts knowing the others but neither
+    /// votes nor stands for election until the leader adds it (<c>dfs masters add</c>). Default false.
+    /// </summary>
+    /// <remarks>Once added, the member list it keeps in its own data folder wins over this flag on every restart.</remarks>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Joining { get; init; }
 
     /// <summary>The port DotNext's Raft transport uses: <see cref="ConsensusPort"/>, or <see cref="RaftPort"/> + 1000.</summary>
     [JsonIgnore]

@@ -31,7 +31,8 @@ public sealed class ClusterStatusService(ClusterConfig config, MasterClient mast
 
     public async Task<ClusterView> GetAsync(CancellationToken cancellationToken)
     {
-        var views = await Task.WhenAll(config.Masters.Select(m => QueryMasterAsync(m, cancellationToken)));
+        // The masters the client follows: config.json's until the group's book lists others.
+        var views = await Task.WhenAll(masters.Masters.Select(m => QueryMasterAsync(m, cancellationToken)));
         var leader = views.FirstOrDefault(m => m.Role == "Leader")?.Id;
         var known = leader is null ? null : await ChunkServersAsync(cancellationToken);
         if (known is not null)

@@ -49,6 +49,7 @@ public static class ClusterEndpoints
                 .ProducesProblem(StatusCodes.Status404NotFound)
                 .ProducesProblem(StatusCodes.Status409Conflict);
         }
+        routes.MapMasterMembershipApi();
         return routes;
     }
 

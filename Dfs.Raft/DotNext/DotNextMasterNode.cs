@@ -6,6 +6,7 @@ using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
+using Dfs.Raft.Master.Membership;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.Membership;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
@@ -26,7 +27,7 @@ namespace Dfs.Raft.DotNext;
 /// applying them here (the proposal rides in the entry's context); linearizable reads wait for DotNext's strong read
 /// barrier. The log, the term and vote, and the snapshots live under <c>{dataDir}/{id}/dotnext</c>.
 /// </remarks>
-public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IHostedService, IAsyncDisposable
+public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IMasterMembership, IHostedService, IAsyncDisposable
 {
     private readonly ClusterConfig _config;
     private readonly MasterNodeConfig _self;
@@ -37,9 +38,11 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
     private readonly ILogger _logger;
     private readonly string _directory;
     private readonly DotNextMasterOptions _options;
+    private readonly Lock _idsLock = new();
     private Dictionary<EndPoint, string> _ids = [];
     private WriteAheadLog? _log;
     private RaftCluster? _cluster;
+    private DotNextMemberStorage? _members;
     private int _state; // 0 created, 1 started, 2 stopped
 
     public DotNextMasterNode(ClusterConfig config, string id, KvStateMachine store, SessionStateMachine sessions, TimeProvider time,
@@ -81,7 +84,8 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
     // The log keeps the term and vote; DotNext exposes them through the persistent-state interface only.
     private long Term => _log is IPersistentState state ? state.Term : 0;
 
-    private string? LeaderId => _cluster?.Leader is { } leader ? IdOf(leader.EndPoint) : null;
+    /// <inheritdoc />
+    public string? LeaderId => _cluster?.Leader is { } leader ? IdOf(leader.EndPoint) : null;
 
     private string? IdOf(EndPoint endPoint) => _ids.GetValueOrDefault(endPoint) ?? endPoint.ToString();
 
@@ -106,6 +110,21 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
         await _log.InitializeAsync(cancellationToken);
 
         var election = _config.ElectionTimeoutMs ?? _options.ElectionTimeoutMs;
+        // The member list lives beside the log: after a membership change a restarted master rejoins the group it last
+        // knew. The first start writes config.json's masters not marked joining; a joining master is not among them,
+        // so it neither votes nor campaigns until the leader adds it.
+        Directory.CreateDirectory(_directory);
+        var storage = _members = new DotNextMemberStorage(Path.Combine(_directory, "members"));
+        IClusterConfigurationStorage<EndPoint> members = storage;
+        var initial = await members.LoadConfigurationAsync(cancellationToken);
+        if (initial.Members.Count == 0)
+        {
+            foreach (var master in _config.InitialMasters)
+            {
+                initial = initial.Add(endpoints[master.Id]);
+            }
+            await members.SaveConfigurationAsync(initial, 0L, cancellationToken);
+        }
         var configuration = new RaftCluster.TcpConfiguration(endpoints[_self.Id])
         {
             LowerElectionTimeout = election,
@@ -114,18 +133,11 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
             // within an election timeout, because connecting to it fails fast and elections have their own deadline.
             RequestTimeout = _options.RequestTimeout,
             ConnectTimeout = TimeSpan.FromMilliseconds(election),
-            // Every member is named in config.json, so none bootstraps a one-member group of its own.
+            // The members are named above, so none bootstraps a one-member group of its own.
             ColdStart = false,
-            ConfigurationStorage = null,
+            ConfigurationStorage = storage,
             LoggerFactory = _loggerFactory,
         };
-        var members = (InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage!;
-        var builder = members.CreateInitialConfigurationBuilder();
-        foreach (var endpoint in endpoints.Values)
-        {
-            builder.Add(endpoint);
-        }
-        builder.Build();
 
         _cluster = new RaftCluster(configuration) { AuditTrail = _log };
         _cluster.LeaderChanged += OnLeaderChanged;
@@ -215,42 +227,98 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
         return SessionAnswers.BodyOrThrow(result, session, sequence);
     }
 
-    /// <summary>
-    /// Adds master <paramref name="id"/>, whose DotNext transport listens on <paramref name="endPoint"/>, to the group through
-    /// DotNext's one-at-a-time membership change: the leader first brings it up to date, then commits the new configuration.
-    /// </summary>
-    /// <returns>False if the new member did not catch up or the configuration was not committed.</returns>
-    /// <exception cref="DfsNotLeaderException">This master is not the leader.</exception>
-    public async Task<bool> AddMemberAsync(string id, IPEndPoint endPoint, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public string SelfId => _self.Id;
+
+    /// <inheritdoc />
+    /// <remarks>DotNext catches a new member up before its configuration entry, so it has no learners.</remarks>
+    public MasterGroup Group => new(Members(_cluster), []);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// DotNext's one-at-a-time change: the leader replicates to the new member for its warm-up rounds, commits an empty
+    /// entry, then commits the configuration that names it.
+    /// </remarks>
+    public async Task AddMemberAsync(MasterNodeConfig master, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(endPoint);
+        ArgumentNullException.ThrowIfNull(master);
         var cluster = LeaderOrThrow();
-        _ids = new Dictionary<EndPoint, string>(_ids) { [endPoint] = id };
+        var endPoint = new IPEndPoint(await ResolveAsync(master.Host, cancellationToken), master.ConsensusPortOrDefault);
+        Learn(master.Id, endPoint);
+        bool added;
         try
         {
-            return await cluster.AddMemberAsync(endPoint, cancellationToken);
+            added = await cluster.AddMemberAsync(endPoint, cancellationToken);
         }
         catch (DotNextNotLeaderException)
         {
-            throw new DfsNotLeaderException(_self.Id, LeaderId);
+            throw new DfsNotLeaderException(_self.Id, LeaderId, "Leadership was lost during the membership change.");
+        }
+        catch (RaftCluster.ConcurrentMembershipModificationException e)
+        {
+            throw new MasterException(MasterErrorCode.Conflict, e.Message);
+        }
+        if (!added)
+        {
+            throw new MasterException(MasterErrorCode.Unavailable,
+                $"{master.Id} ({endPoint}) did not catch up with the leader, or its configuration was not committed; it is not a member.");
         }
     }
 
-    /// <summary>Removes master <paramref name="id"/> from the group through DotNext's one-at-a-time membership change.</summary>
-    /// <returns>False if the configuration without it was not committed.</returns>
-    /// <exception cref="DfsNotLeaderException">This master is not the leader.</exception>
-    /// <exception cref="ArgumentException">No member of that id is known.</exception>
-    public async Task<bool> RemoveMemberAsync(string id, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    /// <remarks>A leader that removes itself goes into DotNext's standby once the configuration without it applies.</remarks>
+    public async Task RemoveMemberAsync(string id, CancellationToken cancellationToken)
     {
         var cluster = LeaderOrThrow();
-        var endPoint = _ids.FirstOrDefault(e => e.Value == id).Key ?? throw new ArgumentException($"No member '{id}' is known.", nameof(id));
+        var endPoint = cluster.Members.Select(m => m.EndPoint).FirstOrDefault(e => IdOf(e) == id)
+            ?? throw new MasterException(MasterErrorCode.NotFound, $"{id} is not a member of the group.");
+        bool removed;
         try
         {
-            return await cluster.RemoveMemberAsync(endPoint, cancellationToken);
+            removed = await cluster.RemoveMemberAsync(endPoint, cancellationToken);
+        }
+        catch (DotNextNotLeaderException) when (id == _self.Id && !Members(cluster).Contains(id))
+        {
+            // The leader removed itself: it stepped down as the change applied.
+            return;
         }
         catch (DotNextNotLeaderException)
         {
-            throw new DfsNotLeaderException(_self.Id, LeaderId);
+            throw new DfsNotLeaderException(_self.Id, LeaderId, "Leadership was lost during the membership change.");
+        }
+        catch (RaftCluster.ConcurrentMembershipModificationException e)
+        {
+            throw new MasterException(MasterErrorCode.Conflict, e.Message);
+        }
+        if (!removed)
+        {
+            throw new MasterException(MasterErrorCode.Unavailable, $"The configuration without {id} was not committed; it is still a member.");
+        }
+    }
+
+    /// <inheritdoc />
+    public void LearnAddresses(IReadOnlyList<MasterNodeConfig> masters)
+    {
+        ArgumentNullException.ThrowIfNull(masters);
+        foreach (var master in masters)
+        {
+            if (IPAddress.TryParse(master.Host, out var address))
+            {
+                Learn(master.Id, new IPEndPoint(address, master.ConsensusPortOrDefault));
+            }
+            else if (Dns.GetHostAddresses(master.Host).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) is { } resolved)
+            {
+                Learn(master.Id, new IPEndPoint(resolved, master.ConsensusPortOrDefault));
+            }
+        }
+    }
+
+    // DotNext knows members by endpoint only; the id map names them in statuses and redirects.
+    private void Learn(string id, EndPoint endPoint)
+    {
+        lock (_idsLock)
+        {
+            _ids = new Dictionary<EndPoint, string>(_ids) { [endPoint] = id };
         }
     }
 
@@ -314,6 +382,7 @@ public sealed partial class DotNextMasterNode : IMasterKv, IMasterLeadership, IH
             await log.DisposeAsync();
         }
         await _stateMachine.DisposeAsync();
+        _members?.Dispose();
     }
 
     /// <summary>Stops at once, without handing over leadership.</summary>

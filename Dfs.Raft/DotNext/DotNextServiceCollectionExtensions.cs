@@ -2,6 +2,7 @@ using Dfs.Common.Configuration;
 using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master;
+using Dfs.Raft.Master.Membership;
 using Microsoft.Extensions.Logging;
 
 namespace Dfs.Raft.DotNext;
@@ -26,6 +27,7 @@ public static class DotNextServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DotNextMasterNode>());
         services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<DotNextMasterNode>());
         services.AddSingleton<IMasterLeadership>(sp => sp.GetRequiredService<DotNextMasterNode>());
+        services.AddSingleton<IMasterMembership>(sp => sp.GetRequiredService<DotNextMasterNode>());
         return services;
     }
 }

@@ -2,7 +2,9 @@ using Dfs.Client.Kv;
 using Dfs.Client.Master.Protocol;
 using Dfs.Raft.Consensus.Hosting;
 using Dfs.Raft.Consensus.Sessions;
+using Dfs.Raft.Consensus.Transport;
 using Dfs.Raft.Kv;
+using Dfs.Raft.Master.Membership;
 
 namespace Dfs.Raft.Master;
 
@@ -11,7 +13,8 @@ namespace Dfs.Raft.Master;
 /// exactly-once session layer), reads through ReadIndex. The host, its log, snapshots and transport are
 /// composed by <see cref="MasterRaftServiceCollectionExtensions.AddMasterRaft"/>.
 /// </summary>
-public sealed class MasterNode(RaftHost host, KvStateMachine store, TimeProvider time) : IMasterKv, IMasterLeadership
+public sealed partial class MasterNode(RaftHost host, TcpRaftTransport transport, KvStateMachine store, TimeProvider time)
+    : IMasterKv, IMasterLeadership, IMasterMembership
 {
     /// <inheritdoc />
     public event EventHandler<LeaderChangedEventArgs>? LeaderChanged

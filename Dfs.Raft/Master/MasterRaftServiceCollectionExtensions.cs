@@ -7,7 +7,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Dfs.Raft.Master;
 
-/// <summary>Makes a master of a <see cref="ClusterConfig"/> a Raft member: the config's masters are the group.</summary>
+/// <summary>
+/// Makes a master of a <see cref="ClusterConfig"/> a Raft member: the config's masters not marked joining are the group it
+/// starts with, until its log or snapshot holds a configuration of its own (the group's membership changes), which wins.
+/// </summary>
 public static class MasterRaftServiceCollectionExtensions
 {
     /// <summary>
@@ -23,7 +26,7 @@ public static class MasterRaftServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(config);
         var self = config.Master(nodeId);
-        var options = new RaftHostOptions { NodeId = self.Id, Members = config.Masters.Select(m => m.Id).ToArray() };
+        var options = new RaftHostOptions { NodeId = self.Id, Members = config.InitialMasters.Select(m => m.Id).ToArray() };
         options = configure?.Invoke(options) ?? options;
         // What config.json sets wins; what it leaves out keeps the engine's (or the caller's) default.
         options = options with

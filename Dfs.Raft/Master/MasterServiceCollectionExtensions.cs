@@ -7,6 +7,7 @@ using Dfs.Raft.Consensus.Sessions;
 using Dfs.Raft.DotNext;
 using Dfs.Raft.Kv;
 using Dfs.Raft.Master.Http;
+using Dfs.Raft.Master.Membership;
 using Dfs.Raft.Master.Protocol;
 using Dfs.Raft.Metadata.Service;
 using Microsoft.AspNetCore.Connections;
@@ -56,7 +57,9 @@ public static class MasterServiceCollectionExtensions
             services.AddSingleton<MasterNode>();
             services.AddSingleton<IMasterKv>(sp => sp.GetRequiredService<MasterNode>());
             services.AddSingleton<IMasterLeadership>(sp => sp.GetRequiredService<MasterNode>());
+            services.AddSingleton<IMasterMembership>(sp => sp.GetRequiredService<MasterNode>());
         }
+        services.AddMasterMembership(config);
         services.AddSingleton<MasterRequestHandler>();
         services.AddNodeMetrics();
         services.AddSingleton<MasterMetrics>();
@@ -74,11 +77,12 @@ public static class MasterServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>Maps the master's HTTP API: <c>/raft/status</c>, the key-value routes and <c>/metrics</c>.</summary>
+    /// <summary>Maps the master's HTTP API: <c>/raft/status</c>, <c>/raft/members</c>, the key-value routes and <c>/metrics</c>.</summary>
     public static WebApplication MapDfsMaster(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapMasterHttpApi();
+        app.MapMembershipApi();
         // Created here so its scrape callback and leader-change counter are in place before the first scrape.
         app.Services.GetRequiredService<MasterMetrics>();
         app.MapNodeMetrics();

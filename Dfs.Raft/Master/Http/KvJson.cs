@@ -92,4 +92,6 @@ public sealed record TxnResponseJson(bool Succeeded, long Revision, IReadOnlyLis
 [JsonSerializable(typeof(TxnRequestJson))]
 [JsonSerializable(typeof(TxnResponseJson))]
 [JsonSerializable(typeof(MasterStatus))]
+[JsonSerializable(typeof(Membership.MasterMembers))]
+[JsonSerializable(typeof(Membership.AddMasterRequest))]
 internal sealed partial class MasterJsonContext : JsonSerializerContext;

@@ -124,9 +124,9 @@ public sealed class GatewayEndpointsTests
             .ToArray();
         Assert.Equal(new[]
         {
-            "DELETE /api/cluster/chunkservers/{id}/drain", "DELETE /api/dirs/{path}", "DELETE /api/files/{path}", "DELETE /api/locks/{path}",
-            "GET /api/cluster", "GET /api/dirs/{path}", "GET /api/files", "GET /api/files/{path}", "GET /api/locks/{path}", "GET /api/meta/{path}", "GET /health",
-            "HEAD /api/files/{path}", "POST /api/cluster/chunkservers/{id}/drain", "POST /api/locks/{path}", "POST /api/rename",
+            "DELETE /api/cluster/chunkservers/{id}/drain", "DELETE /api/cluster/masters/{id}", "DELETE /api/dirs/{path}", "DELETE /api/files/{path}", "DELETE /api/locks/{path}",
+            "GET /api/cluster", "GET /api/cluster/masters", "GET /api/dirs/{path}", "GET /api/files", "GET /api/files/{path}", "GET /api/locks/{path}", "GET /api/meta/{path}", "GET /health",
+            "HEAD /api/files/{path}", "POST /api/cluster/chunkservers/{id}/drain", "POST /api/cluster/masters", "POST /api/locks/{path}", "POST /api/rename",
             "PUT /api/dirs/{path}", "PUT /api/files/{path}",
         }, operations);
         foreach (var path in paths.EnumerateObject())

@@ -24,6 +24,9 @@ public sealed record DfsProcessClusterOptions
 
     public int ElectionTimeoutMs { get; init; } = 300;
 
+    /// <summary>The masters' consensus backend (<c>dfs</c> or <c>dotnext</c>); with <c>dotnext</c> each master gets a free consensus port too.</summary>
+    public string Consensus { get; init; } = ConsensusBackends.Dfs;
+
     /// <summary>Changes to the config before it is written, for what the options above do not cover.</summary>
     public Func<ClusterConfig, ClusterConfig>? Configure { get; init; }
 
@@ -41,13 +44,14 @@ public sealed class DfsProcessCluster : IAsyncDisposable
     private readonly string _configPath;
     private readonly DfsProcessClusterOptions _options;
     private readonly Dictionary<string, NodeProcess> _running = [];
-    private readonly MasterStatusProbe _masters;
+    private MasterStatusProbe _masters;
 
     private DfsProcessCluster(string name, DfsProcessClusterOptions options)
     {
         _options = options;
         _directory = TestDirectory.Create(name);
         var ports = FreePorts.Get(2 * options.Masters + options.ChunkServers + 1);
+        var consensusPorts = options.Consensus == ConsensusBackends.DotNext ? FreePorts.Get(options.Masters) : null;
         var config = new ClusterConfig
         {
             DataDir = "data",
@@ -57,11 +61,13 @@ public sealed class DfsProcessCluster : IAsyncDisposable
             HeartbeatIntervalMs = Math.Max(10, options.ElectionTimeoutMs / 5),
             ChunkServerHeartbeatMs = options.ChunkServerHeartbeatMs,
             ChunkServerDeadMs = options.ChunkServerDeadMs,
+            Consensus = options.Consensus,
             Masters = Enumerable.Range(0, options.Masters).Select(i => new MasterNodeConfig
             {
                 Id = $"m{i + 1}",
                 RaftPort = ports[2 * i],
                 ApiPort = ports[2 * i + 1],
+                ConsensusPort = consensusPorts?[i],
             }).ToArray(),
             ChunkServers = Enumerable.Range(0, options.ChunkServers).Select(i => new ChunkServerNodeConfig
             {
@@ -78,7 +84,8 @@ public sealed class DfsProcessCluster : IAsyncDisposable
         _masters = new MasterStatusProbe(Config);
     }
 
-    public ClusterConfig Config { get; }
+    /// <summary>The config as written to <see cref="ConfigPath"/>; <see cref="AddMaster"/> extends it.</summary>
+    public ClusterConfig Config { get; private set; }
 
     public string ConfigPath => _configPath;
 
@@ -96,6 +103,45 @@ public sealed class DfsProcessCluster : IAsyncDisposable
 
     /// <summary>A node's data folder (<c>{dataDir}/{id}</c>).</summary>
     public string DataDirectory(string id) => Config.DataDirectoryFor(id);
+
+    /// <summary>
+    /// Describes one more master, <c>m{n}</c> on free ports and marked <c>"joining": true</c>, in config.json: what an operator
+    /// does before starting a new master. The running nodes keep the config they read at start; the new master, and any
+    /// node restarted from now on, reads this one. Start it with <see cref="Start"/>; add it to the group with <c>dfs masters add</c>.
+    /// </summary>
+    public MasterNodeConfig AddMaster()
+    {
+        var ports = FreePorts.Get(3);
+        var number = Config.Masters.Count + 1;
+        while (Config.Masters.Any(m => m.Id == $"m{number}"))
+        {
+            number++;
+        }
+        var master = new MasterNodeConfig
+        {
+            Id = $"m{number}",
+            RaftPort = ports[0],
+            ApiPort = ports[1],
+            ConsensusPort = Config.Consensus == ConsensusBackends.DotNext ? ports[2] : null,
+            Joining = true,
+        };
+        Config = Config with { Masters = [.. Config.Masters, master] };
+        Config.Save(_configPath);
+        var previous = _masters;
+        _masters = new MasterStatusProbe(Config);
+        previous.Dispose();
+        return master;
+    }
+
+    /// <summary>Stops a node gracefully (SIGTERM, then waits for it to exit) by its own handle.</summary>
+    public async Task StopAsync(string id)
+    {
+        var process = Process(id);
+        await process.TerminateAsync(TimeSpan.FromSeconds(20));
+        LastOutput = process.GetCapturedOutput();
+        await process.DisposeAsync();
+        _running.Remove(id);
+    }
 
     /// <summary>Writes the config, starts every node and waits for each one's ready line.</summary>
     public static async Task<DfsProcessCluster> StartAsync(string name, DfsProcessClusterOptions? options = null)
