@@ -38,11 +38,19 @@ public sealed class ChunkServerHeartbeats : BackgroundService
         _time = time;
         _logger = logger;
         _journal = new ReplicaJournal(service.Store);
-        _commands = new ReplicaCommandRunner(service, copier, options, logger);
+        _commands = new ReplicaCommandRunner(service, copier, options, logger, copied: WakeLinks);
         _corruption = corruption ?? service.Store as IReplicaCorruptionSource;
         if (_corruption is not null)
         {
             _corruption.ReplicaCorrupted += OnCorrupt;
+        }
+    }
+
+    private void WakeLinks()
+    {
+        foreach (var link in _links)
+        {
+            link.Wake();
         }
     }
 

@@ -18,22 +18,48 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
     private long _corruptAcked;
     private (long Sequence, ReportedChunk[] Chunks, int Page)? _report;
     private bool _reachable = true;
+    private TaskCompletionSource _wake = NewWake();
 
     public MasterAddress Master => master;
 
     /// <summary>Whether this master leads, by its last answer.</summary>
     public bool IsLeader { get; private set; }
 
+    /// <summary>
+    /// Asks for a heartbeat now rather than at the next tick: a copy just finished, so this master learns of the new replica
+    /// at once and its answer can carry the next copy orders.
+    /// </summary>
+    public void Wake() => Volatile.Read(ref _wake).TrySetResult();
+
     public async Task RunAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(options.Interval, time);
+        Task<bool>? tick = null;
+        var woken = false;
         try
         {
-            do
+            while (true)
             {
-                await BeatAsync(stopping);
+                await BeatAsync(stopping, woken);
+                // A timer allows one wait at a time: a tick still pending after a wake is awaited again next round.
+                tick ??= timer.WaitForNextTickAsync(stopping).AsTask();
+                var wake = Volatile.Read(ref _wake).Task;
+                if (await Task.WhenAny(tick, wake) == tick)
+                {
+                    if (!await tick)
+                    {
+                        return;
+                    }
+                    tick = null;
+                    woken = false;
+                }
+                else
+                {
+                    // Re-armed before the beat, so a wake during the beat is not lost: it asks for one more.
+                    Interlocked.Exchange(ref _wake, NewWake());
+                    woken = true;
+                }
             }
-            while (await timer.WaitForNextTickAsync(stopping));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -44,10 +70,15 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
         }
     }
 
-    /// <summary>One heartbeat and its answer; a failure drops the connection and the next tick tries again.</summary>
-    internal async Task BeatAsync(CancellationToken stopping)
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// One heartbeat and its answer; a failure drops the connection and the next tick tries again. <paramref name="fresh"/>
+    /// lists the store anew even if another master's loop listed it a moment ago (a woken beat reports what just changed).
+    /// </summary>
+    internal async Task BeatAsync(CancellationToken stopping, bool fresh = false)
     {
-        var (request, deltaUpTo, corruptUpTo) = Build();
+        var (request, deltaUpTo, corruptUpTo) = Build(fresh);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(options.Timeout);
         HeartbeatReply reply;
@@ -101,14 +132,14 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
         }
     }
 
-    private (HeartbeatRequest Request, long DeltaUpTo, long CorruptUpTo) Build()
+    private (HeartbeatRequest Request, long DeltaUpTo, long CorruptUpTo) Build(bool fresh)
     {
         var basics = describe();
         var corrupt = journal.CorruptSince(_corruptAcked, out var corruptUpTo);
         List<ReportedChunk>? added = null;
         List<ulong>? removed = null;
         var deltaUpTo = _acked;
-        journal.Refresh(time, options.Interval / 2);
+        journal.Refresh(time, fresh ? TimeSpan.Zero : options.Interval / 2);
         if (_report is null && (_acked < 0 || !journal.TryDelta(_acked, HeartbeatProtocol.MaxChunksPerHeartbeat, out added, out removed, out deltaUpTo)))
         {
             var (sequence, chunks) = journal.Snapshot();

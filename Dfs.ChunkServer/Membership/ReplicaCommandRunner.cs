@@ -12,7 +12,9 @@ namespace Dfs.ChunkServer.Membership;
 /// fenced by term: once a leader of some term has been heard, a master still leading an older term (deposed, and not yet
 /// aware of it) is ignored, so its view cannot delete or copy anything.
 /// </summary>
-internal sealed class ReplicaCommandRunner(ChunkService service, ReplicaCopier copier, ChunkServerHeartbeatOptions options, ILogger logger)
+/// <param name="copied">Called after each copy that landed (the heartbeat loops report it at once).</param>
+internal sealed class ReplicaCommandRunner(ChunkService service, ReplicaCopier copier, ChunkServerHeartbeatOptions options, ILogger logger,
+    Action? copied = null)
 {
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentCopies, options.MaxConcurrentCopies);
     private readonly Lock _lock = new();
@@ -104,6 +106,7 @@ internal sealed class ReplicaCommandRunner(ChunkService service, ReplicaCopier c
                     try
                     {
                         await copier.CopyAsync(new CopyFromRequest(id, command.Version, source), stopping);
+                        copied?.Invoke();
                         return;
                     }
                     catch (Exception e) when (e is IOException or TimeoutException

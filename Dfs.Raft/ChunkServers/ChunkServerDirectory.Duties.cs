@@ -16,71 +16,75 @@ public sealed partial class ChunkServerDirectory
     {
         lock (_lock)
         {
-            var now = _time.GetTimestamp();
-            NoteDeaths(now);
-            ExpireCopies(now);
-            var settled = ReportsSettled(now);
-            var needy = new List<(ChunkState Chunk, int Counted)>();
-            var under = 0;
-            foreach (var chunk in _chunks.Values)
+            RunDutiesLocked(_time.GetTimestamp());
+        }
+    }
+
+    private void RunDutiesLocked(long now)
+    {
+        NoteDeaths(now);
+        ExpireCopies(now);
+        var settled = ReportsSettled(now);
+        var needy = new List<(ChunkState Chunk, int Counted)>();
+        var under = 0;
+        foreach (var chunk in _chunks.Values)
+        {
+            if (_deleting.Contains(chunk.Id) || chunk.Holders.Count == 0)
             {
-                if (_deleting.Contains(chunk.Id) || chunk.Holders.Count == 0)
+                continue;
+            }
+            var counted = 0;
+            var current = 0;
+            var trimming = ActiveTrims(chunk, now);
+            foreach (var (holder, version) in chunk.Holders)
+            {
+                var server = _servers[holder];
+                if (version >= chunk.Version && IsAlive(server, now) && chunk.Trimming?.ContainsKey(holder) != true)
                 {
-                    continue;
-                }
-                var counted = 0;
-                var current = 0;
-                var trimming = ActiveTrims(chunk, now);
-                foreach (var (holder, version) in chunk.Holders)
-                {
-                    var server = _servers[holder];
-                    if (version >= chunk.Version && IsAlive(server, now) && chunk.Trimming?.ContainsKey(holder) != true)
+                    current++;
+                    if (!server.Draining)
                     {
-                        current++;
-                        if (!server.Draining)
-                        {
-                            counted++;
-                        }
-                    }
-                }
-                if (current > 0)
-                {
-                    OrderStaleDeletes(chunk, now);
-                }
-                // Writers whose reports have not arrived yet are replicas in all but name: a chunk just written is not under-replicated.
-                var expected = ExpectedWriters(chunk, now);
-                counted += expected;
-                if (settled && counted > _options.ReplicationFactor && expected == 0 && chunk.Copies == 0 && trimming == 0)
-                {
-                    OrderTrims(chunk, counted - _options.ReplicationFactor, now);
-                }
-                if (counted < _options.ReplicationFactor)
-                {
-                    under++;
-                    if (current > 0 && counted + chunk.Copies < _options.ReplicationFactor)
-                    {
-                        needy.Add((chunk, counted));
+                        counted++;
                     }
                 }
             }
-            _underReplicated = under;
-            if (needy.Count == 0 || !settled)
+            if (current > 0)
             {
-                return;
+                OrderStaleDeletes(chunk, now);
             }
-            needy.Sort((a, b) => a.Counted.CompareTo(b.Counted));
-            foreach (var (chunk, counted) in needy)
+            // Writers whose reports have not arrived yet are replicas in all but name: a chunk just written is not under-replicated.
+            var expected = ExpectedWriters(chunk, now);
+            counted += expected;
+            if (settled && counted > _options.ReplicationFactor && expected == 0 && chunk.Copies == 0 && trimming == 0)
             {
-                for (var missing = _options.ReplicationFactor - counted - chunk.Copies; missing > 0; missing--)
+                OrderTrims(chunk, counted - _options.ReplicationFactor, now);
+            }
+            if (counted < _options.ReplicationFactor)
+            {
+                under++;
+                if (current > 0 && counted + chunk.Copies < _options.ReplicationFactor)
                 {
-                    if (_copies.Count >= _options.MaxCopiesInFlight)
-                    {
-                        return;
-                    }
-                    if (!OrderCopy(chunk, now))
-                    {
-                        break;
-                    }
+                    needy.Add((chunk, counted));
+                }
+            }
+        }
+        _underReplicated = under;
+        if (needy.Count == 0 || !settled)
+        {
+            return;
+        }
+        needy.Sort((a, b) => a.Counted.CompareTo(b.Counted));
+        foreach (var (chunk, counted) in needy)
+        {
+            for (var missing = _options.ReplicationFactor - counted - chunk.Copies; missing > 0; missing--)
+            {
+                if (_copies.Count >= _options.MaxCopiesInFlight)
+                {
+                    return;
+                }
+                if (!OrderCopy(chunk, now))
+                {
+                    break;
                 }
             }
         }

@@ -30,10 +30,18 @@ public sealed partial class ChunkServerDirectory
             server.LastHeard = now;
             server.PendingPlacements = 0;
 
+            var copiesBefore = _copies.Count;
             var sendFull = request.FullReport ? TakeReportPage(server, request) : TakeDelta(server, request);
             foreach (var corrupt in request.Corrupt)
             {
                 TakeCorrupt(server, corrupt, now);
+            }
+            // A copy this heartbeat reported done frees a slot on its source and target: order the next ones now, so this
+            // reply carries them instead of the next heartbeat a whole interval later (a dead server's chunks are copied at
+            // the speed of the copies, not of the heartbeats).
+            if (leader && _copies.Count < copiesBefore)
+            {
+                RunDutiesLocked(now);
             }
 
             var needsRecord = server.Member is not { } known || known.Host != request.Host || known.Port != request.Port;

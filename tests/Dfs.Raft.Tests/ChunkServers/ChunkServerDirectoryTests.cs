@@ -152,6 +152,30 @@ public sealed class ChunkServerDirectoryTests
     }
 
     [Fact]
+    public void HeartbeatReportingAFinishedCopy_CarriesTheNextCopyOrders_WithoutWaitingForTheDutyLoop()
+    {
+        using var f = new DirectoryFixture(DefaultOptions with { MaxCopiesPerServer = 2, ReplicationFactor = 2 });
+        var chunks = Enumerable.Range(1, 6).Select(i => Chunk((ulong)i)).ToArray();
+        f.Full("c1", chunks);
+        f.Full("c2", chunks);
+        f.Full("c3");
+        f.Settle("c1", "c2", "c3");
+
+        f.Time.Advance(TimeSpan.FromSeconds(5));
+        f.BeatAll("c1", "c3"); // c2 dead
+        f.Directory.RunDuties();
+        var first = f.Beat("c3").Replicate.Select(o => o.ChunkId).ToList();
+        Assert.Equal(2, first.Count);
+
+        // The reply to the heartbeat that reports both copies done already holds the next two: no duty pass ran in between.
+        var reply = f.Beat("c3", added: [.. first.Select(id => Chunk(id))]);
+        var next = reply.Replicate.Select(o => o.ChunkId).ToList();
+        Assert.Equal(2, next.Count);
+        Assert.Empty(next.Intersect(first));
+        Assert.Equal(2, f.Directory.View().ReplicationsInFlight);
+    }
+
+    [Fact]
     public void Copy_NotReportedWithinTheTimeout_IsRetriedElsewhere()
     {
         using var f = new DirectoryFixture(DefaultOptions with { CopyTimeout = TimeSpan.FromSeconds(10) });
