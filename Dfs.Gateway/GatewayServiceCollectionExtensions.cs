@@ -13,6 +13,9 @@ namespace Dfs.Gateway;
 /// <summary>Composes a gateway: the process and the tests both build a gateway through these.</summary>
 public static class GatewayServiceCollectionExtensions
 {
+    /// <summary>Bytes of response a connection may have waiting for the socket before writes wait: two 1 MiB download pieces.</summary>
+    internal const int ResponseBufferBytes = 2 * 1024 * 1024;
+
     /// <summary>
     /// Registers the gateway of <paramref name="config"/>: Kestrel on the config's gateway address, one
     /// <see cref="MasterClient"/> (disposed with the host), <see cref="ClusterStatusService"/>, problem details,
@@ -27,6 +30,11 @@ public static class GatewayServiceCollectionExtensions
         options ??= new DfsGatewayOptions();
         var services = builder.Services;
         builder.WebHost.UseUrls($"http://{config.Gateway.Host}:{config.Gateway.Port}");
+        // A download writes a verified piece of a chunk (1 MiB) at a time: with Kestrel's default 64 KiB output buffer
+        // each flush waits until the socket has sent nearly all of it, so reading and checking the next piece never
+        // overlaps the send. Room for two pieces per connection lets them overlap and still bounds a response's memory.
+        builder.WebHost.UseSockets(sockets => sockets.MaxWriteBufferSize = ResponseBufferBytes);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxResponseBufferSize = ResponseBufferBytes);
         services.AddSingleton(config);
         services.AddSingleton(_ => MasterClient.FromConfig(config));
         if (options.Launch)

@@ -25,7 +25,7 @@ public sealed partial class ChunkReadClient
     /// was already told of this replica.
     /// </returns>
     private async Task<LocalOutcome> TryReadLocallyAsync(FrameConnection connection, string peer, ChunkId id, long minimumVersion, ReadState state,
-        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica,
+        ReadTarget sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica,
         CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         ChunkWire.Send(connection, 1, new OpenLocalRequest(id, minimumVersion));
@@ -60,7 +60,9 @@ public sealed partial class ChunkReadClient
         }
         using (file)
         {
-            var completed = await ReadVerifiedBlocksAsync(file, replica, state, sink, cancellationToken);
+            var completed = sink.Writer is null
+                ? await ReadVerifiedBlocksAsync(file, replica, state, sink, cancellationToken)
+                : await ReadVerifiedBlocksInPlaceAsync(file, replica, state, sink, cancellationToken);
             return new LocalOutcome(info, completed);
         }
     }
@@ -73,7 +75,7 @@ public sealed partial class ChunkReadClient
     /// </summary>
     /// <returns>False at the first block that is short or fails its check; nothing of it was delivered.</returns>
     private async Task<bool> ReadVerifiedBlocksAsync(SafeFileHandle file, LocalReplica replica, ReadState state,
-        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, CancellationToken cancellationToken)
+        ReadTarget sink, CancellationToken cancellationToken)
     {
         var pieceBytes = _options.LocalReadBytes;
         // Whole blocks from the one holding the range's first byte to the one holding its last.
@@ -127,6 +129,66 @@ public sealed partial class ChunkReadClient
             ArrayPool<byte>.Shared.Return(current);
             ArrayPool<byte>.Shared.Return(next);
         }
+    }
+
+    /// <summary>
+    /// <see cref="ReadVerifiedBlocksAsync"/> into a pipe: each piece is read from the file straight into the pipe's
+    /// memory, checked there, and committed and flushed only if it matches, so nothing unverified is ever sent and the
+    /// bytes are copied once on their way to the pipe's reader. No read-ahead: the flush hands the piece to the pipe's
+    /// reader (a socket sender) and returns while it is sent, so reading and checking the next piece overlaps the send.
+    /// </summary>
+    /// <returns>False at the first block that is short or fails its check; nothing of it was committed.</returns>
+    private async Task<bool> ReadVerifiedBlocksInPlaceAsync(SafeFileHandle file, LocalReplica replica, ReadState state,
+        ReadTarget sink, CancellationToken cancellationToken)
+    {
+        var writer = sink.Writer!;
+        var pieceBytes = _options.LocalReadBytes;
+        var start = state.Position / ChunkLayout.BlockSize * ChunkLayout.BlockSize;
+        var fileEnd = Math.Min(replica.Info.Length, (long)ChunkLayout.BlockCount(state.End) * ChunkLayout.BlockSize);
+        while (start < fileEnd)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var length = (int)Math.Min(pieceBytes, fileEnd - start);
+            Memory<byte> piece;
+            try
+            {
+                piece = writer.GetMemory(length)[..length];
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new DestinationFailedException(e);
+            }
+            var read = ReadPiece(file, piece, start);
+            var firstBlock = (int)(start / ChunkLayout.BlockSize);
+            var verified = read < 0 ? 0 : VerifiedPrefix(piece.Span[..read], firstBlock, replica);
+            var from = (int)(state.Position - start);
+            var to = (int)Math.Min(verified, state.End - start);
+            if (to > from)
+            {
+                if (from > 0)
+                {
+                    // The range starts inside this piece's first block: the wanted bytes move to the front of the memory.
+                    piece.Span[from..to].CopyTo(piece.Span);
+                }
+                try
+                {
+                    await sink.AdvanceAsync(to - from, cancellationToken);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new DestinationFailedException(e);
+                }
+                state.Position = start + to;
+                Interlocked.Add(ref _bytesRead, to - from);
+                Interlocked.Add(ref _localBytesRead, to - from);
+            }
+            if (verified < length)
+            {
+                return false;
+            }
+            start += length;
+        }
+        return true;
     }
 
     /// <summary>Fills <paramref name="destination"/> from the file; fewer bytes at its end, -1 on an I/O error (the piece then fails its check).</summary>

@@ -45,14 +45,21 @@ public sealed partial class ChunkReadClient
     /// <inheritdoc cref="ReadAsync(ChunkId, long, long, long, IReadOnlyList{ChunkEndpoint}, Stream, CancellationToken)"/>
     public Task<ChunkInfo> ReadAsync(ChunkId id, long minimumVersion, long offset, long length, IReadOnlyList<ChunkEndpoint> replicas,
         PipeWriter destination, CancellationToken cancellationToken) =>
-        ReadAsync(id, minimumVersion, offset, length, replicas, async (data, ct) =>
-        {
-            var result = await destination.WriteAsync(data, ct);
-            if (result.IsCompleted)
-            {
-                throw new IOException("The destination of the read stopped accepting bytes.");
-            }
-        }, cancellationToken);
+        ReadAsync(id, minimumVersion, offset, length, replicas, destination, null, cancellationToken);
+
+    /// <summary>
+    /// Copies bytes [offset, offset + length) of the chunk into <paramref name="destination"/>, flushing each verified
+    /// piece. A local replica's file is read straight into the pipe's memory and checked there, so the bytes are copied
+    /// once on their way to the pipe's reader (a socket, for the gateway) instead of through an intermediate buffer.
+    /// </summary>
+    /// <param name="delivered">Told the count of each run of bytes once it is flushed, so a caller knows where to go on from after a failure.</param>
+    /// <inheritdoc cref="ReadAsync(ChunkId, long, long, long, IReadOnlyList{ChunkEndpoint}, Stream, CancellationToken)"/>
+    public Task<ChunkInfo> ReadAsync(ChunkId id, long minimumVersion, long offset, long length, IReadOnlyList<ChunkEndpoint> replicas,
+        PipeWriter destination, Action<long>? delivered, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        return ReadCoreAsync(id, minimumVersion, offset, length, replicas, new ReadTarget(destination, delivered), null, cancellationToken);
+    }
 
     /// <summary>Hands each verified piece of the range, in order, to <paramref name="sink"/> (the memory is valid only during the call).</summary>
     public Task<ChunkInfo> ReadAsync(ChunkId id, long minimumVersion, long offset, long length, IReadOnlyList<ChunkEndpoint> replicas,
@@ -60,9 +67,16 @@ public sealed partial class ChunkReadClient
         ReadAsync(id, minimumVersion, offset, length, replicas, sink, null, cancellationToken);
 
     /// <param name="onReplica">Told which replica serves the bytes before the first of them arrives from it.</param>
-    public async Task<ChunkInfo> ReadAsync(ChunkId id, long minimumVersion, long offset, long length, IReadOnlyList<ChunkEndpoint> replicas,
+    public Task<ChunkInfo> ReadAsync(ChunkId id, long minimumVersion, long offset, long length, IReadOnlyList<ChunkEndpoint> replicas,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica,
         CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return ReadCoreAsync(id, minimumVersion, offset, length, replicas, new ReadTarget(sink), onReplica, cancellationToken);
+    }
+
+    private async Task<ChunkInfo> ReadCoreAsync(ChunkId id, long minimumVersion, long offset, long length, IReadOnlyList<ChunkEndpoint> replicas,
+        ReadTarget sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         if (replicas.Count == 0)
@@ -102,7 +116,7 @@ public sealed partial class ChunkReadClient
     }
 
     private async Task<ChunkInfo> ReadFromAsync(ChunkEndpoint replica, ChunkId id, long minimumVersion, ReadState state,
-        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica,
+        ReadTarget sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica,
         CancellationToken cancellationToken)
     {
         var peer = replica.ToString();
@@ -133,7 +147,7 @@ public sealed partial class ChunkReadClient
     }
 
     private async Task<ChunkInfo> ReadOverAsync(FrameConnection connection, string peer, ChunkId id, long minimumVersion, ReadState state,
-        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica,
+        ReadTarget sink, Func<ChunkInfo, CancellationToken, ValueTask>? onReplica,
         CancellationTokenSource timeout, CancellationToken cancellationToken)
     {
         var remaining = state.End < 0 ? -1 : state.End - state.Position;
@@ -214,12 +228,11 @@ public sealed partial class ChunkReadClient
     }
 
     /// <summary>Hands verified bytes to the destination; its failures are not the replica's.</summary>
-    private static async ValueTask DeliverAsync(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, ReadOnlyMemory<byte> data,
-        CancellationToken cancellationToken)
+    private static async ValueTask DeliverAsync(ReadTarget sink, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         try
         {
-            await sink(data, cancellationToken);
+            await sink.WriteAsync(data, cancellationToken);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

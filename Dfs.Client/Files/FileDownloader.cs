@@ -10,7 +10,7 @@ namespace Dfs.Client.Files;
 /// seeing replica failures: each chunk falls over across its replicas (errors, corrupt or stale replicas), and when
 /// every listed replica failed the replicas are looked up again and the read goes on from the first byte not delivered.
 /// </summary>
-/// <remarks>An inline version (a small file kept in its version record) is served from the location itself. Only verified bytes are delivered, in order; nothing is buffered beyond the read client's packets. Thread-safe.</remarks>
+/// <remarks>An inline version (a small file kept in its version record) is served from the location itself. Only verified bytes are delivered, in order; nothing is buffered beyond the read client's packets (or, into a pipe, the pipe's own memory). Thread-safe.</remarks>
 public sealed class FileDownloader
 {
     private readonly IMetadataService _metadata;
@@ -37,19 +37,28 @@ public sealed class FileDownloader
     public Task DownloadAsync(FileLocation location, long offset, long length, PipeWriter destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        return DownloadAsync(location, offset, length, async (data, ct) =>
+        // Chunks are read with the pipe itself as the read's destination, so a local replica is read straight into the
+        // pipe's memory (see ChunkReadClient); the sink serves an inline version.
+        return DownloadCoreAsync(location, offset, length, async (data, ct) =>
         {
             var result = await destination.WriteAsync(data, ct);
             if (result.IsCompleted)
             {
                 throw new IOException("The destination of the download stopped accepting bytes.");
             }
-        }, cancellationToken);
+        }, destination, cancellationToken);
     }
 
     /// <summary>Hands each verified piece of the range, in order, to <paramref name="sink"/> (the memory is valid only during the call).</summary>
-    public async Task DownloadAsync(FileLocation location, long offset, long length, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink,
+    public Task DownloadAsync(FileLocation location, long offset, long length, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink,
         CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        return DownloadCoreAsync(location, offset, length, sink, null, cancellationToken);
+    }
+
+    private async Task DownloadCoreAsync(FileLocation location, long offset, long length, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink,
+        PipeWriter? pipe, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
         var size = location.Version.Size;
@@ -76,7 +85,7 @@ public sealed class FileDownloader
             {
                 var within = offset - chunkStart;
                 var take = Math.Min(length, chunkLength - within);
-                var fresh = await ReadChunkAsync(location, i, within, take, sink, cancellationToken);
+                var fresh = await ReadChunkAsync(location, i, within, take, sink, pipe, cancellationToken);
                 if (fresh is not null)
                 {
                     // Later chunks use the replicas of the fresh look-up too: the old list failed for one chunk already.
@@ -91,8 +100,9 @@ public sealed class FileDownloader
     }
 
     /// <summary>Reads one chunk's range; returns a fresh location if it had to look the replicas up again.</summary>
+    /// <param name="pipe">The destination as a pipe, if it is one; else <paramref name="sink"/> gets the bytes.</param>
     private async Task<FileLocation?> ReadChunkAsync(FileLocation location, int index, long offset, long length,
-        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, CancellationToken cancellationToken)
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, PipeWriter? pipe, CancellationToken cancellationToken)
     {
         long delivered = 0;
         async ValueTask Counting(ReadOnlyMemory<byte> data, CancellationToken ct)
@@ -107,8 +117,17 @@ public sealed class FileDownloader
             var chunk = location.Chunks[index];
             try
             {
-                await _reader.ReadAsync(new ChunkId(chunk.Chunk.ChunkId), chunk.Chunk.ChunkVersion, offset + delivered, length - delivered,
-                    [.. chunk.Replicas.Select(r => r.Endpoint)], Counting, cancellationToken);
+                var id = new ChunkId(chunk.Chunk.ChunkId);
+                ChunkEndpoint[] replicas = [.. chunk.Replicas.Select(r => r.Endpoint)];
+                if (pipe is not null)
+                {
+                    await _reader.ReadAsync(id, chunk.Chunk.ChunkVersion, offset + delivered, length - delivered, replicas, pipe,
+                        count => delivered += count, cancellationToken);
+                }
+                else
+                {
+                    await _reader.ReadAsync(id, chunk.Chunk.ChunkVersion, offset + delivered, length - delivered, replicas, Counting, cancellationToken);
+                }
                 return fresh;
             }
             catch (ChunkServerException) when (lookup < _options.ReadLookups && !cancellationToken.IsCancellationRequested)

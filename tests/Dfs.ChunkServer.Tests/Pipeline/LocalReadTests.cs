@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
 using Dfs.Client.Chunks;
@@ -51,6 +52,28 @@ public sealed class LocalReadTests : IAsyncLifetime
         return destination.ToArray();
     }
 
+    /// <summary>Reads into a pipe that never pushes back; returns what was committed to it, what the read reported delivered, and its error.</summary>
+    private static async Task<(byte[] Bytes, long Delivered, ChunkServerException? Error)> ReadIntoPipeAsync(ChunkReadClient client, ChunkId id,
+        long offset, long length, params ChunkEndpoint[] replicas)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        long delivered = 0;
+        ChunkServerException? error = null;
+        try
+        {
+            await client.ReadAsync(id, 1, offset, length, replicas, pipe.Writer, count => delivered += count, CancellationToken.None);
+        }
+        catch (ChunkServerException e)
+        {
+            error = e;
+        }
+        // Completing drops whatever the read wrote into the pipe's memory without committing it.
+        await pipe.Writer.CompleteAsync();
+        using var bytes = new MemoryStream();
+        await pipe.Reader.CopyToAsync(bytes);
+        return (bytes.ToArray(), delivered, error);
+    }
+
     private string DataFile(int server, ChunkId id) => Path.Combine(_stores[server].RootPath, "chunks", $"{id}.1.data");
 
     private static void FlipBit(string path, long offset)
@@ -87,6 +110,66 @@ public sealed class LocalReadTests : IAsyncLifetime
         Assert.Equal(expected, read);
         Assert.Equal(expected.Length, client.LocalBytesRead);
         Assert.Equal(expected.Length, client.BytesRead);
+    }
+
+    [Theory]
+    [InlineData(0, 0, -1)]
+    [InlineData(1, 0, -1)]
+    [InlineData(Block + 1, 0, -1)]
+    [InlineData(5 * Block + 3, 0, -1)]
+    [InlineData(5 * Block + 3, Block - 1, 2)]
+    [InlineData(5 * Block + 3, 3, (3 * Block) + 7)]
+    [InlineData(5 * Block + 3, (2 * Block) + 5, -1)]
+    [InlineData(5 * Block + 3, 5 * Block, 3)]
+    [InlineData(5 * Block + 3, 5 * Block + 3, 0)]
+    public async Task LocalRead_IntoAPipe_OfAnyRange_CommitsExactlyTheRange_ReadInPlaceFromTheFile(int size, long offset, long length)
+    {
+        await StartAsync(1);
+        var id = new ChunkId(0x115);
+        var data = await WriteAsync(id, size, seed: size);
+        var client = new ChunkReadClient(new ChunkReadOptions { LocalReadBytes = 2 * Block });
+
+        var (read, delivered, error) = await ReadIntoPipeAsync(client, id, offset, length, Cluster.Endpoints[0]);
+
+        var expected = data.AsSpan((int)offset, length < 0 ? size - (int)offset : (int)length).ToArray();
+        Assert.Null(error);
+        Assert.Equal(expected, read);
+        Assert.Equal(expected.Length, delivered);
+        Assert.Equal(expected.Length, client.LocalBytesRead);
+    }
+
+    [Fact]
+    public async Task LocalRead_IntoAPipe_OfAFlippedBit_CommitsOnlyTheGoodBlocks_ThenTheNextReplicaServesTheRest()
+    {
+        await StartAsync(2);
+        var id = new ChunkId(0x116);
+        var data = await WriteAsync(id, 6 * Block, seed: 11);
+        FlipBit(DataFile(0, id), (3 * Block) + 100);
+        var client = new ChunkReadClient(new ChunkReadOptions { LocalReadBytes = 2 * Block });
+
+        var (read, delivered, error) = await ReadIntoPipeAsync(client, id, 10, -1, Cluster.Endpoints[0], Cluster.Endpoints[1]);
+
+        Assert.Null(error);
+        Assert.Equal(data[10..], read);
+        Assert.Equal(data.Length - 10, delivered);
+        Assert.Null(_stores[0].TryGet(id));
+    }
+
+    [Fact]
+    public async Task LocalRead_IntoAPipe_OfTheOnlyReplica_WithAFlippedBit_FailsCorrupt_AfterCommittingOnlyTheBlocksBeforeIt()
+    {
+        await StartAsync(1);
+        var id = new ChunkId(0x117);
+        var data = await WriteAsync(id, 6 * Block, seed: 12);
+        // The bad block is the second of a two-block piece: the piece's first block is committed, the second never.
+        FlipBit(DataFile(0, id), (3 * Block) + 5);
+        var client = new ChunkReadClient(new ChunkReadOptions { LocalReadBytes = 2 * Block });
+
+        var (read, delivered, error) = await ReadIntoPipeAsync(client, id, 0, -1, Cluster.Endpoints[0]);
+
+        Assert.Equal(ChunkErrorCode.Corrupt, error?.Code);
+        Assert.Equal(data.AsSpan(0, 3 * Block).ToArray(), read);
+        Assert.Equal(3 * Block, delivered);
     }
 
     [Fact]

@@ -77,6 +77,27 @@ public sealed class FileTransferTests
     }
 
     [Fact]
+    public async Task Download_IntoAPipe_WhenEveryListedReplicaFails_LooksTheReplicasUpAgain()
+    {
+        await using var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { Masters = 0, ChunkServers = 3 });
+        var metadata = Metadata(cluster, replicationFactor: 3);
+        var content = Content((2 * ChunkSize) + 10);
+        await new FileUploader(metadata, new ChunkWriteClient(), new FileTransferOptions { ChunkSizeBytes = ChunkSize })
+            .UploadAsync(new FileUploadRequest("/f", "", ExpectedVersion.Any), new MemoryStream(content), CancellationToken.None);
+        var fresh = await metadata.LookupAsync("/f");
+        var stale = fresh with { Chunks = [.. fresh.Chunks.Select(c => c with { Replicas = [c.Replicas.Single(r => r.Id == "c1")] })] };
+        await cluster.KillChunkServerAsync("c1");
+        var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(pauseWriterThreshold: 0));
+
+        await new FileDownloader(metadata, new ChunkReadClient()).DownloadAsync(stale, 5, content.Length - 5, pipe.Writer, CancellationToken.None);
+
+        await pipe.Writer.CompleteAsync();
+        var downloaded = new MemoryStream();
+        await pipe.Reader.CopyToAsync(downloaded);
+        Assert.Equal(content[5..], downloaded.ToArray());
+    }
+
+    [Fact]
     public async Task Upload_OfContentShorterThanAnnounced_CommitsNothing()
     {
         await using var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { Masters = 0, ChunkServers = 1 });
