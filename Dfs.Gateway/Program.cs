@@ -26,6 +26,9 @@ internal static class Program
         }
 
         var builder = WebApplication.CreateBuilder([.. arguments.HostArguments]);
+        // ASP.NET Core logs several Information lines per request (request started, endpoint, result, finished): at thousands
+        // of small uploads a second that console output cost more gateway CPU than the requests. Warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddDfsGateway(config, new DfsGatewayOptions { Launch = !arguments.NoLaunch, ConfigPath = arguments.ConfigPath });
         await using var app = builder.Build();
         app.MapDfsGateway();

@@ -11,7 +11,7 @@ namespace Dfs.Bench.Load;
 
 /// <summary>
 /// <c>gateway [--rounds 3] [--file-mib 1024] [--small-seconds 10] [--clients 16] [--dir PATH] [--upload-buffer-kib 1024]
-/// [--kv-value-bytes 256] [--memory-uploads 16] [--inline-kib 64]</c>: a whole cluster started by the gateway (three masters, three chunk
+/// [--kv-value-bytes 4096] [--memory-uploads 16] [--inline-kib 64]</c>: a whole cluster started by the gateway (three masters, three chunk
 /// servers, replication 3, 64 MiB chunks) measured through the REST API, each figure beside its reference from the same
 /// run: uploads beside the bare chunk pipeline writing the same bytes to the same servers, downloads beside bare chunk
 /// reads of those chunks (twice: short-circuit from the replica's file, and over the chunk server's connection), small-file PUTs beside the masters' raw key-value puts; then 4 KiB reads, and the gateway's
@@ -33,7 +33,7 @@ internal static class GatewayLoad
 {
     private const long MiB = 1024 * 1024;
     internal const long ChunkBytes = 64 * MiB;
-    private const int SmallFileBytes = 4096;
+    internal const int SmallFileBytes = 4096;
     private const int Directories = 4;
 
     public static async Task<int> RunAsync(string[] args)
@@ -444,7 +444,8 @@ internal static class GatewayLoad
     {
         public static Options Parse(string[] args)
         {
-            var options = new Options(3, 1024, 10, 16, null, 1024, 256, 16);
+            // The raw puts carry as many bytes as a small file by default, so both sides put the same payload through the log.
+            var options = new Options(3, 1024, 10, 16, null, 1024, SmallFileBytes, 16);
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -460,7 +461,7 @@ internal static class GatewayLoad
                     "--kv-value-bytes" => options with { KvValueBytes = Number() },
                     "--memory-uploads" => options with { MemoryUploads = Number() },
                     "--inline-kib" => options with { InlineKiB = Number() },
-                    _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --rounds 3 --file-mib 1024 --small-seconds 10 --clients 16 --dir PATH --upload-buffer-kib 1024 --kv-value-bytes 256 --memory-uploads 16 --inline-kib 64"),
+                    _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --rounds 3 --file-mib 1024 --small-seconds 10 --clients 16 --dir PATH --upload-buffer-kib 1024 --kv-value-bytes 4096 --memory-uploads 16 --inline-kib 64"),
                 };
             }
             return options.Rounds > 0 && options.FileMiB > 0 && options.SmallSeconds > 0 && options.Clients > 0 && options.UploadBufferKiB > 0 && options.KvValueBytes >= 0 && options.MemoryUploads >= 0 && options.InlineKiB is >= 0 and <= 512

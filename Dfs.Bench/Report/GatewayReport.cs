@@ -18,7 +18,7 @@ internal static class GatewayReport
     {
         var points = new List<GatewayPoint>();
         var mib = (int)(fileBytes / (1024 * 1024));
-        var options = new GatewayLoad.Options(rounds, mib, (int)Math.Max(1, smallDuration.TotalSeconds), 16, null, 1024, 256, 0);
+        var options = new GatewayLoad.Options(rounds, mib, (int)Math.Max(1, smallDuration.TotalSeconds), 16, null, 1024, GatewayLoad.SmallFileBytes, 0);
         using var http = GatewayLoad.CreateHttpClient();
         await using var cluster = GatewayCluster.Start(root, GatewayLoad.ChunkBytes, 64 * 1024);
         http.BaseAddress = cluster.BaseAddress;

@@ -20,6 +20,18 @@ public interface IMetadataKv
     /// </remarks>
     Task<T> ReadAsync<T>(Func<IKvView, T> read, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="read"/> against a consistent view of this replica's current state, without a read barrier: the view
+    /// may lag what a linearizable read would see (a leader that has not yet applied everything committed, or one that was
+    /// deposed without knowing it), but it never shows a state that was not committed.
+    /// </summary>
+    /// <remarks>
+    /// For planning a transaction whose compares pin everything the plan read: a stale plan then fails its compares and is
+    /// planned again, so only what the caller answers without committing needs <see cref="ReadAsync{T}"/>. A store that
+    /// cannot read its local state cheaply keeps this default, a linearizable read.
+    /// </remarks>
+    Task<T> ReadLocalAsync<T>(Func<IKvView, T> read, CancellationToken cancellationToken) => ReadAsync(read, cancellationToken);
+
     /// <summary>Runs <paramref name="txn"/> atomically: every compare holds → the success branch, else the failure branch.</summary>
     /// <exception cref="MetadataException">Code LeaseNotFound when a put names a lease that no longer exists; nothing changed.</exception>
     Task<MetaTxnResult> TxnAsync(MetaTxn txn, CancellationToken cancellationToken);

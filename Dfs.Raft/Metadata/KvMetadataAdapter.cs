@@ -12,8 +12,8 @@ namespace Dfs.Raft.Metadata;
 /// </summary>
 /// <remarks>
 /// Two sources: a master (<see cref="ForMaster"/>: writes go through the Raft log, reads are one ReadIndex round then
-/// local reads) and an in-process <see cref="KvStateMachine"/> (<see cref="InProcess"/>: each write is applied as the
-/// next log entry, stamped with a caller-supplied clock, so tests run the schema against the real store and drive lease
+/// local reads, and <see cref="ReadLocalAsync{T}"/> reads the replica's applied state at once) and an in-process
+/// <see cref="KvStateMachine"/> (<see cref="InProcess"/>: each write is applied as the next log entry, stamped with a caller-supplied clock, so tests run the schema against the real store and drive lease
 /// expiry by log time). A read view is consistent: reads run while the store's revision holds still, and a read that
 /// saw the revision move runs again.
 /// </remarks>
@@ -22,17 +22,23 @@ public sealed class KvMetadataAdapter : IMetadataKv
     // A read that keeps seeing the store change under it gives up after this many tries, rather than spin forever.
     private const int MaxReadAttempts = 64;
 
+    // A local read racing the apply loop tries this many times before it takes a linearizable read instead.
+    private const int LocalReadAttempts = 8;
+
     private readonly Func<KvCommand, CancellationToken, Task<KvResult>> _execute;
     private readonly Func<Func<KvStateMachine, object?>, CancellationToken, Task<object?>> _read;
+    private readonly Func<Func<KvStateMachine, object?>, CancellationToken, Task<object?>> _readLocal;
     private readonly Func<long> _nextLeaseId;
 
     private KvMetadataAdapter(
         Func<KvCommand, CancellationToken, Task<KvResult>> execute,
         Func<Func<KvStateMachine, object?>, CancellationToken, Task<object?>> read,
+        Func<Func<KvStateMachine, object?>, CancellationToken, Task<object?>> readLocal,
         Func<long> nextLeaseId)
     {
         _execute = execute;
         _read = read;
+        _readLocal = readLocal;
         _nextLeaseId = nextLeaseId;
     }
 
@@ -43,6 +49,8 @@ public sealed class KvMetadataAdapter : IMetadataKv
         return new KvMetadataAdapter(
             (command, ct) => master.ExecuteAsync(command, null, ct),
             (read, ct) => master.ReadAsync(read, linearizable: true, ct),
+            // The replica's applied state, read on the caller's thread: no ReadIndex round and nothing queued on the Raft loop.
+            (read, ct) => master.ReadAsync(read, linearizable: false, ct),
             // Lease ids are chosen by the proposer; random 63-bit ids do not collide in practice, and a collision is refused (LeaseExists) and retried.
             () => RandomNumberGenerator.GetInt32(1, int.MaxValue) * (long)int.MaxValue + RandomNumberGenerator.GetInt32(0, int.MaxValue));
     }
@@ -68,6 +76,7 @@ public sealed class KvMetadataAdapter : IMetadataKv
                 }
             },
             (read, _) => Task.FromResult(read(machine)),
+            (read, _) => Task.FromResult(read(machine)),
             () => Interlocked.Increment(ref leaseIds));
     }
 
@@ -77,6 +86,15 @@ public sealed class KvMetadataAdapter : IMetadataKv
         ArgumentNullException.ThrowIfNull(read);
         var result = await _read(machine => ReadConsistently(machine, read), cancellationToken).ConfigureAwait(false);
         return (T)result!;
+    }
+
+    /// <inheritdoc />
+    public async Task<T> ReadLocalAsync<T>(Func<IKvView, T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var result = await _readLocal(machine => TryReadConsistently(machine, read, LocalReadAttempts), cancellationToken).ConfigureAwait(false);
+        // Local reads run beside the apply loop; one that keeps seeing the store move under it takes the loop's own view instead.
+        return result is Torn ? await ReadAsync(read, cancellationToken).ConfigureAwait(false) : (T)result!;
     }
 
     /// <inheritdoc />
@@ -153,6 +171,34 @@ public sealed class KvMetadataAdapter : IMetadataKv
                 // The failure may come from a torn view; the retry decides on a consistent one.
             }
         }
+    }
+
+    /// <summary>Like <see cref="ReadConsistently{T}"/>, but answers <see cref="Torn"/> rather than a view that moved <paramref name="attempts"/> times.</summary>
+    private static object? TryReadConsistently<T>(KvStateMachine machine, Func<IKvView, T> read, int attempts)
+    {
+        for (var attempt = 1; attempt <= attempts; attempt++)
+        {
+            var before = machine.Revision;
+            var view = new View(machine, before);
+            try
+            {
+                var result = read(view);
+                if (machine.Revision == before)
+                {
+                    return result;
+                }
+            }
+            catch (Exception) when (machine.Revision != before)
+            {
+                // A torn view; the next attempt decides on a consistent one.
+            }
+        }
+        return Torn.Instance;
+    }
+
+    private sealed class Torn
+    {
+        public static readonly Torn Instance = new();
     }
 
     private static KvCompare ToKv(MetaCompare c) => c.Target switch

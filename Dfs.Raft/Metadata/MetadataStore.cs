@@ -262,21 +262,24 @@ public sealed partial class MetadataStore
     }
 
     /// <summary>Reads, decides and commits, again from a fresh read whenever a compare fails.</summary>
+    /// <remarks>
+    /// A plan reads the replica's local state (<see cref="IMetadataKv.ReadLocalAsync{T}"/>), with no read barrier: the
+    /// transaction's compares pin everything the plan read, so a plan made on a stale state fails its compares when it is
+    /// applied, after which the local state holds at least what the failed transaction saw and the next plan starts from
+    /// there. A write that commits thus costs one request to the log and nothing more. What the write answers without
+    /// committing, a refusal or a change already made, is decided again on a linearizable read, so every answer reflects
+    /// the latest committed state.
+    /// </remarks>
     private async Task<T> WriteAsync<T>(Func<IKvView, Plan<T>> plan, CancellationToken cancellationToken)
     {
         var refills = 0;
+        var linearizable = false;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             Plan<T> decided;
             try
             {
-                decided = _hook is null
-                    ? await _kv.ReadAsync(plan, cancellationToken).ConfigureAwait(false)
-                    : await _kv.ReadAsync(view =>
-                    {
-                        _hook.BeforePlan(view);
-                        return plan(view);
-                    }, cancellationToken).ConfigureAwait(false);
+                decided = await ReadForPlanAsync(plan, linearizable, cancellationToken).ConfigureAwait(false);
             }
             catch (IdsExhaustedException) when (refills++ < MaxAttempts)
             {
@@ -285,8 +288,21 @@ public sealed partial class MetadataStore
                 attempt--;
                 continue;
             }
+            catch (MetadataException) when (!linearizable)
+            {
+                // A refusal made on the local state may be a stale one: it is answered only if the latest state refuses too.
+                linearizable = true;
+                attempt--;
+                continue;
+            }
             if (decided.Txn is null)
             {
+                if (!linearizable)
+                {
+                    linearizable = true;
+                    attempt--;
+                    continue;
+                }
                 return decided.Result;
             }
             if (_hook is not null && !decided.Partial)
@@ -299,6 +315,18 @@ public sealed partial class MetadataStore
             }
         }
         throw new MetadataException(MetadataErrorCode.Conflict, $"The operation lost {MaxAttempts} races in a row to concurrent changes; nothing was changed.");
+    }
+
+    private Task<Plan<T>> ReadForPlanAsync<T>(Func<IKvView, Plan<T>> plan, bool linearizable, CancellationToken cancellationToken)
+    {
+        var read = _hook is null
+            ? plan
+            : view =>
+            {
+                _hook.BeforePlan(view);
+                return plan(view);
+            };
+        return linearizable ? _kv.ReadAsync(read, cancellationToken) : _kv.ReadLocalAsync(read, cancellationToken);
     }
 
     private static MetadataException NotFound(string[] segments, int count) =>

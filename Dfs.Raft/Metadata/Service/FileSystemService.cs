@@ -12,6 +12,8 @@ namespace Dfs.Raft.Metadata.Service;
 /// <remarks>
 /// Every read is linearizable and every write goes through the Raft log; on a follower both throw
 /// <see cref="Consensus.Hosting.NotLeaderException"/>, and so do the operations answered from the directory's soft state.
+/// A write plans on the leader's applied state and commits with compares that pin what it read, so a write that commits
+/// costs one Raft entry and no read barrier; what a write answers without committing is read linearizably.
 /// A change that arrives over the internal protocol with a client id and sequence number (<see cref="HandleAsync"/>) is applied
 /// once: its final transaction also records its answer under the (client, sequence), and a copy of the request answers that
 /// record. Bad input is refused before anything is read or written. Thread-safe.
