@@ -34,7 +34,9 @@ public sealed class FileDownloader
     }
 
     /// <inheritdoc cref="DownloadAsync(FileLocation, long, long, Stream, CancellationToken)"/>
-    public Task DownloadAsync(FileLocation location, long offset, long length, PipeWriter destination, CancellationToken cancellationToken)
+    /// <param name="sent">Called with the byte count of each chunk's range (or the inline content) once it is all in the pipe.</param>
+    public Task DownloadAsync(FileLocation location, long offset, long length, PipeWriter destination, CancellationToken cancellationToken,
+        Action<long>? sent = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         // Chunks are read with the pipe itself as the read's destination, so a local replica is read straight into the
@@ -46,7 +48,7 @@ public sealed class FileDownloader
             {
                 throw new IOException("The destination of the download stopped accepting bytes.");
             }
-        }, destination, cancellationToken);
+        }, destination, cancellationToken, sent);
     }
 
     /// <summary>Hands each verified piece of the range, in order, to <paramref name="sink"/> (the memory is valid only during the call).</summary>
@@ -58,7 +60,7 @@ public sealed class FileDownloader
     }
 
     private async Task DownloadCoreAsync(FileLocation location, long offset, long length, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink,
-        PipeWriter? pipe, CancellationToken cancellationToken)
+        PipeWriter? pipe, CancellationToken cancellationToken, Action<long>? sent = null)
     {
         ArgumentNullException.ThrowIfNull(location);
         var size = location.Version.Size;
@@ -72,6 +74,7 @@ public sealed class FileDownloader
             if (length > 0)
             {
                 await sink(inline.Slice((int)offset, (int)length), cancellationToken);
+                sent?.Invoke(length);
             }
             return;
         }
@@ -92,6 +95,7 @@ public sealed class FileDownloader
                     location = fresh;
                     chunks = fresh.Chunks;
                 }
+                sent?.Invoke(take);
                 offset += take;
                 length -= take;
             }

@@ -76,9 +76,11 @@ public static partial class FileEndpoints
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
+            var bytesOut = httpContext.RequestServices.GetRequiredService<GatewayMetrics>().BytesOut;
             try
             {
-                await downloader.DownloadAsync(location, offset, length, httpContext.Response.BodyWriter, httpContext.RequestAborted);
+                await downloader.DownloadAsync(location, offset, length, httpContext.Response.BodyWriter, httpContext.RequestAborted,
+                    sent: bytes => bytesOut.Inc(bytes));
             }
             catch (Exception) when (httpContext.Response.HasStarted)
             {

@@ -78,7 +78,7 @@ public static partial class FileEndpoints
     }
 
     private static async Task<Created<FileWrittenJson>> UploadAsync(
-        HttpContext context, IMetadataService metadata, FileUploader uploader, string? path,
+        HttpContext context, IMetadataService metadata, FileUploader uploader, GatewayMetrics metrics, string? path,
         [FromHeader(Name = "If-Match")] string? ifMatch, [FromHeader(Name = "If-None-Match")] string? ifNoneMatch,
         [FromHeader(Name = LockToken.Header)] string? lockToken, CancellationToken cancellationToken)
     {
@@ -100,7 +100,7 @@ public static partial class FileEndpoints
         try
         {
             result = await uploader.UploadAsync(new FileUploadRequest(filePath, contentType, expected, owner, context.Request.ContentLength),
-                context.Request.Body, cancellationToken);
+                new CountingReadStream(context.Request.Body, metrics.BytesIn), cancellationToken);
         }
         catch (MetadataException e) when (e.Code == MetadataErrorCode.Conflict && (ifMatch is not null || ifNoneMatch is not null))
         {

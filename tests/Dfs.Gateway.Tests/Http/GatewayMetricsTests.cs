@@ -30,4 +30,39 @@ public sealed class GatewayMetricsTests
         Assert.Contains("http_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
         Assert.Contains("dfs_gateway_bytes_in_total", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Metrics_CountFileBytesIn_AndOut()
+    {
+        await using var cluster = await DfsTestCluster.StartAsync(new DfsTestClusterOptions { ChunkServers = 0 });
+        await cluster.WaitForLeaderAsync();
+        await using var gateway = await GatewayApp.StartAsync(cluster.Config);
+        var content = new byte[1234];
+        Random.Shared.NextBytes(content);
+
+        using (var put = await gateway.Http.PutAsync(new Uri("/api/files/m/one.bin", UriKind.Relative), new ByteArrayContent(content)))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(content, await gateway.Http.GetByteArrayAsync(new Uri("/api/files/m/one.bin", UriKind.Relative)));
+        }
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/files/m/one.bin", UriKind.Relative));
+        ranged.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(0, 99);
+        using (var part = await gateway.Http.SendAsync(ranged))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        }
+
+        var text = await gateway.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(1234, Counter(text, "dfs_gateway_bytes_in_total"));
+        Assert.Equal(2 * 1234 + 100, Counter(text, "dfs_gateway_bytes_out_total"));
+    }
+
+    private static double Counter(string text, string name)
+    {
+        var line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
