@@ -135,16 +135,7 @@ public sealed class ChunkServerDirectoryTests
     [Fact]
     public void ReReplication_BoundsCopiesPerServer()
     {
-        using var f = new DirectoryFixture(DefaultOptions with { MaxCopiesPerServer = 2, ReplicationFactor = 2 });
-        var chunks = Enumerable.Range(1, 10).Select(i => Chunk((ulong)i)).ToArray();
-        f.Full("c1", chunks);
-        f.Full("c2", chunks);
-        f.Full("c3");
-        f.Settle("c1", "c2", "c3");
-
-        f.Time.Advance(TimeSpan.FromSeconds(5));
-        f.BeatAll("c1", "c3"); // c2 dead
-        f.Directory.RunDuties();
+        using var f = OneSourceOneTarget(chunks: 10);
 
         // c1 is the only source and c3 the only target: two copies at a time.
         Assert.Equal(2, f.Beat("c3").Replicate.Count);
@@ -154,16 +145,7 @@ public sealed class ChunkServerDirectoryTests
     [Fact]
     public void HeartbeatReportingAFinishedCopy_CarriesTheNextCopyOrders_WithoutWaitingForTheDutyLoop()
     {
-        using var f = new DirectoryFixture(DefaultOptions with { MaxCopiesPerServer = 2, ReplicationFactor = 2 });
-        var chunks = Enumerable.Range(1, 6).Select(i => Chunk((ulong)i)).ToArray();
-        f.Full("c1", chunks);
-        f.Full("c2", chunks);
-        f.Full("c3");
-        f.Settle("c1", "c2", "c3");
-
-        f.Time.Advance(TimeSpan.FromSeconds(5));
-        f.BeatAll("c1", "c3"); // c2 dead
-        f.Directory.RunDuties();
+        using var f = OneSourceOneTarget(chunks: 6);
         var first = f.Beat("c3").Replicate.Select(o => o.ChunkId).ToList();
         Assert.Equal(2, first.Count);
 
@@ -406,5 +388,21 @@ public sealed class ChunkServerDirectoryTests
         var item = f.Kv.Store.Get(System.Text.Encoding.UTF8.GetBytes("C/" + id))!;
         var member = ChunkServerMember.Read(item.Key.Span, item.Value.Span);
         return (member.Port, member.Draining);
+    }
+
+    // Replication 2 with at most 2 copies a server: c1 and c2 hold every chunk, c2 has just been declared dead, c3 is empty,
+    // so c1 is the only source and c3 the only target; the duty pass has run.
+    private static DirectoryFixture OneSourceOneTarget(int chunks)
+    {
+        var f = new DirectoryFixture(DefaultOptions with { MaxCopiesPerServer = 2, ReplicationFactor = 2 });
+        var held = Enumerable.Range(1, chunks).Select(i => Chunk((ulong)i)).ToArray();
+        f.Full("c1", held);
+        f.Full("c2", held);
+        f.Full("c3");
+        f.Settle("c1", "c2", "c3");
+        f.Time.Advance(TimeSpan.FromSeconds(5));
+        f.BeatAll("c1", "c3");
+        f.Directory.RunDuties();
+        return f;
     }
 }

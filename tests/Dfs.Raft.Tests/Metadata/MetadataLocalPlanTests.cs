@@ -29,11 +29,7 @@ public sealed class MetadataLocalPlanTests
     [Fact]
     public async Task AStalePlan_FailsItsCompares_AndIsPlannedAgainOnTheCaughtUpState()
     {
-        var (kv, store) = Create();
-        await store.CommitAsync("/f", ExpectedVersion.None, MetadataTestContext.Content(1));
-        kv.Frozen = true;
-        await store.CommitAsync("/f", ExpectedVersion.Any, MetadataTestContext.Content(2));
-        kv.Frozen = false;
+        var (kv, store) = await CreateWithReplicaOneVersionBehindAsync();
         kv.ResetCounts();
 
         var result = await store.CommitAsync("/f", ExpectedVersion.Any, MetadataTestContext.Content(3));
@@ -46,11 +42,7 @@ public sealed class MetadataLocalPlanTests
     [Fact]
     public async Task AConflictSeenOnAStaleState_IsReadAgain_AndTheCommitGoesThrough()
     {
-        var (kv, store) = Create();
-        await store.CommitAsync("/f", ExpectedVersion.None, MetadataTestContext.Content(1));
-        kv.Frozen = true;
-        await store.CommitAsync("/f", ExpectedVersion.Any, MetadataTestContext.Content(2));
-        kv.Frozen = false;
+        var (kv, store) = await CreateWithReplicaOneVersionBehindAsync();
         kv.ResetCounts();
 
         // The replica still shows version 1, which this If-Match does not name; the committed state is at version 2.
@@ -64,11 +56,7 @@ public sealed class MetadataLocalPlanTests
     [Fact]
     public async Task AConflictOnTheLatestState_IsRefused_AndChangesNothing()
     {
-        var (kv, store) = Create();
-        await store.CommitAsync("/f", ExpectedVersion.None, MetadataTestContext.Content(1));
-        kv.Frozen = true;
-        await store.CommitAsync("/f", ExpectedVersion.Any, MetadataTestContext.Content(2));
-        kv.Frozen = false;
+        var (kv, store) = await CreateWithReplicaOneVersionBehindAsync();
 
         // The replica shows version 1, so the plan expecting it commits, fails its compare, and is refused on the caught-up state.
         var e = await Assert.ThrowsAsync<MetadataException>(() => store.CommitAsync("/f", ExpectedVersion.Is(1), MetadataTestContext.Content(3)));
@@ -126,11 +114,7 @@ public sealed class MetadataLocalPlanTests
     [Fact]
     public async Task TwoCommitsOnOneVersion_FromAStaleState_OneWinsAndTheOtherConflicts()
     {
-        var (kv, store) = Create();
-        await store.CommitAsync("/f", ExpectedVersion.None, MetadataTestContext.Content(1));
-        kv.Frozen = true;
-        await store.CommitAsync("/f", ExpectedVersion.Any, MetadataTestContext.Content(2));
-        kv.Frozen = false;
+        var (kv, store) = await CreateWithReplicaOneVersionBehindAsync();
 
         var outcomes = await Task.WhenAll(
             Outcome(store.CommitAsync("/f", ExpectedVersion.Is(2), MetadataTestContext.Content(100))),
@@ -139,6 +123,17 @@ public sealed class MetadataLocalPlanTests
         Assert.Single(outcomes, o => o == 3);
         Assert.Single(outcomes, o => o == -(int)MetadataErrorCode.Conflict);
         Assert.Equal([3L, 2L, 1L], (await store.ListVersionsAsync("/f")).Select(v => v.Number));
+    }
+
+    // "/f" is at version 2 in the committed state while the replica's applied state still shows version 1.
+    private static async Task<(LaggingMetadataKv Kv, MetadataStore Store)> CreateWithReplicaOneVersionBehindAsync()
+    {
+        var (kv, store) = Create();
+        await store.CommitAsync("/f", ExpectedVersion.None, MetadataTestContext.Content(1));
+        kv.Frozen = true;
+        await store.CommitAsync("/f", ExpectedVersion.Any, MetadataTestContext.Content(2));
+        kv.Frozen = false;
+        return (kv, store);
     }
 
     private static (LaggingMetadataKv Kv, MetadataStore Store) Create()
