@@ -1,0 +1,171 @@
+using Dfs.Raft.Consensus;
+using Dfs.Raft.Consensus.Messages;
+
+namespace Dfs.Raft.Tests.Consensus;
+
+/// <summary>
+/// <see cref="RaftNode.ReportPeerClosedConnection"/>: a follower whose leader's connection closed (its process died) campaigns
+/// without waiting out the election timeout, staggered by rank so the survivors do not split the vote; the pre-vote keeps a
+/// false alarm from deposing a live leader. No test here ticks a node through an election timeout before the new leader is in place.
+/// </summary>
+public sealed class LeaderConnectionClosedTests
+{
+    [Fact]
+    public void LeaderConnectionClosed_SeenByBothFollowers_TheFirstByRankLeadsInTheNextTerm_WithoutAnyTick()
+    {
+        var cluster = TestCluster.Of(3);
+        var oldTerm = cluster.Elect("n1").Term;
+        cluster.Crash("n1");
+
+        cluster["n2"].ReportPeerClosedConnection("n1");
+        cluster["n3"].ReportPeerClosedConnection("n1");
+        cluster.Stabilize();
+
+        Assert.Equal("n2", cluster.Leader);
+        Assert.Equal(oldTerm + 1, cluster["n2"].Term);
+        Assert.Equal("n2", cluster["n3"].LeaderId);
+        Assert.Equal(oldTerm + 1, cluster["n3"].Term);
+
+        // The second by rank voted, so its stagger is over: it does not campaign against the new leader a moment later.
+        cluster.TickAll(2 * cluster["n3"].LeaderLossStaggerStep);
+        Assert.Equal("n2", cluster.Leader);
+        Assert.Equal(oldTerm + 1, cluster["n2"].Term);
+    }
+
+    [Fact]
+    public void LeaderConnectionClosed_SeenOnlyByTheSecondByRank_ItWaitsItsStagger_AndAFollowerStillInItsLeaseIgnoresThePreVote()
+    {
+        var cluster = TestCluster.Of(3);
+        var oldTerm = cluster.Elect("n1").Term;
+        cluster.Crash("n1");
+
+        var n3 = cluster["n3"];
+        n3.ReportPeerClosedConnection("n1");
+        Assert.Equal(RaftRole.Follower, n3.Role);
+        Assert.Null(n3.LeaderId);
+        cluster.Tick("n3", n3.LeaderLossStaggerStep);
+        Assert.Equal(RaftRole.PreCandidate, n3.Role);
+
+        // n2 has not seen the connection close and heard from n1 within the election timeout: its lease refuses the pre-vote.
+        cluster.Stabilize();
+        Assert.Equal(RaftRole.PreCandidate, n3.Role);
+        Assert.Equal(oldTerm, n3.Term);
+        Assert.Equal("n1", cluster["n2"].LeaderId);
+
+        // Once n2 sees it too, it campaigns at once (first by rank), and n3, which no longer knows a leader, grants it.
+        cluster["n2"].ReportPeerClosedConnection("n1");
+        cluster.Stabilize();
+        Assert.Equal("n2", cluster.Leader);
+        Assert.Equal(oldTerm + 1, cluster["n2"].Term);
+        Assert.Equal("n2", n3.LeaderId);
+    }
+
+    [Fact]
+    public void PeerClosedConnection_WhileTheLeaderLives_DoesNotDeposeIt_AndTheNextHeartbeatBringsTheFollowerBack()
+    {
+        var cluster = TestCluster.Of(3);
+        var leader = cluster.Elect("n1");
+        var term = leader.Term;
+
+        // A false alarm: the connection closed, but n1 is alive and n3 still hears from it.
+        cluster["n2"].ReportPeerClosedConnection("n1");
+        Assert.Equal(RaftRole.PreCandidate, cluster["n2"].Role);
+        cluster.Stabilize();
+
+        Assert.Equal(RaftRole.Leader, leader.Role);
+        Assert.Equal(term, leader.Term);
+        Assert.Equal(term, cluster["n2"].Term);
+        Assert.Equal(term, cluster["n3"].Term);
+
+        cluster.Tick("n1", 1);
+        cluster.Stabilize();
+        Assert.Equal(RaftRole.Follower, cluster["n2"].Role);
+        Assert.Equal("n1", cluster["n2"].LeaderId);
+        Assert.Equal(term, leader.Term);
+        Assert.Equal("n1", cluster.Leader);
+    }
+
+    [Fact]
+    public void PeerClosedConnection_OfAPeerThatDoesNotLead_ChangesNothing()
+    {
+        var cluster = TestCluster.Of(3);
+        cluster.Elect("n1");
+        var n2 = cluster["n2"];
+        var timeout = n2.RandomizedElectionTimeout;
+
+        n2.ReportPeerClosedConnection("n3");
+
+        Assert.Equal(RaftRole.Follower, n2.Role);
+        Assert.Equal("n1", n2.LeaderId);
+        Assert.Equal(timeout, n2.RandomizedElectionTimeout);
+        Assert.False(n2.HasReady);
+    }
+
+    [Fact]
+    public void LeaderConnectionClosed_WhenTheFirstByRankMissedAnEntry_TheUpToDateFollowerWinsAfterItsStagger_AndKeepsTheEntry()
+    {
+        var cluster = TestCluster.Of(3);
+        var leader = cluster.Elect("n1");
+        var oldTerm = leader.Term;
+
+        // n2 misses the last entry; n1 and n3 commit it.
+        cluster.Drop = m => m is AppendEntries { To: "n2" };
+        var proposed = leader.Propose(TestCluster.Command("kept"));
+        cluster.Stabilize();
+        Assert.Equal(proposed.Index, leader.CommitIndex);
+        Assert.True(cluster["n2"].LastLogIndex < proposed.Index);
+        cluster.Drop = null;
+        cluster.Crash("n1");
+
+        cluster["n2"].ReportPeerClosedConnection("n1");
+        cluster["n3"].ReportPeerClosedConnection("n1");
+        cluster.Stabilize();
+        // n3 refuses n2's pre-vote (its log is ahead), so nobody leads yet.
+        Assert.Null(cluster.Leader);
+
+        cluster.TickAll(cluster["n3"].LeaderLossStaggerStep);
+
+        Assert.Equal("n3", cluster.Leader);
+        Assert.Equal(oldTerm + 1, cluster["n3"].Term);
+        Assert.Equal("n3", cluster["n2"].LeaderId);
+        Assert.True(cluster["n2"].CommitIndex >= proposed.Index);
+        cluster.AssertAppliedLogsAgree();
+    }
+
+    [Fact]
+    public void LeaderConnectionClosed_WithoutPreVote_ChangesNothing_SoAFalseAlarmCannotRaiseTheTerm()
+    {
+        var cluster = TestCluster.Of(3, id => new RaftOptions { Id = id, PreVote = false });
+        cluster.Elect("n1");
+        var n2 = cluster["n2"];
+
+        n2.ReportPeerClosedConnection("n1");
+
+        Assert.Equal(RaftRole.Follower, n2.Role);
+        Assert.Equal("n1", n2.LeaderId);
+        Assert.False(n2.HasReady);
+    }
+
+    [Fact]
+    public void LeaderConnectionClosed_InFiveNodes_RanksStaggerTheSurvivors_TheFirstLeads()
+    {
+        var cluster = TestCluster.Of(5);
+        var oldTerm = cluster.Elect("n3").Term;
+        cluster.Crash("n3");
+
+        foreach (var id in new[] { "n5", "n4", "n2", "n1" })
+        {
+            cluster[id].ReportPeerClosedConnection("n3");
+        }
+        var step = cluster["n1"].LeaderLossStaggerStep;
+        Assert.Equal(RaftRole.PreCandidate, cluster["n1"].Role);
+        Assert.All(new[] { "n2", "n4", "n5" }, id => Assert.Equal(RaftRole.Follower, cluster[id].Role));
+        cluster.Stabilize();
+
+        Assert.Equal("n1", cluster.Leader);
+        Assert.Equal(oldTerm + 1, cluster["n1"].Term);
+        cluster.TickAll(4 * step);
+        Assert.Equal("n1", cluster.Leader);
+        Assert.Equal(oldTerm + 1, cluster["n1"].Term);
+    }
+}
