@@ -47,6 +47,7 @@ public sealed partial class RaftNode
             return;
         }
         _leaderId = null;
+        _lostLeader = peerId;
         _electionElapsed = 0;
         _randomizedElectionTimeout = LeaderLossStagger(peerId);
         if (_randomizedElectionTimeout == 0)
@@ -71,6 +72,28 @@ public sealed partial class RaftNode
 
     /// <summary>A quarter of the minimum election timeout (at least a tick): room for one pre-vote and vote round trip.</summary>
     internal int LeaderLossStaggerStep => Math.Max(1, _options.ElectionTicks / 4);
+
+    // The leader whose connection closed, while no leader is known since: the survivors' ranks are counted without it.
+    private string? _lostLeader;
+
+    /// <summary>
+    /// After its leader's connection closed, this node grants a pre-vote to a survivor ranked before it (a lower id): it then
+    /// leaves the field to it, waiting a full randomized election timeout, instead of going on to a real election in the same
+    /// term and splitting the vote. The stagger alone does not prevent that when the first-ranked hears of the closed
+    /// connection later than this node (a loaded machine). The first-ranked sends its own pre-vote before it grants this
+    /// node's (it campaigns the moment it hears), and one link delivers in order, so this node steps back before it could
+    /// count that grant. Nothing durable changes: a pre-candidate has not moved to a new term or voted.
+    /// </summary>
+    private void YieldToBetterRankedSurvivor(RequestVote request)
+    {
+        if (_lostLeader is not { } lost || request.From == lost || string.CompareOrdinal(request.From, Id) >= 0
+            || request.Term != _term + 1 || _role is not (RaftRole.PreCandidate or RaftRole.Follower))
+        {
+            return;
+        }
+        BecomeFollower(_term, null);
+        _electionElapsed = 0;
+    }
 
     /// <summary>Starts a pre-vote round, or a real election (term + 1, vote for self).</summary>
     private void Campaign(bool preVote, bool transfer)
@@ -130,6 +153,10 @@ public sealed partial class RaftNode
 
         if (request.PreVote)
         {
+            if (granted)
+            {
+                YieldToBetterRankedSurvivor(request);
+            }
             _messages.Add(new RequestVoteResponse(Id, request.From, granted ? request.Term : _term, PreVote: true, granted));
             return;
         }
@@ -209,6 +236,7 @@ public sealed partial class RaftNode
     {
         _role = RaftRole.Leader;
         _leaderId = Id;
+        _lostLeader = null;
         _votes.Clear();
         _electionElapsed = 0;
         _heartbeatElapsed = 0;

@@ -264,6 +264,10 @@ public sealed partial class RaftNode
         }
         _role = RaftRole.Follower;
         _leaderId = leaderId;
+        if (leaderId is not null)
+        {
+            _lostLeader = null;
+        }
         _votes.Clear();
         _heartbeatElapsed = 0;
         if (wasLeader)

@@ -61,6 +61,54 @@ public sealed class LeaderConnectionClosedTests
     }
 
     [Fact]
+    public void LeaderConnectionClosed_SeenLateByTheFirstByRank_TheSecondYieldsToIt_InsteadOfSplittingTheVote()
+    {
+        var cluster = TestCluster.Of(3);
+        var oldTerm = cluster.Elect("n1").Term;
+        cluster.Crash("n1");
+
+        // n3 hears first and, its stagger over, sends its pre-vote; it is on the wire when n2 hears and campaigns at once.
+        var n3 = cluster["n3"];
+        n3.ReportPeerClosedConnection("n1");
+        cluster.Tick("n3", n3.LeaderLossStaggerStep);
+        Assert.Equal(RaftRole.PreCandidate, n3.Role);
+        cluster.HandleReady("n3");
+        var n2 = cluster["n2"];
+        n2.ReportPeerClosedConnection("n1");
+        Assert.Equal(RaftRole.PreCandidate, n2.Role);
+        cluster.HandleReady("n2");
+
+        // n2 grants n3's pre-vote after sending its own request; n3 gets the request first (one link, in order) and yields.
+        cluster.DeliverInFlight();
+        Assert.Equal(RaftRole.Follower, n3.Role);
+        cluster.Stabilize();
+
+        Assert.Equal("n2", cluster.Leader);
+        Assert.Equal(oldTerm + 1, n2.Term);
+        Assert.Equal(oldTerm + 1, n3.Term);
+        Assert.Equal("n2", n3.VotedFor);
+        Assert.Equal("n2", n3.LeaderId);
+    }
+
+    [Fact]
+    public void PreVote_FromABetterRankedPeer_WithoutALostLeader_DoesNotMakeAPreCandidateYield()
+    {
+        // The yield belongs to a leader loss only: an ordinary election timeout keeps the usual pre-vote rules.
+        var cluster = TestCluster.Of(3);
+        cluster.Crash("n1");
+        var n3 = cluster["n3"];
+        cluster.Tick("n3", n3.RandomizedElectionTimeout);
+        Assert.Equal(RaftRole.PreCandidate, n3.Role);
+        var term = n3.Term;
+
+        n3.Step(new RequestVote("n2", "n3", term + 1, n3.LastLogIndex, n3.LastLogTerm, PreVote: true, LeadershipTransfer: false));
+
+        Assert.Equal(RaftRole.PreCandidate, n3.Role);
+        var granted = Assert.Single(n3.GetReady().Messages.OfType<RequestVoteResponse>(), r => r.To == "n2");
+        Assert.True(granted.Granted);
+    }
+
+    [Fact]
     public void PeerClosedConnection_WhileTheLeaderLives_DoesNotDeposeIt_AndTheNextHeartbeatBringsTheFollowerBack()
     {
         var cluster = TestCluster.Of(3);
