@@ -54,7 +54,17 @@ public sealed partial class RaftNode
         {
             Campaign(preVote: true, transfer: false);
         }
+        // A survivor that heard first asked while the lease still refused it: answered now (as a message the network
+        // held back), after this node's own request, so a better-ranked survivor hears that request before this grant.
+        if (_preVoteRefusedInLease is { } waiting && waiting.Term == _term + 1 && waiting.From != peerId)
+        {
+            _preVoteRefusedInLease = null;
+            HandleRequestVote(waiting);
+        }
     }
+
+    // The latest pre-vote the leader lease refused since the leader was last heard from (leader loss answers it).
+    private RequestVote? _preVoteRefusedInLease;
 
     /// <summary>Ticks this node waits before campaigning after its leader's connection closed: its rank × the stagger step.</summary>
     private int LeaderLossStagger(string lostLeader)

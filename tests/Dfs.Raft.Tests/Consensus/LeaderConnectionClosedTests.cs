@@ -109,6 +109,48 @@ public sealed class LeaderConnectionClosedTests
     }
 
     [Fact]
+    public void LeaderConnectionClosed_APreVoteTheLeaseRefused_IsAnsweredWhenTheConnectionCloses_SoTheFirstByRankWinsWithoutATick()
+    {
+        var cluster = TestCluster.Of(3);
+        var oldTerm = cluster.Elect("n1").Term;
+        cluster.Crash("n1");
+
+        // n2 hears first and asks at once; n3 still heard from n1 lately, so its lease refuses (and keeps) the pre-vote.
+        cluster["n2"].ReportPeerClosedConnection("n1");
+        cluster.Stabilize();
+        Assert.Null(cluster.Leader);
+        Assert.Equal(RaftRole.PreCandidate, cluster["n2"].Role);
+
+        // n3 hears too: it answers the kept pre-vote, and n2 wins, with no tick anywhere.
+        cluster["n3"].ReportPeerClosedConnection("n1");
+        cluster.Stabilize();
+        Assert.Equal("n2", cluster.Leader);
+        Assert.Equal(oldTerm + 1, cluster["n2"].Term);
+        Assert.Equal("n2", cluster["n3"].LeaderId);
+    }
+
+    [Fact]
+    public void APreVoteTheLeaseRefused_IsForgotten_OnceTheLeaderIsHeardFromAgain()
+    {
+        var cluster = TestCluster.Of(3);
+        var leader = cluster.Elect("n1");
+        var term = leader.Term;
+
+        // A false alarm at n2: n3's lease refuses its pre-vote; then n1's heartbeat reaches n3 (and n2).
+        cluster["n2"].ReportPeerClosedConnection("n1");
+        cluster.Stabilize();
+        cluster.Tick("n1", 1);
+        cluster.Stabilize();
+        Assert.Equal("n1", cluster["n2"].LeaderId);
+
+        // A later close seen by n3 alone must not answer that old pre-vote: n3 is second by rank, it only waits its stagger.
+        cluster.Crash("n1");
+        cluster["n3"].ReportPeerClosedConnection("n1");
+        Assert.False(cluster["n3"].GetReady().Messages.OfType<RequestVoteResponse>().Any());
+        Assert.Equal(term, cluster["n2"].Term);
+    }
+
+    [Fact]
     public void PeerClosedConnection_WhileTheLeaderLives_DoesNotDeposeIt_AndTheNextHeartbeatBringsTheFollowerBack()
     {
         var cluster = TestCluster.Of(3);
