@@ -35,6 +35,7 @@ internal static class DemoCommand
         };
         runner.SetHandler(command, async (context, parse, cancellationToken) =>
         {
+            var startedAt = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
             var live = !context.Json;
             var timeline = new Timeline(() => clock.ElapsedMilliseconds, live ? e => Narrate(context, e) : null);
@@ -47,7 +48,9 @@ internal static class DemoCommand
             {
                 context.Terminal.MarkupLine($"[bold]{"time".PadLeft(Timeline.TimeWidth)}  {"after kill".PadLeft(Timeline.SinceWidth)}  what happened[/]");
             }
-            var report = await new FailoverDemo(context.Gateway, options, timeline, () => clock.ElapsedMilliseconds).RunAsync(cancellationToken);
+            var report = await new FailoverDemo(context.Gateway, options, timeline, () => clock.ElapsedMilliseconds).RunAsync(cancellationToken)
+                with
+            { StartedAtUtc = startedAt };
             if (context.Json)
             {
                 context.WriteJson(report);

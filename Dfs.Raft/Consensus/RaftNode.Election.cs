@@ -23,6 +23,88 @@ public sealed partial class RaftNode
         Campaign(preVote: _options.PreVote, transfer: false);
     }
 
+    /// <summary>
+    /// The transport saw <paramref name="peerId"/> close the connection this node sends to it on: an end of stream or a
+    /// reset, which the peer's kernel sends the moment its process dies. If that peer is this follower's leader, the
+    /// follower stops counting on it instead of waiting out the election timeout: it forgets the leader (so its lease
+    /// no longer refuses other followers' pre-votes) and campaigns after a stagger by rank, the lowest-ranked at once.
+    /// </summary>
+    /// <remarks>
+    /// Safety does not depend on this: any node may campaign at any time, and reads are confirmed by a quorum round,
+    /// never by a lease. What keeps it from disrupting a live leader is the pre-vote (it only runs with
+    /// <see cref="RaftOptions.PreVote"/>): a pre-vote changes no term and wins only if a quorum also stopped hearing
+    /// from the leader, which a live leader's other followers, still in their lease, refuse; its next heartbeat then
+    /// makes this node a follower again. The stagger (rank × a quarter of the minimum election timeout, ranks by id
+    /// among the voters but the lost leader) keeps the survivors from splitting the vote: the first campaigns alone,
+    /// and the next only if the first could not win (its log was behind, or its pre-vote reached a voter that had not
+    /// yet seen the connection close and ignored it).
+    /// </remarks>
+    public void ReportPeerClosedConnection(string peerId)
+    {
+        ArgumentNullException.ThrowIfNull(peerId);
+        if (_role != RaftRole.Follower || _leaderId != peerId || !_options.PreVote || !IsPromotable)
+        {
+            return;
+        }
+        _leaderId = null;
+        _lostLeader = peerId;
+        _electionElapsed = 0;
+        _randomizedElectionTimeout = LeaderLossStagger(peerId);
+        if (_randomizedElectionTimeout == 0)
+        {
+            Campaign(preVote: true, transfer: false);
+        }
+        // A survivor that heard first asked while the lease still refused it: answered now (as a message the network
+        // held back), after this node's own request, so a better-ranked survivor hears that request before this grant.
+        if (_preVoteRefusedInLease is { } waiting && waiting.Term == _term + 1 && waiting.From != peerId)
+        {
+            _preVoteRefusedInLease = null;
+            HandleRequestVote(waiting);
+        }
+    }
+
+    // The latest pre-vote the leader lease refused since the leader was last heard from (leader loss answers it).
+    private RequestVote? _preVoteRefusedInLease;
+
+    /// <summary>Ticks this node waits before campaigning after its leader's connection closed: its rank × the stagger step.</summary>
+    private int LeaderLossStagger(string lostLeader)
+    {
+        var rank = 0;
+        foreach (var voter in _configuration.Voters)
+        {
+            if (voter != lostLeader && voter != Id && string.CompareOrdinal(voter, Id) < 0)
+            {
+                rank++;
+            }
+        }
+        return rank * LeaderLossStaggerStep;
+    }
+
+    /// <summary>A quarter of the minimum election timeout (at least a tick): room for one pre-vote and vote round trip.</summary>
+    internal int LeaderLossStaggerStep => Math.Max(1, _options.ElectionTicks / 4);
+
+    // The leader whose connection closed, while no leader is known since: the survivors' ranks are counted without it.
+    private string? _lostLeader;
+
+    /// <summary>
+    /// After its leader's connection closed, this node grants a pre-vote to a survivor ranked before it (a lower id): it then
+    /// leaves the field to it, waiting a full randomized election timeout, instead of going on to a real election in the same
+    /// term and splitting the vote. The stagger alone does not prevent that when the first-ranked hears of the closed
+    /// connection later than this node (a loaded machine). The first-ranked sends its own pre-vote before it grants this
+    /// node's (it campaigns the moment it hears), and one link delivers in order, so this node steps back before it could
+    /// count that grant. Nothing durable changes: a pre-candidate has not moved to a new term or voted.
+    /// </summary>
+    private void YieldToBetterRankedSurvivor(RequestVote request)
+    {
+        if (_lostLeader is not { } lost || request.From == lost || string.CompareOrdinal(request.From, Id) >= 0
+            || request.Term != _term + 1 || _role is not (RaftRole.PreCandidate or RaftRole.Follower))
+        {
+            return;
+        }
+        BecomeFollower(_term, null);
+        _electionElapsed = 0;
+    }
+
     /// <summary>Starts a pre-vote round, or a real election (term + 1, vote for self).</summary>
     private void Campaign(bool preVote, bool transfer)
     {
@@ -81,6 +163,10 @@ public sealed partial class RaftNode
 
         if (request.PreVote)
         {
+            if (granted)
+            {
+                YieldToBetterRankedSurvivor(request);
+            }
             _messages.Add(new RequestVoteResponse(Id, request.From, granted ? request.Term : _term, PreVote: true, granted));
             return;
         }
@@ -160,6 +246,7 @@ public sealed partial class RaftNode
     {
         _role = RaftRole.Leader;
         _leaderId = Id;
+        _lostLeader = null;
         _votes.Clear();
         _electionElapsed = 0;
         _heartbeatElapsed = 0;

@@ -277,6 +277,7 @@ public sealed partial class RaftNode
             BecomeFollower(_term, append.From);
         }
         _electionElapsed = 0;
+        _preVoteRefusedInLease = null;
 
         // Entries up to the commit index match the leader's (Leader Completeness), so the check only
         // concerns a previous index above it.

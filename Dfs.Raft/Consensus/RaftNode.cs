@@ -218,6 +218,11 @@ public sealed partial class RaftNode
                 var inLease = _options.CheckQuorum && _leaderId is not null && _electionElapsed < _options.ElectionTicks;
                 if (inLease && !request.LeadershipTransfer)
                 {
+                    if (request.PreVote)
+                    {
+                        // Kept until the leader is heard from again: if its connection closes first, the pre-vote is answered then.
+                        _preVoteRefusedInLease = request;
+                    }
                     return false;
                 }
                 if (!request.PreVote)
@@ -261,9 +266,14 @@ public sealed partial class RaftNode
         {
             _term = term;
             _votedFor = null;
+            _preVoteRefusedInLease = null;
         }
         _role = RaftRole.Follower;
         _leaderId = leaderId;
+        if (leaderId is not null)
+        {
+            _lostLeader = null;
+        }
         _votes.Clear();
         _heartbeatElapsed = 0;
         if (wasLeader)

@@ -41,6 +41,9 @@ internal static partial class Log
     [LoggerMessage(1011, LogLevel.Warning, "Raft leader {NodeId}: follower {Follower} answers but has been behind commit index {Target} for {BehindMs} ms (match {Match}, next {Next}, state {State})")]
     public static partial void FollowerLagging(ILogger logger, string nodeId, string follower, long target, long behindMs, long match, long next, string state);
 
+    [LoggerMessage(1013, LogLevel.Information, "Raft node {NodeId}: leader {LeaderId} of term {Term} closed its connection; campaigning without waiting for the election timeout")]
+    public static partial void LeaderConnectionClosed(ILogger logger, string nodeId, string leaderId, long term);
+
     [LoggerMessage(1012, LogLevel.Information, "Raft leader {NodeId}: follower {Follower} caught up")]
     public static partial void FollowerCaughtUp(ILogger logger, string nodeId, string follower);
 }

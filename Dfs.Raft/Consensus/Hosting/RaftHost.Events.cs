@@ -23,6 +23,11 @@ public sealed partial class RaftHost
         public string Peer { get; } = peer;
     }
 
+    private sealed class PeerClosedEvent(string peer) : HostEvent
+    {
+        public string Peer { get; } = peer;
+    }
+
     private sealed class TickEvent : HostEvent
     {
         public static readonly TickEvent Instance = new();

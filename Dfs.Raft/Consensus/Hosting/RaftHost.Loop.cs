@@ -76,6 +76,13 @@ public sealed partial class RaftHost
             case UnreachableEvent { Peer: var peer }:
                 node.ReportUnreachable(peer);
                 break;
+            case PeerClosedEvent { Peer: var peer }:
+                if (node.Role == RaftRole.Follower && node.LeaderId == peer)
+                {
+                    Log.LeaderConnectionClosed(_logger, Id, peer, node.Term);
+                }
+                node.ReportPeerClosedConnection(peer);
+                break;
             case TickEvent:
                 Volatile.Write(ref _tickQueued, 0);
                 node.Tick();

@@ -77,7 +77,8 @@ public sealed partial class RaftHost : IAsyncDisposable
         PublishStatus();
         _transport.Start(
             message => Enqueue(new MessageEvent(message)),
-            peer => Enqueue(new UnreachableEvent(peer)));
+            peer => Enqueue(new UnreachableEvent(peer)),
+            peer => Enqueue(new PeerClosedEvent(peer)));
         StartPersister();
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         _timer = _time.CreateTimer(_ => EnqueueTick(), null, _options.TickInterval, _options.TickInterval);

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(1055, LogLevel.Debug, "Dropping a message to unknown Raft peer {Peer}")]
     public static partial void UnknownPeer(ILogger logger, string peer);
 
+    [LoggerMessage(1057, LogLevel.Information, "Raft peer {Peer} closed the connection (its process stopped or restarted)")]
+    public static partial void PeerClosed(ILogger logger, string peer);
+
     [LoggerMessage(1056, LogLevel.Information, "Sent snapshot {Index} ({Bytes} bytes) to Raft peer {Peer}")]
     public static partial void SnapshotSent(ILogger logger, long index, long bytes, string peer);
 }

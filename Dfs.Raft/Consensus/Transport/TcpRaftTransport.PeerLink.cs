@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Dfs.Common.Framing;
 using Dfs.Raft.Consensus.Messages;
@@ -84,6 +86,12 @@ public sealed partial class TcpRaftTransport
                 {
                     await PumpAsync(connection, cancellationToken);
                 }
+                catch (PeerClosedException)
+                {
+                    Log.PeerClosed(_owner._logger, _peer);
+                    _owner.ReportPeerClosed(_peer);
+                    _owner.ReportUnreachable(_peer);
+                }
                 catch (Exception e) when (!cancellationToken.IsCancellationRequested)
                 {
                     Log.ConnectionLost(_owner._logger, _peer, e.Message);
@@ -114,6 +122,69 @@ public sealed partial class TcpRaftTransport
         }
 
         private async Task PumpAsync(FrameConnection connection, CancellationToken cancellationToken)
+        {
+            using var pumping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var watch = WatchForCloseAsync(connection, pumping);
+            Exception? failure = null;
+            var peerClosed = false;
+            try
+            {
+                await PumpFramesAsync(connection, pumping.Token);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Decided below, once the watch has ended: the watch cancelled the pump, or a write failed on its own.
+                failure = e;
+            }
+            finally
+            {
+                await pumping.CancelAsync();
+                peerClosed = await watch;
+            }
+            if (peerClosed)
+            {
+                // Whatever the pump ran into (the watch's cancellation, a write into the closed socket), the peer closed it.
+                throw new PeerClosedException();
+            }
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+
+        /// <summary>
+        /// Reads the connection, on which the peer never writes, until it ends: an end of stream or a reset means the peer
+        /// closed it, most often because its process died (the kernel closes a dead process's sockets at once). The pump is
+        /// then cancelled, so the link reconnects before its next message instead of writing it into a dead socket, and the
+        /// node hears of it at once. Returns true when the peer closed the connection, false when the pump ended first.
+        /// </summary>
+        private static async Task<bool> WatchForCloseAsync(FrameConnection connection, CancellationTokenSource pumping)
+        {
+            try
+            {
+                while (await connection.ReadAsync(pumping.Token) is not null)
+                {
+                    // Nothing is expected back on this connection; whatever comes is ignored.
+                }
+            }
+            catch (Exception) when (pumping.IsCancellationRequested)
+            {
+                // The pump ended first (and may be closing the connection under this read).
+                return false;
+            }
+            catch (Exception e) when (e is IOException or FramingException or SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // A reset or a cut frame: closed just the same.
+            }
+            if (pumping.IsCancellationRequested)
+            {
+                return false;
+            }
+            await pumping.CancelAsync();
+            return true;
+        }
+
+        private async Task PumpFramesAsync(FrameConnection connection, CancellationToken cancellationToken)
         {
             var maxBatch = _owner._options.MaxBatchMessages;
             while (await _queue.Reader.WaitToReadAsync(cancellationToken))
@@ -167,6 +238,9 @@ public sealed partial class TcpRaftTransport
             Log.SnapshotSent(_owner._logger, message.Metadata.Index, length, _peer);
         }
     }
+
+    /// <summary>The peer closed the connection a link was writing on.</summary>
+    private sealed class PeerClosedException() : IOException("The peer closed the connection.");
 
     /// <summary>Stands in for a payload when only its length is encoded.</summary>
     private sealed class LengthOnlyPayload(long length) : SnapshotPayload

@@ -24,6 +24,7 @@ public sealed partial class TcpRaftTransport : IRaftTransport, IRaftInboundSink
     private readonly CancellationTokenSource _stopping = new();
     private Action<RaftMessage>? _onMessage;
     private Action<string>? _onUnreachable;
+    private Action<string>? _onPeerClosed;
     private int _disposed;
 
     public TcpRaftTransport(TcpRaftTransportOptions options, TimeProvider? time = null, ILogger<TcpRaftTransport>? logger = null)
@@ -56,9 +57,13 @@ public sealed partial class TcpRaftTransport : IRaftTransport, IRaftInboundSink
     }
 
     /// <inheritdoc />
-    public void Start(Action<RaftMessage> onMessage, Action<string> onUnreachable)
+    public void Start(Action<RaftMessage> onMessage, Action<string> onUnreachable) => Start(onMessage, onUnreachable, _ => { });
+
+    /// <inheritdoc />
+    public void Start(Action<RaftMessage> onMessage, Action<string> onUnreachable, Action<string> onPeerClosed)
     {
         _onUnreachable = onUnreachable;
+        _onPeerClosed = onPeerClosed;
         _onMessage = onMessage;
     }
 
@@ -107,6 +112,14 @@ public sealed partial class TcpRaftTransport : IRaftTransport, IRaftInboundSink
         if (Volatile.Read(ref _disposed) == 0)
         {
             _onUnreachable?.Invoke(peer);
+        }
+    }
+
+    private void ReportPeerClosed(string peer)
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _onPeerClosed?.Invoke(peer);
         }
     }
 }

@@ -98,6 +98,13 @@ internal sealed partial class Simulation
         node.SnapshotStore.Crash(_random);
         _stats.Crashes++;
         Note($"{node.Id} crashes (store keeps up to {node.LogStore.LastIndex})");
+        // Its kernel closes the dead process's sockets, and every peer sees its connection to it end at once
+        // (a partition, below, closes nothing: peers only stop hearing).
+        var crashed = node.Id;
+        foreach (var peer in _nodes.Where(n => n != node && n.Up))
+        {
+            _events.After(_minDelayUs, () => OnNode(peer, raft => ReportPeerClosed(raft, crashed)));
+        }
         var incarnation = node.Incarnation;
         _events.After(50_000 + _random.Next(1_500_000), () =>
         {
@@ -106,6 +113,15 @@ internal sealed partial class Simulation
                 Restart(node);
             }
         });
+    }
+
+    private void ReportPeerClosed(RaftNode raft, string peer)
+    {
+        if (raft.Role == RaftRole.Follower && raft.LeaderId == peer)
+        {
+            _stats.LeaderConnectionsClosed++;
+        }
+        raft.ReportPeerClosedConnection(peer);
     }
 
     private void Restart(SimNode node)

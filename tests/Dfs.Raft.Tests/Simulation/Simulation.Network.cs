@@ -34,11 +34,16 @@ internal sealed partial class Simulation
         if (_blocked.Contains((from.Index, to.Index)))
         {
             _stats.MessagesDropped++;
-            // A real transport notices a dead connection now and then.
+            // A real transport notices a dead connection now and then, and may take it for a closed one although the peer
+            // lives on: a false alarm the leader-loss path must survive without deposing a leader that others still hear.
             if (_random.Next(8) == 0)
             {
                 var peer = to.Id;
-                _events.After(_minDelayUs, () => OnNode(from, raft => raft.ReportUnreachable(peer)));
+                _events.After(_minDelayUs, () => OnNode(from, raft =>
+                {
+                    raft.ReportUnreachable(peer);
+                    ReportPeerClosed(raft, peer);
+                }));
             }
             return;
         }

@@ -30,6 +30,9 @@ public sealed class SimulationStats
     public int SnapshotsInstalled { get; set; }
     public int SnapshotsSent { get; set; }
     public int Transfers { get; set; }
+
+    /// <summary>Times a follower heard its leader's connection close (a crash, or a false alarm) and so stopped waiting for it.</summary>
+    public int LeaderConnectionsClosed { get; set; }
     public int MembershipChanges { get; set; }
     public int AcknowledgedWrites { get; set; }
     public int DuplicateAnswers { get; set; }
@@ -68,6 +71,7 @@ public sealed class SimulationStats
         SnapshotsInstalled += other.SnapshotsInstalled;
         SnapshotsSent += other.SnapshotsSent;
         Transfers += other.Transfers;
+        LeaderConnectionsClosed += other.LeaderConnectionsClosed;
         MembershipChanges += other.MembershipChanges;
         AcknowledgedWrites += other.AcknowledgedWrites;
         DuplicateAnswers += other.DuplicateAnswers;
@@ -92,7 +96,7 @@ public sealed class SimulationStats
     }
 
     public override string ToString() =>
-        $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, membership changes {MembershipChanges}, snapshots taken {SnapshotsTaken} " +
+        $"crashes {Crashes}, partitions {Partitions}, leaders {LeadersElected}, transfers {Transfers}, leader connections closed {LeaderConnectionsClosed}, membership changes {MembershipChanges}, snapshots taken {SnapshotsTaken} " +
         $"sent {SnapshotsSent} installed {SnapshotsInstalled}, writes acked {AcknowledgedWrites} (duplicate answers {DuplicateAnswers}), " +
         $"reads {Reads}, sessions expired {SessionsExpired}, operations abandoned {OperationsAbandoned}, messages {MessagesSent} (dropped {MessagesDropped}; {string.Join(", ", MessagesByType.Select(p => $"{p.Key} {p.Value}"))}), " +
         $"max commit {MaxCommitIndex}, pipelined runs {PipelinedRuns} (Readys taken while persisting {ReadiesTakenWhilePersisting}, coalesced fsyncs {CoalescedSyncs}, " +

@@ -81,6 +81,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
             // The faults must really have happened, or passing means nothing.
             Assert.True(totals.Crashes > 0 && totals.Partitions > 0, $"no crashes or partitions were injected: {totals}");
             Assert.True(totals.SnapshotsInstalled > 0, $"no snapshot was ever installed from a leader: {totals}");
+            Assert.True(totals.LeaderConnectionsClosed > 0, $"no follower ever heard its leader's connection close: {totals}");
             Assert.True(totals.AcknowledgedWrites > runs * 10, $"clients barely got anything acknowledged: {totals}");
             Assert.True(totals.DuplicateAnswers > 0 && totals.SessionsExpired > 0, $"sessions were never exercised (no duplicate answered, no session expired): {totals}");
             // Both host orders ran, and the pipelined one really had several Readys in flight and coalesced fsyncs.

@@ -87,6 +87,36 @@ public sealed class TcpRaftTransportTests : IAsyncLifetime
         Assert.Equal(2, restartedInbox.First().Term);
     }
 
+    [Fact]
+    public async Task APeerThatClosesTheConnection_IsReportedClosedAtOnce_AndTheNextMessageArrivesOverANewConnection()
+    {
+        // The peer is a bare socket: it reads what comes, and then closes as the kernel does for a process that died.
+        using var peer = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+        var closed = new ConcurrentQueue<string>();
+        var transport = new TcpRaftTransport(new TcpRaftTransportOptions { NodeId = "a", SnapshotDirectory = _snapshotDirectory });
+        _cleanup.Add(transport);
+        transport.Start(_ => { }, _ => { }, closed.Enqueue);
+        transport.SetPeer("b", Loopback(((IPEndPoint)peer.LocalEndpoint).Port));
+        using var timeout = new CancellationTokenSource(Timeout);
+
+        transport.Send(new TimeoutNow("a", "b", 1));
+        using (var first = await peer.AcceptSocketAsync(timeout.Token))
+        {
+            Assert.True(await first.ReceiveAsync(new byte[256], timeout.Token) > 0);
+            Assert.Empty(closed);
+        }
+
+        // Nothing is sent after the close: the transport notices it by itself.
+        await Eventually.WaitUntilAsync(() => closed.Contains("b"), Timeout, () => "b reported closed, saw nothing");
+
+        // One send, no retry: it must not vanish into the dead connection.
+        transport.Send(new TimeoutNow("a", "b", 2));
+        using var second = await peer.AcceptSocketAsync(timeout.Token);
+        Assert.True(await second.ReceiveAsync(new byte[256], timeout.Token) > 0);
+        Assert.Single(closed);
+    }
+
     [Theory]
     [InlineData(1000)]              // held in memory by the receiver
     [InlineData(3 * 1024 * 1024 + 17)] // streamed in several chunks into a temporary file
