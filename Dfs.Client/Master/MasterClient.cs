@@ -313,33 +313,52 @@ public sealed class MasterClient : IAsyncDisposable
 
     /// <summary>
     /// Asks every master for its status at once (each for at most <see cref="MasterClientOptions.StatusTimeout"/>) and returns the
-    /// one that itself answered that it leads, in the highest term; null when none did. Only reads status: no command is sent by it.
+    /// first that itself answers that it leads, without waiting for the others: one slow or paused master must not hold up a
+    /// failover. Null when none does. Only reads status: no command is sent by it.
     /// </summary>
+    /// <remarks>
+    /// A deposed leader that has not learnt it yet may answer first; the command sent to it then fails and the caller pauses
+    /// before it probes again, and Raft never lets that master apply anything, so the cost is time, never safety.
+    /// </remarks>
     private async Task<Slot?> ProbeLeaderAsync(CancellationToken cancellationToken)
     {
         var slots = Volatile.Read(ref _slots);
-        var statuses = await Task.WhenAll(slots.Select(async slot =>
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = slots.Select(slot => AskStatusAsync(slot, probe.Token)).ToList();
+        try
         {
-            try
+            while (pending.Count > 0)
             {
-                return await GetStatusAsync(slot.Master.Id, _options.StatusTimeout, cancellationToken);
+                var answered = await Task.WhenAny(pending);
+                pending.Remove(answered);
+                if (await answered is { } leader)
+                {
+                    return leader;
+                }
             }
-            catch (Exception e) when (e is IOException or TimeoutException or MasterException or ArgumentException)
-            {
-                // ArgumentException: the master left the list while the probe ran.
-                return null;
-            }
-        }));
-        var best = -1;
-        for (var i = 0; i < statuses.Length; i++)
-        {
-            // Only a master that says so itself, and just answered: a leader another one names may be the one that died.
-            if (statuses[i] is { Role: "Leader" } status && (best < 0 || status.Term > statuses[best]!.Term))
-            {
-                best = i;
-            }
+            return null;
         }
-        return best < 0 ? null : slots[best];
+        finally
+        {
+            // The probes still waiting are abandoned; each ends on its own once cancelled.
+            await probe.CancelAsync();
+            await Task.WhenAll(pending);
+        }
+    }
+
+    // The slot if its master answers that it leads; null for any other answer, no answer, or one cut short by the probe.
+    private async Task<Slot?> AskStatusAsync(Slot slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await GetStatusAsync(slot.Master.Id, _options.StatusTimeout, cancellationToken);
+            return status.Role == "Leader" ? slot : null;
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or MasterException or ArgumentException or OperationCanceledException)
+        {
+            // ArgumentException: the master left the list while the probe ran. OperationCanceledException: the probe ended.
+            return null;
+        }
     }
 
     // The master after this one in the current list; the first when this one is no longer listed.

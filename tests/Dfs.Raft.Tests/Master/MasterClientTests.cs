@@ -162,6 +162,30 @@ public sealed class MasterClientTests
     }
 
     [Fact]
+    public async Task Client_LookingForTheLeader_UsesTheFirstMasterThatSaysItLeads_WithoutWaitingForASilentOne()
+    {
+        using var follower = new DirectMasterKv { FollowerOf = (true, null) };
+        using var leader = new DirectMasterKv();
+        await using var followerServer = await ClientProtocolServer.StartAsync(follower);
+        await using var leaderServer = await ClientProtocolServer.StartAsync(leader);
+        // m2 accepts connections and never answers, like a paused process.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start(backlog: 8);
+        var silentPort = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        // On a clock that never moves, the silent master's status request never times out: the call can only finish if the
+        // probe answers as soon as the leader does.
+        var options = new MasterClientOptions { TimeProvider = new FakeTimeProvider() };
+        await using var client = new MasterClient([Master("m1", followerServer.Port), Master("m2", silentPort), Master("m3", leaderServer.Port)],
+            options);
+
+        var put = await client.PutAsync("k"u8.ToArray(), "v"u8.ToArray()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(put.IsOk);
+        Assert.Equal("m3", client.LeaderGuess);
+        Assert.NotNull(leader.Store.Get("k"u8));
+    }
+
+    [Fact]
     public async Task Client_DisposedWhileCallsAwaitAnswers_ClosesWithoutThrowing_AndTheCallsFail()
     {
         using var inner = new DirectMasterKv();
