@@ -21,6 +21,7 @@ internal static class DemoCommand
         var writers = Bounded("--writers", "Concurrent writers uploading small files", "N", 4, 1, 64);
         var interval = Bounded("--interval", "Each writer starts an upload this often, in ms", "MS", 200, 10, 10_000);
         var size = Bounded("--max-size", "Largest file in bytes (files are 1 KiB to this)", "BYTES", 16 * 1024, 1024, 16 * 1024 * 1024);
+        var chunkedFiles = Bounded("--chunked-files", "Files of 1 MiB stored before a chunk server is killed, so it holds chunks to re-replicate", "N", 24, 0, 1000);
         var noChunkServer = new Option<bool>("--no-chunk-server") { Description = "Only kill the leader; leave the chunk servers alone" };
         var keep = new Option<bool>("--keep") { Description = "Keep the uploaded files (default: the demo's folder is deleted at the end)" };
         var command = new Command("failover",
@@ -31,7 +32,7 @@ internal static class DemoCommand
             + "Starting a node again needs the gateway that launched the cluster (dotnet run -c Release --project Dfs.Gateway). "
             + "Exit 0 when nothing acknowledged was lost; 6 when something was.")
         {
-            rounds, writers, interval, size, noChunkServer, keep,
+            rounds, writers, interval, size, chunkedFiles, noChunkServer, keep,
         };
         runner.SetHandler(command, async (context, parse, cancellationToken) =>
         {
@@ -43,7 +44,8 @@ internal static class DemoCommand
                 parse.GetValue(rounds),
                 new UploadStreamOptions(parse.GetValue(writers), TimeSpan.FromMilliseconds(parse.GetValue(interval)), 1024, parse.GetValue(size)),
                 !parse.GetValue(noChunkServer),
-                parse.GetValue(keep));
+                parse.GetValue(keep),
+                parse.GetValue(chunkedFiles));
             if (live)
             {
                 context.Terminal.MarkupLine($"[bold]{"time".PadLeft(Timeline.TimeWidth)}  {"after kill".PadLeft(Timeline.SinceWidth)}  what happened[/]");

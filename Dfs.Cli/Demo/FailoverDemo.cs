@@ -180,6 +180,12 @@ internal sealed class FailoverDemo(GatewayClient gateway, FailoverDemoOptions op
 
     private async Task<ChunkServerPhase> ChunkServerPhaseAsync(UploadStream stream, CancellationToken cancellationToken)
     {
+        if (options.ChunkedFiles > 0)
+        {
+            var stored = await stream.StoreFilesAsync(options.ChunkedFiles, FailoverDemoOptions.ChunkedFileBytes, cancellationToken);
+            timeline.Add(TimelineKind.Info,
+                $"Stored {stored} files of {FailoverDemoOptions.ChunkedFileBytes / (1024 * 1024)} MiB, large enough to live in chunks, so the chunk servers hold something to re-replicate.");
+        }
         var view = await WaitForClusterAsync(v => v.Leader is not null && (v.ChunkServers ?? []).All(c => c.Alive) && v.UnderReplicatedChunks == 0,
             "every chunk server live and nothing under-replicated", TimeSpan.FromMilliseconds(200), cancellationToken);
         var live = view.ChunkServers!.Where(c => c.Pid is > 0).ToArray();
@@ -267,7 +273,7 @@ internal sealed class FailoverDemo(GatewayClient gateway, FailoverDemoOptions op
             }
         }
         return new ChunkServerPhase(victim.Id, victim.Pid!.Value, victim.ChunkCount, spare, deadAt - killedAt, maxUnder, restoredAt - killedAt,
-            spare && restoredAt is not null && restoredAt < restartAt, acked, failedWhileDown, started is not null, backAt - killedAt, problem);
+            spare && restoredAt is not null && restoredAt <= restartAt, acked, failedWhileDown, started is not null, backAt - killedAt, problem);
     }
 
     private async Task<NodeStarted?> StartAgainAsync(string id, CancellationToken cancellationToken)

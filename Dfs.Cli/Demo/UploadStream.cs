@@ -57,6 +57,35 @@ internal sealed class UploadStream : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Uploads <paramref name="count"/> files of <paramref name="bytes"/> each under <c>{root}/chunked/</c>, a few at a time, recorded
+    /// like the stream's own uploads, so the final read-back checks them too. Returns how many were acknowledged.
+    /// </summary>
+    public async Task<int> StoreFilesAsync(int count, int bytes, CancellationToken cancellationToken)
+    {
+        var stored = 0;
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (i, ct) =>
+        {
+            var data = new byte[bytes];
+            new Random(-1 - i).NextBytes(data);
+            var path = $"{_root}/chunked/{i:D4}.bin";
+            var started = _clock();
+            try
+            {
+                using var content = new MemoryStream(data, writable: false);
+                await _gateway.PutFileAsync(path, content, data.Length, new PutFileOptions(), ct);
+                _acknowledged[path] = data;
+                _records.Enqueue(new UploadRecord(path, started, _clock(), true, null));
+                Interlocked.Increment(ref stored);
+            }
+            catch (Exception e) when (e is GatewayProblemException or GatewayUnreachableException)
+            {
+                _records.Enqueue(new UploadRecord(path, started, _clock(), false, e.Message));
+            }
+        });
+        return stored;
+    }
+
     /// <summary>Stops starting uploads and waits for those in flight to finish.</summary>
     public async Task StopAsync()
     {

@@ -42,7 +42,7 @@ public sealed class FailoverDemoProcessTests(ITestOutputHelper output)
         await launcher.WaitForLineAsync(l => l.Contains("Dfs gateway ready", StringComparison.Ordinal), Timeout);
 
         await using var demo = NodeProcess.StartDotnetApp(BuiltApp.PathOf("Dfs.Cli"),
-            ["demo", "failover", "--json", "--rounds", "1", "--writers", "4", "--interval", "250", "--gateway", gateway],
+            ["demo", "failover", "--json", "--rounds", "1", "--writers", "4", "--interval", "250", "--chunked-files", "8", "--gateway", gateway],
             environment: new Dictionary<string, string?> { ["CI"] = "1", ["DFS_GATEWAY"] = null }, name: "dfs", maxLogLines: 100_000);
         var exitCode = await demo.WaitForExitAsync(DemoTimeout);
         const string Stderr = "[stderr] ";
@@ -78,6 +78,11 @@ public sealed class FailoverDemoProcessTests(ITestOutputHelper output)
         Assert.True(chunk.GetProperty("uploadsAcknowledgedWhileDown").GetInt32() > 0, chunk.ToString());
         Assert.True(chunk.GetProperty("restarted").GetBoolean(), chunk.ToString());
         Assert.True(chunk.GetProperty("reReplicatedAfterMs").ValueKind == JsonValueKind.Number, chunk.ToString());
+        // The stream's small files live in the masters' records; the 8 files of 1 MiB (4 chunks each here) are what the killed
+        // server held, and they were copied to the spare server while it was down.
+        Assert.True(chunk.GetProperty("chunksHeld").GetInt64() > 0, chunk.ToString());
+        Assert.True(chunk.GetProperty("maxUnderReplicated").GetInt64() > 0, chunk.ToString());
+        Assert.True(chunk.GetProperty("reReplicatedWhileDown").GetBoolean(), chunk.ToString());
 
         // The cluster the demo leaves behind: the master it killed answers again.
         using var http = new HttpClient { BaseAddress = new Uri(gateway) };
