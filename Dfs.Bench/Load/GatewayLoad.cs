@@ -293,6 +293,9 @@ internal static class GatewayLoad
             }
         }
 
+        /// <summary>The chunks read as <see cref="BareReadAsync"/> does, but over the chunk server's connection (no short-circuit).</summary>
+        public Task BareRemoteReadAsync(IReadOnlyList<ChunkId> ids) => BareReadAsync(ids, _remoteReader);
+
         public async Task DeleteChunksAsync(IReadOnlyList<ChunkId> ids)
         {
             foreach (var endpoint in _chain)

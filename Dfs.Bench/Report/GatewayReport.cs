@@ -41,15 +41,18 @@ internal static class GatewayReport
                     var (download, bareRead) = await PairAsync(gatewayFirst,
                         () => Task.WhenAll(paths.Select(p => Task.Run(() => bench.DownloadAsync(p, fileBytes)))),
                         () => Task.WhenAll(ids.Select(i => Task.Run(() => bench.BareReadAsync(i)))));
+                    // The second read reference: the same chunks over the chunk servers' connections, one socket as a download's bytes cross.
+                    var bareRemoteRead = await TimeAsync(() => Task.WhenAll(ids.Select(i => Task.Run(() => bench.BareRemoteReadAsync(i)))));
                     foreach (var path in paths)
                     {
                         await bench.DeleteFileAsync(path);
                     }
                     await bench.DeleteChunksAsync([.. ids.SelectMany(i => i)]);
-                    var point = new GatewayPoint(round, "transfer", n, Rate(total, upload), Rate(total, bareWrite), Rate(total, download), Rate(total, bareRead), null, null, null);
+                    var point = new GatewayPoint(round, "transfer", n, Rate(total, upload), Rate(total, bareWrite), Rate(total, download), Rate(total, bareRead),
+                        Rate(total, bareRemoteRead), null, null, null);
                     points.Add(point);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"gateway round {round}, {n} at once ({mib} MiB each): upload {point.Upload:F0} MiB/s vs bare pipeline {point.BareWrite:F0} MiB/s; download {point.Download:F0} MiB/s vs bare chunk read {point.BareRead:F0} MiB/s; load average {GatewayLoad.LoadAverage()}"));
+                        $"gateway round {round}, {n} at once ({mib} MiB each): upload {point.Upload:F0} MiB/s vs bare pipeline {point.BareWrite:F0} MiB/s; download {point.Download:F0} MiB/s vs bare chunk read {point.BareRead:F0} MiB/s (short-circuit), {point.BareRemoteRead:F0} MiB/s (over the connection); load average {GatewayLoad.LoadAverage()}"));
                 }
                 foreach (var n in smallClients)
                 {
@@ -61,7 +64,7 @@ internal static class GatewayReport
                         async () => (files, written) = await bench.SmallFilesAsync(tag, smallDuration, n),
                         async () => puts = await bench.KvPutsAsync(tag, smallDuration, n));
                     var reads = await bench.SmallReadsAsync(written, smallDuration, n);
-                    points.Add(new GatewayPoint(round, "small", n, 0, 0, 0, 0, files, puts, reads));
+                    points.Add(new GatewayPoint(round, "small", n, 0, 0, 0, 0, 0, files, puts, reads));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"gateway round {round}, {n} clients: 4 KiB files {files.OpsPerSecond:F0}/s (p50 {files.P50Ms:F1} ms, p99 {files.P99Ms:F1} ms, errors {files.Errors}) vs raw kv puts {puts.OpsPerSecond:F0}/s (p50 {puts.P50Ms:F1} ms, errors {puts.Errors}); 4 KiB reads {reads.OpsPerSecond:F0}/s (p50 {reads.P50Ms:F1} ms, errors {reads.Errors}); load average {GatewayLoad.LoadAverage()}"));
                 }
@@ -73,27 +76,28 @@ internal static class GatewayReport
     /// <summary>Runs the two sides one after the other, the first first if <paramref name="firstFirst"/>; returns each side's wall-clock time.</summary>
     private static async Task<(TimeSpan First, TimeSpan Second)> PairAsync(bool firstFirst, Func<Task> first, Func<Task> second)
     {
-        static async Task<TimeSpan> Time(Func<Task> action)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await action();
-            return Stopwatch.GetElapsedTime(started);
-        }
         if (firstFirst)
         {
-            var a = await Time(first);
-            return (a, await Time(second));
+            var a = await TimeAsync(first);
+            return (a, await TimeAsync(second));
         }
-        var b = await Time(second);
-        return (await Time(first), b);
+        var b = await TimeAsync(second);
+        return (await TimeAsync(first), b);
+    }
+
+    private static async Task<TimeSpan> TimeAsync(Func<Task> action)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await action();
+        return Stopwatch.GetElapsedTime(started);
     }
 
     private static double Rate(long bytes, TimeSpan elapsed) => bytes / (1024.0 * 1024.0) / elapsed.TotalSeconds;
 }
 
 /// <summary>
-/// One round at one concurrency: for <c>transfer</c>, MiB/s of uploads, bare pipeline writes, downloads and bare chunk reads;
-/// for <c>small</c>, 4 KiB file PUTs, raw key-value puts and 4 KiB GETs.
+/// One round at one concurrency: for <c>transfer</c>, MiB/s of uploads, bare pipeline writes, downloads and bare chunk reads
+/// (short-circuit, and over the chunk servers' connections); for <c>small</c>, 4 KiB file PUTs, raw key-value puts and 4 KiB GETs.
 /// </summary>
 internal sealed record GatewayPoint(int Round, string Kind, int Concurrency, double Upload, double BareWrite, double Download, double BareRead,
-    LatencySummary? Files, LatencySummary? Puts, LatencySummary? Reads);
+    double BareRemoteRead, LatencySummary? Files, LatencySummary? Puts, LatencySummary? Reads);

@@ -238,19 +238,19 @@ public static class ReportCommand
             var ns = transfers.Select(p => p.Concurrency).Distinct().Order().ToArray();
             text.AppendLine("## Uploads and downloads through the gateway against concurrency");
             text.AppendLine();
-            text.AppendLine(Inv($"A whole cluster started by the gateway (three masters, three chunk servers, replication 3, 64 MiB chunks), on one disk. N files of {mib} MiB uploaded at once through the REST API, beside N bare chunk pipeline writes of the same bytes straight to the three chunk servers; then N downloads beside N bare chunk reads of the reference's chunks (short-circuit local reads, as the gateway's own reads). MiB/s of file bytes (each byte is written three times)."));
+            text.AppendLine(Inv($"A whole cluster started by the gateway (three masters, three chunk servers, replication 3, 64 MiB chunks), on one disk. N files of {mib} MiB uploaded at once through the REST API, beside N bare chunk pipeline writes of the same bytes straight to the three chunk servers; then N downloads beside N bare chunk reads of the reference's chunks, first with short-circuit local reads (as the gateway's own reads, no socket), then over the chunk servers' connections (one socket, as a download's bytes cross to its client). MiB/s of file bytes (each byte is written three times)."));
             text.AppendLine();
-            text.AppendLine("| at once | upload MiB/s | bare pipeline MiB/s | upload / pipeline | download MiB/s | bare chunk read MiB/s | download / read | upload ×3 / disk write |");
-            text.AppendLine("|---|---|---|---|---|---|---|---|");
+            text.AppendLine("| at once | upload MiB/s | bare pipeline MiB/s | upload / pipeline | download MiB/s | bare chunk read MiB/s | download / read | read over the connection MiB/s | download / that | upload ×3 / disk write |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
             foreach (var n in ns)
             {
                 var at = transfers.Where(p => p.Concurrency == n).ToArray();
                 double M(Func<GatewayPoint, double> f) => Median(at.Select(f));
                 var disk = machine is null ? "-" : Inv($"{M(p => p.Upload) * 3 / machine.SequentialWrite:P0}");
-                text.AppendLine(Inv($"| {n} | {M(p => p.Upload):F0} | {M(p => p.BareWrite):F0} | {M(p => p.Upload / p.BareWrite):P0} | {M(p => p.Download):F0} | {M(p => p.BareRead):F0} | {M(p => p.Download / p.BareRead):P0} | {disk} |"));
+                text.AppendLine(Inv($"| {n} | {M(p => p.Upload):F0} | {M(p => p.BareWrite):F0} | {M(p => p.Upload / p.BareWrite):P0} | {M(p => p.Download):F0} | {M(p => p.BareRead):F0} | {M(p => p.Download / p.BareRead):P0} | {M(p => p.BareRemoteRead):F0} | {M(p => p.Download / p.BareRemoteRead):P0} | {disk} |"));
             }
             text.AppendLine();
-            text.AppendLine("Per round (upload; pipeline; download; read MiB/s): " + string.Join("; ", transfers.Select(p => Inv($"r{p.Round} n{p.Concurrency}: {p.Upload:F0}, {p.BareWrite:F0}, {p.Download:F0}, {p.BareRead:F0}"))) + ".");
+            text.AppendLine("Per round (upload; pipeline; download; read; read over the connection MiB/s): " + string.Join("; ", transfers.Select(p => Inv($"r{p.Round} n{p.Concurrency}: {p.Upload:F0}, {p.BareWrite:F0}, {p.Download:F0}, {p.BareRead:F0}, {p.BareRemoteRead:F0}"))) + ".");
             text.AppendLine();
             var series = new List<ReportPlots.Series>
             {
@@ -258,6 +258,7 @@ public static class ReportCommand
                 new("bare chunk pipeline write", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.BareWrite))).ToArray(), Reference: true),
                 new("download (gateway)", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.Download))).ToArray()),
                 new("bare chunk read", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.BareRead))).ToArray(), Reference: true),
+                new("bare chunk read over the connection", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.BareRemoteRead))).ToArray(), Reference: true),
             };
             ReportPlots.Save(Path.Combine(plots, "gateway-throughput.png"), $"Uploads and downloads of {mib} MiB files against concurrency", "files at once", "MiB/s (log scale)", ns, series, logY: true);
             text.AppendLine("![upload and download throughput against concurrency](plots/gateway-throughput.png)");
