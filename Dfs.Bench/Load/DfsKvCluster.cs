@@ -93,6 +93,30 @@ public sealed class DfsKvCluster : IKvCluster
         throw new TimeoutException($"No Dfs leader with all three masters up within {timeout}; last seen: {seen}. Logs in {_folder}.");
     }
 
+    public async Task WaitForCaughtUpAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        long? target = null;
+        var seen = "";
+        while (clock.Elapsed < timeout)
+        {
+            var statuses = await Task.WhenAll(Endpoints.Select(e => StatusAsync(e, cancellationToken)));
+            if (statuses.All(s => s is not null))
+            {
+                var members = statuses.Select(s => s!.Value).ToArray();
+                target ??= members.Where(m => m.GetProperty("role").GetString() == "Leader").Select(m => (long?)m.GetProperty("commitIndex").GetInt64()).FirstOrDefault();
+                var logs = members.Select(m => m.GetProperty("lastLogIndex").GetInt64()).ToArray();
+                seen = $"target {target}, logs {string.Join(", ", logs)}";
+                if (target is { } committed && logs.All(l => l >= committed))
+                {
+                    return;
+                }
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+        throw new TimeoutException($"Not every Dfs master caught up within {timeout}; last seen: {seen}. Logs in {_folder}.");
+    }
+
     private async Task<JsonElement?> StatusAsync(Endpoint endpoint, CancellationToken cancellationToken)
     {
         try

@@ -55,6 +55,33 @@ public sealed class EtcdKvCluster(string scriptPath, string folder) : IKvCluster
         throw new TimeoutException($"No etcd leader with all three members up within {timeout}; last seen: {seen}.");
     }
 
+    public async Task WaitForCaughtUpAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // A member's raftIndex is its committed index (a string: the gateway writes 64-bit numbers as strings).
+        static long Index(JsonElement status) => long.Parse(status.GetProperty("raftIndex").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
+        long? target = null;
+        var seen = "";
+        while (clock.Elapsed < timeout)
+        {
+            var statuses = await Task.WhenAll(Endpoints.Select(e => PostAsync(e, "v3/maintenance/status", "{}", cancellationToken)));
+            if (statuses.All(s => s is not null))
+            {
+                var members = statuses.Select(s => s!.Value).ToArray();
+                target ??= members.Where(m => m.TryGetProperty("leader", out var leader) && leader.GetString() == m.GetProperty("header").GetProperty("member_id").GetString())
+                    .Select(m => (long?)Index(m)).FirstOrDefault();
+                var indexes = members.Select(Index).ToArray();
+                seen = $"target {target}, indexes {string.Join(", ", indexes)}";
+                if (target is { } committed && indexes.All(i => i >= committed))
+                {
+                    return;
+                }
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+        throw new TimeoutException($"Not every etcd member caught up within {timeout}; last seen: {seen}.");
+    }
+
     private async Task<JsonElement?> PostAsync(Endpoint endpoint, string path, string body, CancellationToken cancellationToken)
     {
         try

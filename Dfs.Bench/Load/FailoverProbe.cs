@@ -21,6 +21,7 @@ public sealed class FailoverProbe(IKvCluster cluster, int clients = 4)
             gaps.Add(await MeasureOnceAsync(round, leader, cancellationToken));
             await cluster.RestartAsync(leader, cancellationToken);
             await cluster.WaitForLeaderAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await cluster.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), cancellationToken);
         }
         return gaps;
     }

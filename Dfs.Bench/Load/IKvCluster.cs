@@ -15,6 +15,12 @@ public interface IKvCluster : IAsyncDisposable
     /// <summary>Waits until every member answers and one is leader; returns the leader's member index.</summary>
     Task<int> WaitForLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Waits until every member's log holds what the leader had committed when the wait began: a member just restarted has
+    /// caught up, so the next failover is measured from a steady group, not one still repairing the last.
+    /// </summary>
+    Task WaitForCaughtUpAsync(TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>SIGKILLs the member with the given index by its process id.</summary>
     void Kill(int member);
 
