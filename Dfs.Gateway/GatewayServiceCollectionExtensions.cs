@@ -61,8 +61,7 @@ public static class GatewayServiceCollectionExtensions
         // A gateway configured without masters (one whose metadata is supplied in-process) has no group's book to follow.
         if (config.Masters.Count > 0)
         {
-            services.AddHostedService(sp => new MasterListFollower(sp.GetRequiredService<MasterClient>(),
-                sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<MasterListFollower>>()));
+            services.AddHostedService(sp => new MasterListFollower(sp.GetRequiredService<MasterClient>(), sp.GetRequiredService<ILogger<MasterListFollower>>()));
         }
         services.AddSingleton<ClusterReadiness>();
         services.AddNodeMetrics();

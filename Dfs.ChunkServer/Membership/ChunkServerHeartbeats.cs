@@ -125,41 +125,23 @@ public sealed class ChunkServerHeartbeats : BackgroundService
         }
         await using var client = new MasterClient(_options.Masters.Select(m => new MasterNodeConfig { Id = m.Id, Host = m.Host, RaftPort = m.Port }).ToArray(),
             new MasterClientOptions { CallTimeout = _options.MembershipRefresh, TimeProvider = _time });
-        using var timer = new PeriodicTimer(_options.MembershipRefresh, _time);
-        try
+        await client.FollowMastersAsync(_options.MembershipRefresh, async masters =>
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            var book = masters.Select(m => new MasterAddress(m.Id, m.Host, m.RaftPort)).ToArray();
+            foreach (var gone in running.Where(r => !book.Contains(r.Value.Link.Master)).ToArray())
             {
-                try
-                {
-                    if (!await client.RefreshMastersAsync(stoppingToken))
-                    {
-                        continue;
-                    }
-                }
-                catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or MasterException)
-                {
-                    continue;
-                }
-                var book = client.Masters.Select(m => new MasterAddress(m.Id, m.Host, m.RaftPort)).ToArray();
-                foreach (var gone in running.Where(r => !book.Contains(r.Value.Link.Master)).ToArray())
-                {
-                    await gone.Value.Stop.CancelAsync();
-                    await gone.Value.Run;
-                    gone.Value.Stop.Dispose();
-                    running.Remove(gone.Key);
-                    _links = running.Values.Select(r => r.Link).ToList();
-                }
-                foreach (var added in book.Where(m => !running.ContainsKey(m.Id)))
-                {
-                    startLink(added);
-                }
-                Log.MastersFollowed(_logger, _options.ServerId, string.Join(", ", book.Select(m => m.Id)));
+                await gone.Value.Stop.CancelAsync();
+                await gone.Value.Run;
+                gone.Value.Stop.Dispose();
+                running.Remove(gone.Key);
+                _links = running.Values.Select(r => r.Link).ToList();
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+            foreach (var added in book.Where(m => !running.ContainsKey(m.Id)))
+            {
+                startLink(added);
+            }
+            Log.MastersFollowed(_logger, _options.ServerId, string.Join(", ", book.Select(m => m.Id)));
+        }, failed: null, stoppingToken);
     }
 
     public override void Dispose()

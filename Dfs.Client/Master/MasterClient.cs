@@ -100,6 +100,41 @@ public sealed class MasterClient : IAsyncDisposable
         return book is not null && UpdateMasters(MasterBook.Decode(book.Value.Span));
     }
 
+    /// <summary>
+    /// Rereads the masters' book every <paramref name="interval"/> (on this client's clock) until cancelled, and calls
+    /// <paramref name="changed"/> with the new list each time it changed. A read that fails (no leader in time, a malformed
+    /// book) goes to <paramref name="failed"/> and is tried again at the next tick.
+    /// </summary>
+    public async Task FollowMastersAsync(TimeSpan interval, Func<IReadOnlyList<MasterNodeConfig>, Task> changed, Action<Exception>? failed,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        using var timer = new PeriodicTimer(interval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                bool updated;
+                try
+                {
+                    updated = await RefreshMastersAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or MasterException)
+                {
+                    failed?.Invoke(e);
+                    continue;
+                }
+                if (updated)
+                {
+                    await changed(Masters);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
     public static MasterClient FromConfig(ClusterConfig config, MasterClientOptions? options = null) => new(config.Masters, options);
 
     /// <summary>Replicates a command exactly once and returns its result.</summary>

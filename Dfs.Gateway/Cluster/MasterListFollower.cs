@@ -1,5 +1,4 @@
 using Dfs.Client.Master;
-using Dfs.Client.Master.Protocol;
 
 namespace Dfs.Gateway.Cluster;
 
@@ -7,35 +6,17 @@ namespace Dfs.Gateway.Cluster;
 /// Keeps the gateway's <see cref="MasterClient"/> on the masters of the group: every <see cref="Interval"/> it rereads the
 /// book the leader keeps through membership changes, so a master added after the gateway started is used and a removed one dropped.
 /// </summary>
-public sealed partial class MasterListFollower(MasterClient masters, TimeProvider time, ILogger<MasterListFollower> logger) : BackgroundService
+public sealed partial class MasterListFollower(MasterClient masters, ILogger<MasterListFollower> logger) : BackgroundService
 {
     /// <summary>Time between two reads of the book. One linearizable read a second costs the leader nothing worth counting.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        masters.FollowMastersAsync(Interval, list =>
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    if (await masters.RefreshMastersAsync(stoppingToken))
-                    {
-                        Log.Following(logger, string.Join(", ", masters.Masters.Select(m => m.Id)));
-                    }
-                }
-                catch (Exception e) when (e is TimeoutException or IOException or InvalidDataException or MasterException)
-                {
-                    Log.RefreshFailed(logger, e.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+            Log.Following(logger, string.Join(", ", list.Select(m => m.Id)));
+            return Task.CompletedTask;
+        }, e => Log.RefreshFailed(logger, e.Message), stoppingToken);
 
     internal static partial class Log
     {

@@ -152,28 +152,16 @@ public sealed class KvMetadataAdapter : IMetadataKv
 
     private static object? ReadConsistently<T>(KvStateMachine machine, Func<IKvView, T> read)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            // Every change to the key space advances the revision, so equal revisions before and after mean every
-            // read in between saw one state.
-            var before = machine.Revision;
-            var view = new View(machine, before);
-            try
-            {
-                var result = read(view);
-                if (machine.Revision == before || attempt >= MaxReadAttempts)
-                {
-                    return result;
-                }
-            }
-            catch (Exception) when (machine.Revision != before && attempt < MaxReadAttempts)
-            {
-                // The failure may come from a torn view; the retry decides on a consistent one.
-            }
-        }
+        var result = TryReadConsistently(machine, read, MaxReadAttempts - 1);
+        // The last try stands whether or not the store moved under it, and its failure is the caller's.
+        return result is Torn ? read(new View(machine, machine.Revision)) : result;
     }
 
-    /// <summary>Like <see cref="ReadConsistently{T}"/>, but answers <see cref="Torn"/> rather than a view that moved <paramref name="attempts"/> times.</summary>
+    /// <summary>
+    /// Runs <paramref name="read"/> until it sees one state throughout: every change to the key space advances the revision,
+    /// so equal revisions before and after mean every read in between saw one state. <see cref="Torn"/> when the store moved
+    /// under each of <paramref name="attempts"/> tries; a failure on a moved view is taken for a torn one.
+    /// </summary>
     private static object? TryReadConsistently<T>(KvStateMachine machine, Func<IKvView, T> read, int attempts)
     {
         for (var attempt = 1; attempt <= attempts; attempt++)
