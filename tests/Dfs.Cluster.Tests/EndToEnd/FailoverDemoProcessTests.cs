@@ -79,9 +79,9 @@ public sealed class FailoverDemoProcessTests(ITestOutputHelper output)
         Assert.True(chunk.GetProperty("restarted").GetBoolean(), chunk.ToString());
         Assert.True(chunk.GetProperty("reReplicatedAfterMs").ValueKind == JsonValueKind.Number, chunk.ToString());
         // The stream's small files live in the masters' records; the 8 files of 1 MiB (4 chunks each here) are what the killed
-        // server held, and they were copied to the spare server while it was down.
+        // server held, and they were copied to the spare server while it was down. (How many the demo saw under-replicated
+        // depends on its 100 ms polls: the copies may all land between two of them.)
         Assert.True(chunk.GetProperty("chunksHeld").GetInt64() > 0, chunk.ToString());
-        Assert.True(chunk.GetProperty("maxUnderReplicated").GetInt64() > 0, chunk.ToString());
         Assert.True(chunk.GetProperty("reReplicatedWhileDown").GetBoolean(), chunk.ToString());
 
         // The cluster the demo leaves behind: the master it killed answers again.
