@@ -118,20 +118,35 @@ public sealed partial class ChunkServerDirectory
         }
     }
 
+    /// <summary>
+    /// Gives up copies that will not land: past their timeout (the target is avoided for the chunk a while), or whose target
+    /// or every source has died since the order. A target reports only copies that landed, so such a copy would otherwise
+    /// hold the chunk's copy slot for the whole timeout while live replicas it could copy from sit idle.
+    /// </summary>
     private void ExpireCopies(long now)
     {
-        List<CopyInFlight>? expired = null;
+        List<(CopyInFlight Copy, bool TimedOut)>? ended = null;
         foreach (var copy in _copies.Values)
         {
             if (now >= copy.Deadline)
             {
-                (expired ??= []).Add(copy);
+                (ended ??= []).Add((copy, true));
+            }
+            else if (!IsAlive(_servers[copy.Target], now) || copy.Sources.All(id => !IsAlive(_servers[id], now)))
+            {
+                (ended ??= []).Add((copy, false));
             }
         }
-        foreach (var copy in expired ?? [])
+        foreach (var (copy, timedOut) in ended ?? [])
         {
             _copies.Remove((copy.ChunkId, copy.Target));
             EndCopy(copy);
+            if (!timedOut)
+            {
+                _servers[copy.Target].ReplicateOrders.RemoveAll(o => o.ChunkId == copy.ChunkId);
+                LogCopyCannotLand(_logger, copy.ChunkId, copy.Target, string.Join(", ", copy.Sources));
+                continue;
+            }
             if (_chunks.TryGetValue(copy.ChunkId, out var chunk))
             {
                 (chunk.Avoid ??= [])[copy.Target] = now + Ticks(_options.CopyTimeout);
@@ -216,15 +231,14 @@ public sealed partial class ChunkServerDirectory
             return false;
         }
         var target = targets[0];
-        var copy = new CopyInFlight(chunk.Id, chunk.Version, target.Id, source.Id, now + Ticks(_options.CopyTimeout));
+        // The chosen source first; the others are fallbacks the target tries if it fails.
+        var ordered = sources.Where(s => s != source).Prepend(source).Take(HeartbeatProtocol.MaxSources).ToArray();
+        var copy = new CopyInFlight(chunk.Id, chunk.Version, target.Id, source.Id, [.. ordered.Select(s => s.Id)], now + Ticks(_options.CopyTimeout));
         _copies[(chunk.Id, target.Id)] = copy;
         chunk.Copies++;
         target.Copies++;
         source.Copies++;
-        // The chosen source first; the others are fallbacks the target tries if it fails.
-        var endpoints = sources.Where(s => s != source).Prepend(source).Take(HeartbeatProtocol.MaxSources)
-            .Select(s => new ChunkEndpoint(s.Host, s.Port)).ToArray();
-        target.ReplicateOrders.Add(new ReplicateCommand(chunk.Id, chunk.Version, endpoints));
+        target.ReplicateOrders.Add(new ReplicateCommand(chunk.Id, chunk.Version, [.. ordered.Select(s => new ChunkEndpoint(s.Host, s.Port))]));
         LogCopyOrdered(_logger, chunk.Id, chunk.Version, source.Id, target.Id);
         return true;
     }

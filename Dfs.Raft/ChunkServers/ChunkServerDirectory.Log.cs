@@ -33,6 +33,9 @@ public sealed partial class ChunkServerDirectory
     [LoggerMessage(EventId = 1259, Level = LogLevel.Warning, Message = "Copy of chunk {ChunkId:x16} to {Target} from {Source} timed out; retrying elsewhere")]
     private static partial void LogCopyTimedOut(ILogger logger, ulong chunkId, string target, string source);
 
+    [LoggerMessage(EventId = 1263, Level = LogLevel.Warning, Message = "Copy of chunk {ChunkId:x16} to {Target} from {Sources} abandoned: the target or every source is dead; ordering it again")]
+    private static partial void LogCopyCannotLand(ILogger logger, ulong chunkId, string target, string sources);
+
     [LoggerMessage(EventId = 1260, Level = LogLevel.Information, Message = "Chunk {ChunkId:x16}: replica on {ServerId} is stale (v{Version} < v{Current}); deleting it")]
     private static partial void LogStale(ILogger logger, ulong chunkId, string serverId, long version, long current);
 

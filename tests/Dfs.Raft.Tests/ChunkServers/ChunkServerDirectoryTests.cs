@@ -191,6 +191,74 @@ public sealed class ChunkServerDirectoryTests
     }
 
     [Fact]
+    public void Copy_OrderedToAServerThatThenDies_IsOrderedElsewhere_WhenItIsDeclaredDead_NotAfterTheCopyTimeout()
+    {
+        using var f = new DirectoryFixture(DefaultOptions with { CopyTimeout = TimeSpan.FromSeconds(30) });
+        // c1 took part in the write but died before reporting it; c2 and c3 did report. c1, with the most free space, is
+        // still alive in this master's view, so it is the copy's first choice.
+        f.Beat("c1", full: true, free: 100_000_000);
+        f.Beat("c2", full: true, added: [Chunk(1)]);
+        f.Beat("c3", full: true, added: [Chunk(1)]);
+        f.Beat("c4", full: true, free: 1_000_000);
+        f.Time.Advance(DefaultOptions.DeadAfter);
+        f.Beat("c1", free: 100_000_000);
+        f.BeatAll("c2", "c3");
+        f.Beat("c4", free: 1_000_000);
+        f.Directory.RunDuties();
+        Assert.Equal(1, f.Directory.View().ReplicationsInFlight);
+        Assert.Empty(f.Beat("c4").Replicate);
+
+        // c1 never heartbeats again; the others do, once a second, for less than the copy timeout.
+        var orders = new List<ReplicateCommand>();
+        for (var i = 0; i < 7; i++)
+        {
+            f.Time.Advance(TimeSpan.FromSeconds(1));
+            f.BeatAll("c2", "c3");
+            orders.AddRange(f.Beat("c4", free: 1_000_000).Replicate);
+            f.Directory.RunDuties();
+        }
+
+        var order = Assert.Single(orders);
+        Assert.Equal(1UL, order.ChunkId);
+        Assert.False(f.Directory.View().Servers.Single(s => s.Id == "c1").Alive);
+        Assert.Equal(1, f.Directory.View().ReplicationsInFlight);
+    }
+
+    [Fact]
+    public void Copy_FromASourceThatThenDies_IsOrderedAgainFromTheLiveReplicas_WhenTheSourceIsDeclaredDead()
+    {
+        using var f = new DirectoryFixture(DefaultOptions with { CopyTimeout = TimeSpan.FromSeconds(30) });
+        foreach (var id in new[] { "c1", "c2", "c3", "c4" })
+        {
+            f.Full(id);
+        }
+        f.Settle("c1", "c2", "c3", "c4");
+        // A chunk written to c1, c2 and c3 without an allocation: c1's report comes first, so it looks like a lone replica
+        // and copies from c1 are ordered. Then c1 dies, and the writers c2 and c3 report it.
+        f.Beat("c1", added: [Chunk(1)]);
+        f.Directory.RunDuties();
+        var first = f.BeatAll("c2", "c3", "c4").SelectMany(r => r.Value.Replicate).ToList();
+        Assert.NotEmpty(first);
+        Assert.All(first, o => Assert.Equal([Port("c1")], o.Sources.Select(s => s.Port)));
+        f.Beat("c2", added: [Chunk(1)]);
+        f.Beat("c3", added: [Chunk(1)]);
+
+        // c4's copy from c1 can never land. Once c1 is declared dead, c4 is ordered to copy from c2 or c3, long before the copy timeout.
+        var orders = new List<ReplicateCommand>();
+        for (var i = 0; i < 7; i++)
+        {
+            f.Time.Advance(TimeSpan.FromSeconds(1));
+            f.BeatAll("c2", "c3");
+            orders.AddRange(f.Beat("c4").Replicate);
+            f.Directory.RunDuties();
+        }
+
+        var order = Assert.Single(orders);
+        Assert.Equal(1UL, order.ChunkId);
+        Assert.DoesNotContain(Port("c1"), order.Sources.Select(s => s.Port));
+    }
+
+    [Fact]
     public void StaleReplica_IsDeleted_ButNeverTheLastReplica()
     {
         using var f = new DirectoryFixture();

@@ -70,8 +70,14 @@ public sealed class ChunkServerProcessTests
             await Eventually.WaitUntilAsync(async ct =>
             {
                 status = await client.GetStatusAsync(id, ct);
-                return status.Value.State == ChunkState.Committed;
-            }, Timeout, () => $"c4 holds {status}; masters see {Describe(servers)}", "the leader has c4 copy the chunk");
+                if (status.Value.State == ChunkState.Committed)
+                {
+                    return true;
+                }
+                servers = await ViewAsync(http, config, ct);
+                return false;
+            }, Timeout, () => $"c4 holds {status}; masters now see {Describe(servers)}; masters' log:\n{MasterLog(nodes, config)}",
+                "the leader has c4 copy the chunk");
             Assert.Equal(500_000, status!.Value.Length);
         }
         finally
@@ -99,6 +105,14 @@ public sealed class ChunkServerProcessTests
         }
         return [];
     }
+
+    /// <summary>What the masters logged about chunk servers, copies and leadership, for a failure's description.</summary>
+    private static string MasterLog(Dictionary<string, NodeProcess> nodes, ClusterConfig config) =>
+        string.Join('\n', config.Masters.SelectMany(m => nodes[m.Id].GetLogLines()
+            .Where(l => l.Contains("chunk", StringComparison.OrdinalIgnoreCase) || l.Contains("leader", StringComparison.OrdinalIgnoreCase) ||
+                l.Contains("copy", StringComparison.OrdinalIgnoreCase))
+            .TakeLast(60)
+            .Select(l => $"{m.Id}: {l}")));
 
     private static string Describe(JsonElement[] servers) => string.Join(", ", servers.Select(s => s.ToString()));
 }
