@@ -8,10 +8,10 @@ using Dfs.Raft.Metadata;
 namespace Dfs.Bench.Load;
 
 /// <summary>
-/// <c>Dfs.Bench metadata [seconds] [rounds] [files] [dirFiles]</c>: against three local master processes, file-system operations per
-/// second at 16 clients (a mkdir + empty-file commit + lookup mix over the internal protocol) beside raw key-value puts at 16 clients,
-/// in alternating rounds of the same run; then, in this process over the schema on an in-process store, the managed heap per
-/// file after a forced GC at <c>files</c> files, and the time to list and to rename a directory of <c>dirFiles</c> files.
+/// <c>Dfs.Bench metadata [--seconds 10] [--rounds 3] [--clients 16] [--files 1000000] [--dir-files 100000] [--skip ops,directory,memory]</c>:
+/// against a whole cluster of processes, each kind of file-system operation per second beside raw key-value puts from as
+/// many clients in alternating rounds (<see cref="MetadataOpsLoad"/>), then a directory of <c>dir-files</c> files listed and
+/// renamed; then, in this process, what a master holds per file at <c>files</c> one-chunk files (<see cref="MasterMemoryPerFile"/>).
 /// </summary>
 public static class MetadataBenchCommand
 {
@@ -19,17 +19,56 @@ public static class MetadataBenchCommand
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Arg(args, 0, 10);
-        var rounds = Arg(args, 1, 2);
-        var files = Arg(args, 2, 1_000_000);
-        var dirFiles = Arg(args, 3, 100_000);
-        foreach (var point in await MeasureLoadAsync([Clients], TimeSpan.FromSeconds(seconds), rounds))
+        var seconds = Option(args, "--seconds", 10);
+        var rounds = Option(args, "--rounds", 3);
+        var clients = Option(args, "--clients", Clients);
+        var files = Option(args, "--files", 1_000_000);
+        var dirFiles = Option(args, "--dir-files", 100_000);
+        var skip = OptionText(args, "--skip")?.Split(',') ?? [];
+        if (!skip.Contains("ops") || !skip.Contains("directory"))
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {point.Round}: raw KV puts {point.Puts.OpsPerSecond:N0} ops/s | metadata mix {point.Metadata.OpsPerSecond:N0} ops/s | ratio {point.Metadata.OpsPerSecond / point.Puts.OpsPerSecond:F2}"));
+            var scratch = Path.Combine(Path.GetTempPath(), $"dfs-metadata-ops-{Environment.ProcessId}");
+            await using (var cluster = GatewayCluster.Start(scratch, chunkBytes: 64L << 20, inlineFileBytes: 64 * 1024))
+            {
+                using var http = new HttpClient { BaseAddress = cluster.BaseAddress };
+                await cluster.WaitReadyAsync(http, TimeSpan.FromMinutes(3));
+                if (!skip.Contains("ops"))
+                {
+                    var measured = await MetadataOpsLoad.MeasureAsync(cluster, clients, TimeSpan.FromSeconds(seconds), rounds);
+                    PrintMedians(measured);
+                }
+                if (!skip.Contains("directory"))
+                {
+                    Console.WriteLine(await MetadataOpsLoad.BigDirectoryAsync(cluster, dirFiles));
+                }
+            }
         }
-        await MeasureStoreAsync(files, dirFiles);
+        if (!skip.Contains("memory"))
+        {
+            Console.WriteLine(await MasterMemoryPerFile.MeasureAsync(files));
+        }
         return 0;
+    }
+
+    private static void PrintMedians(IReadOnlyList<MetadataOpsRound> rounds)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"medians of {rounds.Count} rounds at {rounds[0].Clients} clients, each kind beside raw puts in its round:"));
+        foreach (var kind in rounds[0].Figures.Keys)
+        {
+            var perSecond = Median(rounds.Select(r => r.Figures[kind].OpsPerSecond));
+            var ratio = Median(rounds.Select(r => r.Figures[kind].OpsPerSecond / r.Figures[MetadataOpsLoad.Puts].OpsPerSecond));
+            var p50 = Median(rounds.Select(r => r.Figures[kind].P50Ms));
+            var p99 = Median(rounds.Select(r => r.Figures[kind].P99Ms));
+            var perRound = string.Join(" / ", rounds.Select(r => r.Figures[kind].OpsPerSecond.ToString("F0", CultureInfo.InvariantCulture)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {kind,-24} {perSecond,8:F0}/s  p50 {p50,6:F2} ms  p99 {p99,6:F2} ms  vs raw puts {ratio:F2}  (rounds: {perRound})"));
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>
@@ -104,58 +143,14 @@ public static class MetadataBenchCommand
         }
     }
 
-    private static async Task MeasureStoreAsync(int files, int dirFiles)
+    private static string? OptionText(string[] args, string name)
     {
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        var clock = 0L;
-        var kv = KvMetadataAdapter.InProcess(() => Interlocked.Increment(ref clock));
-        var store = new MetadataStore(kv);
-        var perDir = 1000;
-        var load = Stopwatch.StartNew();
-        for (var i = 0; i < files; i++)
-        {
-            if (i % perDir == 0)
-            {
-                await store.MkdirAsync($"/m/d{i / perDir}", parents: true);
-            }
-            var chunk = new ChunkRef((ulong)i + 1, 1 << 20, 7, 1);
-            await store.CommitAsync($"/m/d{i / perDir}/file-{i:D8}", ExpectedVersion.None, new NewVersion(1 << 20, 7, 1_700_000_000_000, "application/octet-stream", [chunk]));
-        }
-        load.Stop();
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"store: {files:N0} files (one chunk each, {perDir} per directory) in {load.Elapsed.TotalSeconds:F1} s; managed heap {(after - before) / (double)files:F0} B/file after a forced GC"));
-        GC.KeepAlive(store);
-
-        var big = new MetadataStore(KvMetadataAdapter.InProcess(() => Interlocked.Increment(ref clock)));
-        await big.MkdirAsync("/big/src", parents: true);
-        for (var i = 0; i < dirFiles; i++)
-        {
-            await big.CommitAsync($"/big/src/f{i:D7}", ExpectedVersion.None, new NewVersion(0, 0, 1, "", []));
-        }
-        var list = Stopwatch.StartNew();
-        var listed = 0;
-        string? after2 = null;
-        while (true)
-        {
-            var page = await big.ListAsync("/big/src", after2, 10_000);
-            listed += page.Entries.Count;
-            if (!page.More)
-            {
-                break;
-            }
-            after2 = page.Entries[^1].Name;
-        }
-        list.Stop();
-        var rename = Stopwatch.StartNew();
-        await big.RenameAsync("/big/src", "/big/dst");
-        rename.Stop();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"store: listing a {listed:N0}-file directory (pages of 10,000) took {list.Elapsed.TotalMilliseconds:F0} ms; renaming it took {rename.Elapsed.TotalMilliseconds:F2} ms"));
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
     }
 
-    private static int Arg(string[] args, int index, int fallback) =>
-        args.Length > index && int.TryParse(args[index], CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+    private static int Option(string[] args, string name, int fallback) =>
+        int.TryParse(OptionText(args, name), CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }
 
 /// <summary>One round at one client count: raw key-value puts beside single metadata operations (mkdir, commit, lookup in turn).</summary>

@@ -19,10 +19,13 @@ public sealed class MasterClient : IAsyncDisposable
     private readonly MasterClientOptions _options;
     private readonly TimeProvider _time;
     private readonly Lock _slotsLock = new();
-    private readonly SortedSet<long> _outstanding = [];
+    // Key-value commands and file-system operations are remembered apart on the masters (the session table, the
+    // metadata answers), so each has its own sequence: a session's first command must start its window at 1 whatever
+    // number of metadata operations this client sent before it.
+    private readonly SequenceWindow _commands = new();
+    private readonly SequenceWindow _metadata = new();
     private Slot[] _slots;
     private Slot _leaderGuess;
-    private long _nextSequence;
     private volatile bool _sessionEstablished;
     private volatile bool _disposed;
 
@@ -146,16 +149,9 @@ public sealed class MasterClient : IAsyncDisposable
     public async Task<KvResult> ExecuteAsync(KvCommand command, CancellationToken cancellationToken = default)
     {
         var encoded = KvCommandCodec.Encode(command);
-        long sequence;
-        long lowestUnanswered;
-        lock (_outstanding)
-        {
-            sequence = ++_nextSequence;
-            _outstanding.Add(sequence);
-            // Until one command is known to have reached the log, the session may not exist there yet, and a
-            // floor above 1 would read as an expired session: keep the floor at 1 until then.
-            lowestUnanswered = _sessionEstablished ? _outstanding.Min : 1;
-        }
+        // Until one command is known to have reached the log, the session may not exist there yet, and a floor above 1
+        // would read as an expired session: keep the floor at 1 until then.
+        var (sequence, lowestUnanswered) = _commands.Take(floorAtOne: !_sessionEstablished);
         try
         {
             var result = await CallAsync(MasterRequestKind.Command, sequence, lowestUnanswered, encoded, cancellationToken);
@@ -164,10 +160,7 @@ public sealed class MasterClient : IAsyncDisposable
         }
         finally
         {
-            lock (_outstanding)
-            {
-                _outstanding.Remove(sequence);
-            }
+            _commands.Answered(sequence);
         }
     }
 
@@ -189,25 +182,15 @@ public sealed class MasterClient : IAsyncDisposable
         {
             return await CallAsync(MasterRequestKind.Metadata, 0, 0, request, cancellationToken);
         }
-        long sequence;
-        long lowestUnanswered;
-        lock (_outstanding)
-        {
-            sequence = ++_nextSequence;
-            _outstanding.Add(sequence);
-            // The masters keep a metadata answer until a later request's floor passes it; no session has to exist first.
-            lowestUnanswered = _outstanding.Min;
-        }
+        // The masters keep a metadata answer until a later request's floor passes it; no session has to exist first.
+        var (sequence, lowestUnanswered) = _metadata.Take(floorAtOne: false);
         try
         {
             return await CallAsync(MasterRequestKind.Metadata, sequence, lowestUnanswered, request, cancellationToken);
         }
         finally
         {
-            lock (_outstanding)
-            {
-                _outstanding.Remove(sequence);
-            }
+            _metadata.Answered(sequence);
         }
     }
 
@@ -490,5 +473,31 @@ public sealed class MasterClient : IAsyncDisposable
         public MasterNodeConfig Master { get; } = master;
 
         public SemaphoreSlim Connecting { get; } = new(1, 1);
+    }
+
+    /// <summary>One sequence of exactly-once requests: the next number, and the ones sent and not yet answered.</summary>
+    private sealed class SequenceWindow
+    {
+        private readonly SortedSet<long> _outstanding = [];
+        private long _next;
+
+        /// <returns>A fresh sequence number, and the lowest one still unanswered (1 when <paramref name="floorAtOne"/>).</returns>
+        public (long Sequence, long LowestUnanswered) Take(bool floorAtOne)
+        {
+            lock (_outstanding)
+            {
+                var sequence = ++_next;
+                _outstanding.Add(sequence);
+                return (sequence, floorAtOne ? 1 : _outstanding.Min);
+            }
+        }
+
+        public void Answered(long sequence)
+        {
+            lock (_outstanding)
+            {
+                _outstanding.Remove(sequence);
+            }
+        }
     }
 }

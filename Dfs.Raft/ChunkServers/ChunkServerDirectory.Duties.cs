@@ -29,17 +29,16 @@ public sealed partial class ChunkServerDirectory
         var under = 0;
         foreach (var chunk in _chunks.Values)
         {
-            if (_deleting.Contains(chunk.Id) || chunk.Holders.Count == 0)
+            if (_deleting.Contains(chunk.Id) || chunk.HolderCount == 0)
             {
                 continue;
             }
             var counted = 0;
             var current = 0;
             var trimming = ActiveTrims(chunk, now);
-            foreach (var (holder, version) in chunk.Holders)
+            foreach (var (server, version) in Holders(chunk))
             {
-                var server = _servers[holder];
-                if (version >= chunk.Version && IsAlive(server, now) && chunk.Trimming?.ContainsKey(holder) != true)
+                if (version >= chunk.Version && IsAlive(server, now) && chunk.Trimming?.ContainsKey(server.Id) != true)
                 {
                     current++;
                     if (!server.Draining)
@@ -111,7 +110,7 @@ public sealed partial class ChunkServerDirectory
                 }
                 else
                 {
-                    LogDead(_logger, server.Id, (long)_options.DeadAfter.TotalMilliseconds, server.Chunks.Count);
+                    LogDead(_logger, server.Id, (long)_options.DeadAfter.TotalMilliseconds, server.ChunkCount);
                 }
                 server.WasAlive = alive;
             }
@@ -158,12 +157,11 @@ public sealed partial class ChunkServerDirectory
     /// <summary>Orders replicas below the chunk's version deleted; the caller checked that a live current replica remains.</summary>
     private void OrderStaleDeletes(ChunkState chunk, long now)
     {
-        foreach (var (holder, version) in chunk.Holders)
+        foreach (var (server, version) in Holders(chunk))
         {
-            var server = _servers[holder];
             if (version < chunk.Version && IsAlive(server, now) && server.DeleteOrders.Add(chunk.Id))
             {
-                LogStale(_logger, chunk.Id, holder, version, chunk.Version);
+                LogStale(_logger, chunk.Id, server.Id, version, chunk.Version);
             }
         }
     }
@@ -171,9 +169,9 @@ public sealed partial class ChunkServerDirectory
     /// <summary>Orders <paramref name="surplus"/> current replicas deleted from the fullest live servers that hold them.</summary>
     private void OrderTrims(ChunkState chunk, int surplus, long now)
     {
-        var victims = chunk.Holders
-            .Where(h => h.Value >= chunk.Version)
-            .Select(h => _servers[h.Key])
+        var victims = Holders(chunk)
+            .Where(h => h.Version >= chunk.Version)
+            .Select(h => h.Server)
             .Where(s => IsAlive(s, now) && !s.Draining)
             .OrderBy(s => s.FreeBytes)
             .ThenByDescending(s => s.Load)
@@ -189,7 +187,7 @@ public sealed partial class ChunkServerDirectory
     }
 
     /// <returns>How many trims ordered earlier still stand (the holder has not reported the deletion and the order is recent).</returns>
-    private static int ActiveTrims(ChunkState chunk, long now)
+    private int ActiveTrims(ChunkState chunk, long now)
     {
         if (chunk.Trimming is not { } trimming)
         {
@@ -197,7 +195,7 @@ public sealed partial class ChunkServerDirectory
         }
         foreach (var (server, until) in trimming)
         {
-            if (until <= now || !chunk.Holders.ContainsKey(server))
+            if (until <= now || !_servers.TryGetValue(server, out var holder) || !chunk.Holds(holder))
             {
                 trimming.Remove(server);
             }
@@ -212,9 +210,9 @@ public sealed partial class ChunkServerDirectory
     /// <returns>False when no source or no target can take another copy now.</returns>
     private bool OrderCopy(ChunkState chunk, long now)
     {
-        var sources = chunk.Holders
-            .Where(h => h.Value >= chunk.Version)
-            .Select(h => _servers[h.Key])
+        var sources = Holders(chunk)
+            .Where(h => h.Version >= chunk.Version)
+            .Select(h => h.Server)
             .Where(s => IsAlive(s, now))
             .OrderBy(s => s.Copies)
             .ThenBy(s => s.Load)
@@ -224,7 +222,7 @@ public sealed partial class ChunkServerDirectory
         {
             return false;
         }
-        var targets = Choose(1, now, s => !chunk.Holders.ContainsKey(s.Id) && !_copies.ContainsKey((chunk.Id, s.Id)) && !Avoided(chunk, s.Id, now),
+        var targets = Choose(1, now, s => !chunk.Holds(s) && !_copies.ContainsKey((chunk.Id, s.Id)) && !Avoided(chunk, s.Id, now),
             forCopy: true);
         if (targets.Count == 0)
         {
@@ -254,8 +252,8 @@ public sealed partial class ChunkServerDirectory
         var count = 0;
         foreach (var (writer, (version, until)) in chunk.Expected ?? [])
         {
-            if (until > now && version >= chunk.Version && !chunk.Holders.ContainsKey(writer) &&
-                _servers.TryGetValue(writer, out var server) && IsAlive(server, now) && !server.Draining)
+            if (until > now && version >= chunk.Version && _servers.TryGetValue(writer, out var server) && !chunk.Holds(server) &&
+                IsAlive(server, now) && !server.Draining)
             {
                 count++;
             }

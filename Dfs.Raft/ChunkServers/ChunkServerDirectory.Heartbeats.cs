@@ -93,7 +93,9 @@ public sealed partial class ChunkServerDirectory
         server.NextPage++;
         if (request.LastPage)
         {
-            var gone = server.Chunks.Keys.Where(id => !server.Reporting.Contains(id)).ToList();
+            // Chunks this master thought the server held that its report leaves out: one walk over the chunks, once per full report.
+            var reported = server.Reporting;
+            var gone = _chunks.Values.Where(chunk => chunk.Holds(server) && !reported.Contains(chunk.Id)).Select(chunk => chunk.Id).ToList();
             foreach (var id in gone)
             {
                 RemoveReplica(server, id);
@@ -101,7 +103,7 @@ public sealed partial class ChunkServerDirectory
             server.Reporting = null;
             if (!server.ReportComplete)
             {
-                LogReportComplete(_logger, server.Id, server.Chunks.Count);
+                LogReportComplete(_logger, server.Id, server.ChunkCount);
             }
             server.ReportComplete = true;
         }
@@ -137,9 +139,16 @@ public sealed partial class ChunkServerDirectory
 
     private void AddReplica(ServerState server, ReportedChunk reported)
     {
-        server.Chunks[reported.Id] = reported.Version;
+        if (reported.Version is < 0 or > ChunkState.MaxVersion)
+        {
+            LogVersionOutOfRange(_logger, server.Id, reported.Id, reported.Version);
+            return;
+        }
         var chunk = Chunk(reported.Id);
-        chunk.Holders[server.Id] = reported.Version;
+        if (chunk.SetHolder(server, reported.Version))
+        {
+            server.ChunkCount++;
+        }
         if (chunk.Expected?.Remove(server.Id) == true && chunk.Expected.Count == 0)
         {
             chunk.Expected = null;
@@ -153,14 +162,16 @@ public sealed partial class ChunkServerDirectory
 
     private void RemoveReplica(ServerState server, ulong id)
     {
-        server.Chunks.Remove(id);
         server.DeleteOrders.Remove(id);
         if (!_chunks.TryGetValue(id, out var chunk))
         {
             return;
         }
-        chunk.Holders.Remove(server.Id);
-        if (chunk.Holders.Count == 0 && _deleting.Remove(id))
+        if (chunk.RemoveHolder(server))
+        {
+            server.ChunkCount--;
+        }
+        if (chunk.HolderCount == 0 && _deleting.Remove(id))
         {
             _chunks.Remove(id);
         }
@@ -197,9 +208,7 @@ public sealed partial class ChunkServerDirectory
         }
         server.DeleteOrders.ExceptWith(deletes);
         // Chunks being deleted are asked for again in every reply until the server stops reporting them.
-        var deleting = _deleting.Count < server.Chunks.Count
-            ? _deleting.Where(server.Chunks.ContainsKey)
-            : server.Chunks.Keys.Where(_deleting.Contains);
+        var deleting = _deleting.Where(id => _chunks.TryGetValue(id, out var chunk) && chunk.Holds(server));
         foreach (var id in deleting)
         {
             if (deletes.Count == HeartbeatProtocol.MaxCommandsPerReply)

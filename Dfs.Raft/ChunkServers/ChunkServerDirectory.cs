@@ -12,6 +12,9 @@ namespace Dfs.Raft.ChunkServers;
 /// <remarks>Thread-safe: one lock guards the whole view; no call waits on I/O while holding it.</remarks>
 public sealed partial class ChunkServerDirectory : IChunkServerDirectory
 {
+    // Chunks record holders by a 16-bit server index (see ChunkState).
+    private const int MaxServers = ushort.MaxValue;
+
     private readonly Lock _lock = new();
     private readonly ChunkServerDirectoryOptions _options;
     private readonly IMasterKv _kv;
@@ -20,6 +23,7 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
     private readonly Random _random;
     private readonly long _started;
     private readonly Dictionary<string, ServerState> _servers = new(StringComparer.Ordinal);
+    private readonly List<ServerState> _serversByIndex = [];
     private readonly Dictionary<ulong, ChunkState> _chunks = [];
     private readonly HashSet<ulong> _deleting = [];
     private readonly Dictionary<(ulong Chunk, string Target), CopyInFlight> _copies = [];
@@ -72,14 +76,14 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
             }
             var now = _time.GetTimestamp();
             var expected = chunk.Expected?
-                .Where(e => e.Value.Version >= minimumVersion && e.Value.Until > now && !chunk.Holders.ContainsKey(e.Key))
-                .Select(e => e.Key) ?? [];
-            return chunk.Holders
-                .Where(h => h.Value >= minimumVersion)
-                .Select(h => h.Key)
+                .Where(e => e.Value.Version >= minimumVersion && e.Value.Until > now)
+                .Select(e => _servers.GetValueOrDefault(e.Key))
+                .OfType<ServerState>()
+                .Where(s => !chunk.Holds(s)) ?? [];
+            return Holders(chunk)
+                .Where(h => h.Version >= minimumVersion)
+                .Select(h => h.Server)
                 .Concat(expected)
-                .Where(_servers.ContainsKey)
-                .Select(id => _servers[id])
                 .Where(s => IsAlive(s, now))
                 .OrderBy(s => s.Load + s.PendingPlacements)
                 .Select(s => s.Address)
@@ -119,7 +123,7 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
         {
             foreach (var id in chunkIds)
             {
-                if (_chunks.TryGetValue(id, out var chunk) && chunk.Holders.Count > 0)
+                if (_chunks.TryGetValue(id, out var chunk) && chunk.HolderCount > 0)
                 {
                     _deleting.Add(id);
                 }
@@ -136,7 +140,7 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
         ArgumentNullException.ThrowIfNull(chunkIds);
         lock (_lock)
         {
-            return chunkIds.All(id => !_chunks.TryGetValue(id, out var chunk) || chunk.Holders.Count == 0);
+            return chunkIds.All(id => !_chunks.TryGetValue(id, out var chunk) || chunk.HolderCount == 0);
         }
     }
 
@@ -148,7 +152,7 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
             var servers = _servers.Values
                 .OrderBy(s => s.Id, StringComparer.Ordinal)
                 .Select(s => new ChunkServerView(s.Id, s.Host, s.Port, IsAlive(s, now), s.Draining, s.Draining && IsDrained(s, now),
-                    s.CapacityBytes, s.UsedBytes, s.FreeBytes, s.Chunks.Count, s.Load, s.Pid,
+                    s.CapacityBytes, s.UsedBytes, s.FreeBytes, s.ChunkCount, s.Load, s.Pid,
                     s.LastHeard is { } heard ? (long)_time.GetElapsedTime(heard, now).TotalMilliseconds : -1))
                 .ToArray();
             return new ChunkServersView(servers, _options.ReplicationFactor, _underReplicated, _copies.Count);
@@ -164,8 +168,11 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
 
     /// <summary>Every chunk the draining server holds has enough counted replicas elsewhere.</summary>
     private bool IsDrained(ServerState server, long now) =>
-        server.Chunks.Keys.All(id => !_chunks.TryGetValue(id, out var chunk) || _deleting.Contains(id) ||
-            chunk.Holders.Count(h => h.Key != server.Id && Counts(_servers[h.Key], h.Value, chunk, now)) >= _options.ReplicationFactor);
+        _chunks.Values.Where(chunk => chunk.Holds(server)).All(chunk => _deleting.Contains(chunk.Id) ||
+            Holders(chunk).Count(h => h.Server != server && Counts(h.Server, h.Version, chunk, now)) >= _options.ReplicationFactor);
+
+    /// <summary>The chunk's holders with the version each holds, as they are now.</summary>
+    private ChunkHolders Holders(ChunkState chunk) => new(chunk.PackedHolders, _serversByIndex);
 
     /// <summary>
     /// Up to <paramref name="count"/> distinct live servers with room that are not draining and pass <paramref name="accept"/>, best
@@ -204,8 +211,13 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
     {
         if (!_servers.TryGetValue(id, out var server))
         {
-            server = new ServerState(id);
+            if (_serversByIndex.Count > MaxServers)
+            {
+                throw new InvalidOperationException($"A master tracks at most {MaxServers + 1} chunk servers; {id} would be one more.");
+            }
+            server = new ServerState(id, _serversByIndex.Count);
             _servers[id] = server;
+            _serversByIndex.Add(server);
         }
         return server;
     }

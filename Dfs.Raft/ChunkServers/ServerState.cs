@@ -3,9 +3,12 @@ using Dfs.Client.ChunkServers;
 namespace Dfs.Raft.ChunkServers;
 
 /// <summary>One chunk server as one master knows it: heard from heartbeats, and its membership record. Guarded by the directory's lock.</summary>
-internal sealed class ServerState(string id)
+internal sealed class ServerState(string id, int index)
 {
     public string Id { get; } = id;
+
+    /// <summary>Its place in the directory's list of servers, as chunks record their holders (<see cref="ChunkState"/>).</summary>
+    public int Index { get; } = index;
 
     public string Host { get; set; } = "";
 
@@ -30,10 +33,10 @@ internal sealed class ServerState(string id)
     /// <summary>Chunks placed on it since its last heartbeat, counted as load so concurrent writers spread.</summary>
     public int PendingPlacements { get; set; }
 
-    /// <summary>The replicas it holds (chunk id → reported version).</summary>
-    public Dictionary<ulong, long> Chunks { get; } = [];
+    /// <summary>How many replicas it holds (the chunks that list it as a holder).</summary>
+    public int ChunkCount { get; set; }
 
-    /// <summary>A full report reached this master since it started: <see cref="Chunks"/> is complete.</summary>
+    /// <summary>A full report reached this master since it started: the chunks listing it as a holder are all it holds.</summary>
     public bool ReportComplete { get; set; }
 
     /// <summary>Chunks named so far by the full report in progress; null when none is.</summary>

@@ -22,7 +22,8 @@ public sealed partial class FileSystemService
         MetadataPath.Parse(path);
         var excluded = CheckServerIds(exclude ?? [], "An excluded server");
         var hook = outcome?.Invoke(null);
-        await CheckReplayAsync(hook, cancellationToken).ConfigureAwait(false);
+        // The transaction below compares the request's answer still missing, so the first look can be at the local state.
+        await CheckReplayAsync(hook, cancellationToken, local: true).ConfigureAwait(false);
         _leadership.ThrowIfNotLeader();
         var pipeline = Place(excluded);
         var id = await TakeChunkIdAsync(cancellationToken).ConfigureAwait(false);

@@ -96,10 +96,21 @@ public sealed partial class FileSystemService
     private MetadataStore StoreWith(OutcomeFactory? outcome) => outcome is null ? Store : Store.With(outcome(null));
 
     /// <summary>Reads the request's recorded answer, if any, through <paramref name="hook"/>: throws <see cref="OutcomeReplayedException"/> when there is one.</summary>
-    private Task CheckReplayAsync(MetadataWriteHook? hook, CancellationToken cancellationToken) =>
-        hook is null ? Task.CompletedTask : _kv.ReadAsync(view =>
+    /// <param name="local">
+    /// Read this master's applied state, with no read barrier: enough before a write whose transaction compares the answer
+    /// still missing (an answer recorded but not yet applied here fails that compare, and the caller checks again linearizably).
+    /// </param>
+    private Task CheckReplayAsync(MetadataWriteHook? hook, CancellationToken cancellationToken, bool local = false)
+    {
+        if (hook is null)
+        {
+            return Task.CompletedTask;
+        }
+        Func<IKvView, bool> check = view =>
         {
             hook.BeforePlan(view);
             return true;
-        }, cancellationToken);
+        };
+        return local ? _kv.ReadLocalAsync(check, cancellationToken) : _kv.ReadAsync(check, cancellationToken);
+    }
 }

@@ -29,6 +29,34 @@ public sealed class InlineCommitCostTests
     }
 
     [Fact]
+    public async Task AChunkAllocation_IsOneTransaction_WithNoLinearizableRead_OnceTheIdBlockIsTaken()
+    {
+        var (kv, service) = Create();
+        var allocate = new MetadataRequest(MetadataOp.AllocateChunk) { Path = "/d/f", Exclude = [] };
+        await SendAsync(service, allocate, sequence: 1);
+        kv.ResetCounts();
+
+        var second = MetadataResultCodec.DecodeAllocation(await SendAsync(service, allocate, sequence: 2));
+
+        Assert.Equal(3, second.Pipeline.Count);
+        Assert.Equal((0, 1, 0), (kv.LinearizableReads, kv.Transactions, kv.FailedTransactions));
+    }
+
+    [Fact]
+    public async Task AnAllocationRetry_WhoseFirstCopyTheLeaderHasNotApplied_AnswersTheSameChunk()
+    {
+        var (kv, service) = Create();
+        var allocate = new MetadataRequest(MetadataOp.AllocateChunk) { Path = "/d/f", Exclude = [] };
+        kv.Frozen = true;
+        var first = MetadataResultCodec.DecodeAllocation(await SendAsync(service, allocate, sequence: 9));
+        kv.Frozen = false;
+
+        var again = MetadataResultCodec.DecodeAllocation(await SendAsync(service, allocate, sequence: 9));
+
+        Assert.Equal(first.Id, again.Id);
+    }
+
+    [Fact]
     public async Task ARetry_WhoseFirstCopyTheLeaderHasNotApplied_AnswersTheFirstAnswer_AndCommitsNothingMore()
     {
         var (kv, service) = Create();

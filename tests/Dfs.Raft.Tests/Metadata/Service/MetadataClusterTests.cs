@@ -52,6 +52,24 @@ public sealed class MetadataClusterTests
     }
 
     [Fact]
+    public async Task OneClient_SendingMoreFileSystemWritesThanTheSessionWindow_CanStillPutAKey()
+    {
+        await using var cluster = await StartAsync(new FakeChunkServerDirectory());
+        await cluster.WaitForLeaderAsync();
+        await using var masters = MasterClient.FromConfig(cluster.Config);
+        var client = new MetadataClient(masters);
+        var window = new Dfs.Raft.Consensus.Sessions.SessionOptions().MaxResponsesPerClient;
+
+        for (var i = 0; i <= window; i++)
+        {
+            await client.MkdirAsync($"/d{i}");
+        }
+        var put = await masters.PutAsync("k"u8.ToArray(), "v"u8.ToArray());
+
+        Assert.Equal(Dfs.Client.Kv.KvStatus.Ok, put.Status);
+    }
+
+    [Fact]
     public async Task AfterTheLeaderIsKilled_TheClientFollowsTheNewLeader_AndACommitSentAgainIsAppliedOnce()
     {
         var directory = new FakeChunkServerDirectory();
