@@ -11,13 +11,14 @@ namespace Dfs.Bench.Load;
 /// File-system operations per second, one kind at a time, at a fixed number of clients over the masters' internal protocol,
 /// beside raw key-value puts from as many clients in the same round, against a whole cluster (three masters, three chunk
 /// servers: a file's chunk is allocated by placement on live servers). The kinds: create-and-commit of a one-chunk file
-/// (allocate, then commit the version that lists it), lookup of a file, list of a 1,000-entry directory, rename of a file.
+/// (allocate, then commit the version that lists it), the allocation alone (to tell the two halves apart), lookup of a file, list of a 1,000-entry directory, rename of a file.
 /// Who goes first turns round each round. Then a directory of many files, listed in pages and renamed as a whole.
 /// </summary>
 internal static class MetadataOpsLoad
 {
     public const string Puts = "raw KV put";
     public const string Create = "create+commit (1 chunk)";
+    public const string Allocate = "allocate (alone)";
     public const string Lookup = "lookup";
     public const string List = "list 1,000 entries";
     public const string Rename = "rename";
@@ -41,6 +42,11 @@ internal static class MetadataOpsLoad
                 (Create, async (worker, n, round) =>
                 {
                     await CreateOneChunkFileAsync(services[worker], $"/ops/create/r{round}/w{worker}/f{n}");
+                    return true;
+                }),
+                (Allocate, async (worker, n, round) =>
+                {
+                    await services[worker].AllocateChunkAsync($"/ops/create/r{round}/w{worker}/g{n}");
                     return true;
                 }),
                 (Lookup, async (worker, n, _) => (await services[worker].LookupAsync($"/ops/lookup/w{worker}/f{n % 100}")).Chunks.Count == 1),

@@ -22,8 +22,6 @@ public sealed partial class MetadataStore
 
     // Inode ids are taken from the store's counter in blocks, so creates do not all compare one hot key; a block
     // holds a whole path's depth, so one fresh block serves any mkdir -p.
-    private const int IdBlock = MetadataPath.MaxDepth;
-
     private readonly IMetadataKv _kv;
     private readonly MetadataOptions _options;
     private readonly TimeProvider _time;
@@ -234,31 +232,51 @@ public sealed partial class MetadataStore
     {
         lock (_ids.Gate)
         {
-            return _ids.Next < _ids.Limit ? _ids.Next++ : throw new IdsExhaustedException();
+            return _ids.Next < _ids.Limit ? _ids.Next++ : throw new IdsExhaustedException(_ids.Limit);
         }
     }
 
-    private async Task RefillIdsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves the next block of inode ids in the counter key (compare-and-swap). One refill runs at a time: the plans that
+    /// ran out while it ran find the block replaced (the limit they saw has moved) and go on without a reservation of their own.
+    /// </summary>
+    private async Task RefillIdsAsync(ulong exhaustedLimit, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        await _ids.Refill.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            var counter = await _kv.ReadAsync(view => view.Get(NextId), cancellationToken).ConfigureAwait(false);
-            var first = counter is null ? RootId + 1 : new MetadataReader(counter.Value.Span).VarUInt();
-            var writer = new MetadataWriter();
-            writer.VarUInt(first + IdBlock);
-            var b = new TxnBuilder();
-            b.Compare(MetaCompare.ModRevisionIs(NextId, counter?.ModRevision ?? 0));
-            b.Put(NextId, writer.ToArray());
-            if ((await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
+            lock (_ids.Gate)
             {
-                lock (_ids.Gate)
+                if (_ids.Limit != exhaustedLimit && _ids.Next < _ids.Limit)
                 {
-                    (_ids.Next, _ids.Limit) = (first, first + IdBlock);
+                    return;
                 }
-                return;
             }
+            for (var attempt = 0; attempt < MaxAttempts; attempt++)
+            {
+                var counter = await _kv.ReadAsync(view => view.Get(NextId), cancellationToken).ConfigureAwait(false);
+                var first = counter is null ? RootId + 1 : new MetadataReader(counter.Value.Span).VarUInt();
+                var limit = first + (ulong)_options.IdBlock;
+                var writer = new MetadataWriter();
+                writer.VarUInt(limit);
+                var b = new TxnBuilder();
+                b.Compare(MetaCompare.ModRevisionIs(NextId, counter?.ModRevision ?? 0));
+                b.Put(NextId, writer.ToArray());
+                if ((await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
+                {
+                    lock (_ids.Gate)
+                    {
+                        (_ids.Next, _ids.Limit) = (first, limit);
+                    }
+                    return;
+                }
+            }
+            throw new MetadataException(MetadataErrorCode.Conflict, "Could not reserve inode ids: the id counter kept changing.");
         }
-        throw new MetadataException(MetadataErrorCode.Conflict, "Could not reserve inode ids: the id counter kept changing.");
+        finally
+        {
+            _ids.Refill.Release();
+        }
     }
 
     /// <summary>Reads, decides and commits, again from a fresh read whenever a compare fails.</summary>
@@ -281,10 +299,10 @@ public sealed partial class MetadataStore
             {
                 decided = await ReadForPlanAsync(plan, linearizable, cancellationToken).ConfigureAwait(false);
             }
-            catch (IdsExhaustedException) when (refills++ < MaxAttempts)
+            catch (IdsExhaustedException exhausted) when (refills++ < MaxAttempts)
             {
                 // A plan needs at most MetadataPath.MaxDepth ids, which one fresh block holds; running out is not a lost race.
-                await RefillIdsAsync(cancellationToken).ConfigureAwait(false);
+                await RefillIdsAsync(exhausted.Limit, cancellationToken).ConfigureAwait(false);
                 attempt--;
                 continue;
             }
@@ -350,13 +368,16 @@ public sealed partial class MetadataStore
     private sealed class IdState
     {
         public readonly Lock Gate = new();
+        public readonly SemaphoreSlim Refill = new(1, 1);
         public ulong Next;
         public ulong Limit;
     }
 
     private readonly record struct Walk(ulong Id, EntryKind Kind, MetaKeyValue? Entry, List<MetaKeyValue> Chain);
 
-    private sealed class IdsExhaustedException : Exception
+    /// <summary>The inode id block ran out; <see cref="Limit"/> is the end of the block that did.</summary>
+    private sealed class IdsExhaustedException(ulong limit) : Exception
     {
+        public ulong Limit { get; } = limit;
     }
 }
