@@ -62,12 +62,15 @@ public sealed class GatewayProcessTests
 
         await cluster.KillAsync(victim);
 
-        // Declared dead after chunkServerDeadMs, then copied: every chunk is back at three live replicas without the victim.
+        // Declared dead at most chunkServerDeadMs after the kill, then copied: every chunk is back at three live replicas
+        // without the victim within 10 s of the declaration.
+        var declaredDeadBy = TimeSpan.FromMilliseconds(cluster.Config.ChunkServerDeadMs);
         await Eventually.WaitUntilAsync(async () =>
         {
             var now = await ReplicaHoldersAsync(http, "keep/me.bin");
             return now.All(replicas => replicas.Count == 3 && !replicas.Contains(victim));
-        }, TimeSpan.FromSeconds(30), () => cluster.Logs(), $"every chunk back at 3 replicas after {victim} was killed", TimeSpan.FromMilliseconds(200));
+        }, declaredDeadBy + TimeSpan.FromSeconds(10), () => cluster.Logs(), $"every chunk back at 3 replicas within 10 s of {victim} being declared dead",
+            TimeSpan.FromMilliseconds(200));
         using var get = await http.GetAsync(new Uri("/api/files/keep/me.bin", UriKind.Relative));
         Assert.Equal(data, await get.Content.ReadAsByteArrayAsync());
     }
