@@ -36,7 +36,7 @@ internal static class ChunkPipelineLoad
             DiskQueuePackets = IntArg(args, "--disk-queue", new ChunkServerOptions().DiskQueuePackets),
             PacketsPerFsync = IntArg(args, "--fsync-packets", new ChunkServerOptions().PacketsPerFsync),
         };
-        var root = Path.Combine(StringArg(args, "--dir") ?? Path.GetTempPath(), $"dfs-chunk-bench-{Environment.ProcessId}");
+        var root = Path.Combine(BenchArgs.Text(args, "--dir") ?? Path.GetTempPath(), $"dfs-chunk-bench-{Environment.ProcessId}");
         var chunkBytes = chunkMiB * 1024L * 1024;
         var chunks = (int)(totalMiB * 1024L * 1024 / chunkBytes);
         var totalBytes = chunks * chunkBytes;
@@ -239,13 +239,7 @@ internal static class ChunkPipelineLoad
         $"(over TCP without short-circuit: {f.NetworkRead:F0} MB/s = {f.NetworkRead / f.ReferenceRead:P0})"));
 
     private static int IntArg(string[] args, string name, int fallback) =>
-        StringArg(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
-
-    private static string? StringArg(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
+        BenchArgs.Text(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     /// <summary>One round's rates in MiB/s.</summary>
     private readonly record struct Figures(double PipelineWrite, double ReferenceWrite, double ChunkRead, double NetworkRead, double ReferenceRead)

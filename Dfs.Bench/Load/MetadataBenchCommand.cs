@@ -24,7 +24,7 @@ public static class MetadataBenchCommand
         var clients = Option(args, "--clients", Clients);
         var files = Option(args, "--files", 1_000_000);
         var dirFiles = Option(args, "--dir-files", 100_000);
-        var skip = OptionText(args, "--skip")?.Split(',') ?? [];
+        var skip = BenchArgs.Text(args, "--skip")?.Split(',') ?? [];
         if (!skip.Contains("ops") || !skip.Contains("directory"))
         {
             var scratch = Path.Combine(Path.GetTempPath(), $"dfs-metadata-ops-{Environment.ProcessId}");
@@ -55,21 +55,16 @@ public static class MetadataBenchCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"medians of {rounds.Count} rounds at {rounds[0].Clients} clients, each kind beside raw puts in its round:"));
         foreach (var kind in rounds[0].Figures.Keys)
         {
-            var perSecond = Median(rounds.Select(r => r.Figures[kind].OpsPerSecond));
-            var ratio = Median(rounds.Select(r => r.Figures[kind].OpsPerSecond / r.Figures[MetadataOpsLoad.Puts].OpsPerSecond));
-            var p50 = Median(rounds.Select(r => r.Figures[kind].P50Ms));
-            var p99 = Median(rounds.Select(r => r.Figures[kind].P99Ms));
+            var perSecond = Medians.Of(rounds.Select(r => r.Figures[kind].OpsPerSecond));
+            var ratio = Medians.Of(rounds.Select(r => r.Figures[kind].OpsPerSecond / r.Figures[MetadataOpsLoad.Puts].OpsPerSecond));
+            var p50 = Medians.Of(rounds.Select(r => r.Figures[kind].P50Ms));
+            var p99 = Medians.Of(rounds.Select(r => r.Figures[kind].P99Ms));
             var perRound = string.Join(" / ", rounds.Select(r => r.Figures[kind].OpsPerSecond.ToString("F0", CultureInfo.InvariantCulture)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {kind,-24} {perSecond,8:F0}/s  p50 {p50,6:F2} ms  p99 {p99,6:F2} ms  vs raw puts {ratio:F2}  (rounds: {perRound})"));
         }
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     /// <summary>
     /// Against three fresh master processes: for each round and each client count, raw key-value puts (100-byte values) and the
@@ -143,14 +138,9 @@ public static class MetadataBenchCommand
         }
     }
 
-    private static string? OptionText(string[] args, string name)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-    }
 
     private static int Option(string[] args, string name, int fallback) =>
-        int.TryParse(OptionText(args, name), CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+        int.TryParse(BenchArgs.Text(args, name), CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }
 
 /// <summary>One round at one client count: raw key-value puts beside single metadata operations (mkdir, commit, lookup in turn).</summary>

@@ -133,7 +133,7 @@ internal static class MetadataOpsLoad
                 puts.Add(timer.Elapsed.TotalMilliseconds);
             }
             return new BigDirectoryFigures(files, load.Elapsed, pages1k.Elapsed, pages1k.Entries, pages10k.Elapsed, rename.Elapsed.TotalMilliseconds,
-                Median(emptyRenames), Median(puts));
+                Medians.Of(emptyRenames), Medians.Of(puts));
         }
         finally
         {
@@ -169,11 +169,6 @@ internal static class MetadataOpsLoad
             new NewVersion(1 << 20, 0xC0FFEE, 1_700_000_000_000, "application/octet-stream", [new ChunkRef(chunk.Id.Value, 1 << 20, 0xC0FFEE, chunk.Version)]));
     }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
 
     /// <summary>A one-chunk file per lookup target (100 per client), a directory of 1,000 entries to list, a file per client to rename, a directory per client and round to create files in.</summary>
     private static async Task PrepareAsync(MetadataClient[] services, int clients, int rounds)

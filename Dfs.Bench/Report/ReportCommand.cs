@@ -147,7 +147,7 @@ public static class ReportCommand
         foreach (var n in clients)
         {
             var at = points.Where(p => p.Clients == n).ToArray();
-            double M(Func<MetadataLoadPoint, double> f) => Median(at.Select(f));
+            double M(Func<MetadataLoadPoint, double> f) => Medians.Of(at.Select(f));
             text.AppendLine(Inv($"| {n} | {M(p => p.Metadata.OpsPerSecond):F0} | {M(p => p.Metadata.P50Ms):F2} | {M(p => p.Metadata.P99Ms):F2} | {M(p => p.Puts.OpsPerSecond):F0} | {M(p => p.Puts.P50Ms):F2} | {M(p => p.Puts.P99Ms):F2} | {M(p => p.Metadata.OpsPerSecond / p.Puts.OpsPerSecond):F2} | ")
                 + string.Join(", ", at.Select(p => Inv($"{p.Metadata.OpsPerSecond:F0}"))) + "; " + string.Join(", ", at.Select(p => Inv($"{p.Puts.OpsPerSecond:F0}"))) + " |");
         }
@@ -162,15 +162,15 @@ public static class ReportCommand
         text.AppendLine();
         ReportPlots.Save(Path.Combine(plots, "metadata-latency.png"), "Metadata operations: latency against load", "clients", "latency, ms (log scale)", clients,
         [
-            new("metadata op p50", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Metadata.P50Ms))).ToArray()),
-            new("metadata op p99", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Metadata.P99Ms))).ToArray()),
-            new("raw KV put p50", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Puts.P50Ms))).ToArray(), Reference: true),
-            new("raw KV put p99", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Puts.P99Ms))).ToArray(), Reference: true),
+            new("metadata op p50", clients.Select(n => Medians.Of(points.Where(p => p.Clients == n).Select(p => p.Metadata.P50Ms))).ToArray()),
+            new("metadata op p99", clients.Select(n => Medians.Of(points.Where(p => p.Clients == n).Select(p => p.Metadata.P99Ms))).ToArray()),
+            new("raw KV put p50", clients.Select(n => Medians.Of(points.Where(p => p.Clients == n).Select(p => p.Puts.P50Ms))).ToArray(), Reference: true),
+            new("raw KV put p99", clients.Select(n => Medians.Of(points.Where(p => p.Clients == n).Select(p => p.Puts.P99Ms))).ToArray(), Reference: true),
         ], logY: true);
         ReportPlots.Save(Path.Combine(plots, "metadata-throughput.png"), "Metadata operations: throughput against load", "clients", "operations/s", clients,
         [
-            new("metadata ops/s", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Metadata.OpsPerSecond))).ToArray()),
-            new("raw KV puts/s", clients.Select(n => Median(points.Where(p => p.Clients == n).Select(p => p.Puts.OpsPerSecond))).ToArray(), Reference: true),
+            new("metadata ops/s", clients.Select(n => Medians.Of(points.Where(p => p.Clients == n).Select(p => p.Metadata.OpsPerSecond))).ToArray()),
+            new("raw KV puts/s", clients.Select(n => Medians.Of(points.Where(p => p.Clients == n).Select(p => p.Puts.OpsPerSecond))).ToArray(), Reference: true),
         ]);
         text.AppendLine("![metadata latency against clients](plots/metadata-latency.png)");
         text.AppendLine();
@@ -190,7 +190,7 @@ public static class ReportCommand
         text.AppendLine("|---|---|" + string.Concat(Enumerable.Repeat("---|", 3 * systems.Length + systems.Count(s => s != "etcd"))));
         foreach (var group in cells.GroupBy(c => (c.Phase, c.Connections)))
         {
-            double M(string system, Func<LatencySummary, double> f) => Median(group.Where(c => c.System == system).Select(c => f(c.Summary)));
+            double M(string system, Func<LatencySummary, double> f) => Medians.Of(group.Where(c => c.System == system).Select(c => f(c.Summary)));
             text.AppendLine(Inv($"| {group.Key.Phase} | {group.Key.Connections} | ")
                 + string.Join(" | ", systems.Select(s => Inv($"{M(s, x => x.OpsPerSecond):F0} | {M(s, x => x.P50Ms):F2} | {M(s, x => x.P99Ms):F2}")))
                 + string.Concat(systems.Where(s => s != "etcd").Select(s => Inv($" | {M(s, x => x.OpsPerSecond) / M("etcd", x => x.OpsPerSecond):F2}x"))) + " |");
@@ -213,7 +213,7 @@ public static class ReportCommand
             foreach (var system in systems)
             {
                 var gaps = rounds.Where(r => r.Failovers.ContainsKey(system)).Select(r => r.Failovers[system]).ToArray();
-                text.AppendLine(Inv($"| {system} | {Median(gaps.SelectMany(g => g).Select(g => g.TotalMilliseconds)):F0} | ")
+                text.AppendLine(Inv($"| {system} | {Medians.Of(gaps.SelectMany(g => g).Select(g => g.TotalMilliseconds)):F0} | ")
                     + string.Join("; ", gaps.Select(g => string.Join(", ", g.Select(x => Inv($"{x.TotalMilliseconds:F0}"))))) + " |");
             }
             text.AppendLine();
@@ -245,7 +245,7 @@ public static class ReportCommand
             foreach (var n in ns)
             {
                 var at = transfers.Where(p => p.Concurrency == n).ToArray();
-                double M(Func<GatewayPoint, double> f) => Median(at.Select(f));
+                double M(Func<GatewayPoint, double> f) => Medians.Of(at.Select(f));
                 var disk = machine is null ? "-" : Inv($"{M(p => p.Upload) * 3 / machine.SequentialWrite:P0}");
                 text.AppendLine(Inv($"| {n} | {M(p => p.Upload):F0} | {M(p => p.BareWrite):F0} | {M(p => p.Upload / p.BareWrite):P0} | {M(p => p.Download):F0} | {M(p => p.BareRead):F0} | {M(p => p.Download / p.BareRead):P0} | {M(p => p.BareRemoteRead):F0} | {M(p => p.Download / p.BareRemoteRead):P0} | {disk} |"));
             }
@@ -254,11 +254,11 @@ public static class ReportCommand
             text.AppendLine();
             var series = new List<ReportPlots.Series>
             {
-                new("upload (gateway)", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.Upload))).ToArray()),
-                new("bare chunk pipeline write", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.BareWrite))).ToArray(), Reference: true),
-                new("download (gateway)", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.Download))).ToArray()),
-                new("bare chunk read", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.BareRead))).ToArray(), Reference: true),
-                new("bare chunk read over the connection", ns.Select(n => Median(transfers.Where(p => p.Concurrency == n).Select(p => p.BareRemoteRead))).ToArray(), Reference: true),
+                new("upload (gateway)", ns.Select(n => Medians.Of(transfers.Where(p => p.Concurrency == n).Select(p => p.Upload))).ToArray()),
+                new("bare chunk pipeline write", ns.Select(n => Medians.Of(transfers.Where(p => p.Concurrency == n).Select(p => p.BareWrite))).ToArray(), Reference: true),
+                new("download (gateway)", ns.Select(n => Medians.Of(transfers.Where(p => p.Concurrency == n).Select(p => p.Download))).ToArray()),
+                new("bare chunk read", ns.Select(n => Medians.Of(transfers.Where(p => p.Concurrency == n).Select(p => p.BareRead))).ToArray(), Reference: true),
+                new("bare chunk read over the connection", ns.Select(n => Medians.Of(transfers.Where(p => p.Concurrency == n).Select(p => p.BareRemoteRead))).ToArray(), Reference: true),
             };
             ReportPlots.Save(Path.Combine(plots, "gateway-throughput.png"), $"Uploads and downloads of {mib} MiB files against concurrency", "files at once", "MiB/s (log scale)", ns, series, logY: true);
             text.AppendLine("![upload and download throughput against concurrency](plots/gateway-throughput.png)");
@@ -277,7 +277,7 @@ public static class ReportCommand
             foreach (var n in ns)
             {
                 var at = small.Where(p => p.Concurrency == n).ToArray();
-                double M(Func<GatewayPoint, double> f) => Median(at.Select(f));
+                double M(Func<GatewayPoint, double> f) => Medians.Of(at.Select(f));
                 text.AppendLine(Inv($"| {n} | {M(p => p.Files!.OpsPerSecond):F0} | {M(p => p.Files!.P50Ms):F1} | {M(p => p.Files!.P99Ms):F1} | {M(p => p.Puts!.OpsPerSecond):F0} | {M(p => p.Puts!.P50Ms):F1} | {M(p => p.Puts!.P99Ms):F1} | {M(p => p.Files!.OpsPerSecond / p.Puts!.OpsPerSecond):F2} | {M(p => p.Reads!.OpsPerSecond):F0} | {M(p => p.Reads!.P50Ms):F1} | {M(p => p.Reads!.P99Ms):F1} |"));
             }
             text.AppendLine();
@@ -285,9 +285,9 @@ public static class ReportCommand
             text.AppendLine();
             ReportPlots.Save(Path.Combine(plots, "small-files.png"), "4 KiB files per second against clients", "clients", "operations/s (log scale)", ns,
             [
-                new("4 KiB file PUTs/s", ns.Select(n => Median(small.Where(p => p.Concurrency == n).Select(p => p.Files!.OpsPerSecond))).ToArray()),
-                new("raw KV puts/s", ns.Select(n => Median(small.Where(p => p.Concurrency == n).Select(p => p.Puts!.OpsPerSecond))).ToArray(), Reference: true),
-                new("4 KiB file GETs/s", ns.Select(n => Median(small.Where(p => p.Concurrency == n).Select(p => p.Reads!.OpsPerSecond))).ToArray()),
+                new("4 KiB file PUTs/s", ns.Select(n => Medians.Of(small.Where(p => p.Concurrency == n).Select(p => p.Files!.OpsPerSecond))).ToArray()),
+                new("raw KV puts/s", ns.Select(n => Medians.Of(small.Where(p => p.Concurrency == n).Select(p => p.Puts!.OpsPerSecond))).ToArray(), Reference: true),
+                new("4 KiB file GETs/s", ns.Select(n => Medians.Of(small.Where(p => p.Concurrency == n).Select(p => p.Reads!.OpsPerSecond))).ToArray()),
             ], logY: true);
             text.AppendLine("![small files per second against clients](plots/small-files.png)");
             text.AppendLine();
@@ -328,15 +328,6 @@ public static class ReportCommand
             Console.WriteLine($"   waiting for ports {string.Join(", ", busy)} (held by another run) to close");
             await Task.Delay(TimeSpan.FromSeconds(10));
         }
-    }
-
-    /// <summary>The median; the mean of the middle two for an even count; NaN for none.</summary>
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        return sorted.Length == 0 ? double.NaN
-            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
-            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -231,7 +231,7 @@ public sealed partial class ChunkServerDirectory
         var target = targets[0];
         // The chosen source first; the others are fallbacks the target tries if it fails.
         var ordered = sources.Where(s => s != source).Prepend(source).Take(HeartbeatProtocol.MaxSources).ToArray();
-        var copy = new CopyInFlight(chunk.Id, chunk.Version, target.Id, source.Id, [.. ordered.Select(s => s.Id)], now + Ticks(_options.CopyTimeout));
+        var copy = new CopyInFlight(chunk.Id, chunk.Version, target.Id, [.. ordered.Select(s => s.Id)], now + Ticks(_options.CopyTimeout));
         _copies[(chunk.Id, target.Id)] = copy;
         chunk.Copies++;
         target.Copies++;

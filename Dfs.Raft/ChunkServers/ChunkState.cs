@@ -85,30 +85,14 @@ internal sealed class ChunkState(ulong id)
     public Dictionary<string, (long Version, long Until)>? Expected
     {
         get => _repair?.Expected;
-        set
-        {
-            if (value is null && _repair is null)
-            {
-                return;
-            }
-            (_repair ??= new RepairState()).Expected = value;
-            DropRepairIfEmpty();
-        }
+        set => UpdateRepair(value is null, repair => repair.Expected = value);
     }
 
     /// <summary>Servers not to copy this chunk onto until the given timestamp (a copy there timed out, or its replica was corrupt).</summary>
     public Dictionary<string, long>? Avoid
     {
         get => _repair?.Avoid;
-        set
-        {
-            if (value is null && _repair is null)
-            {
-                return;
-            }
-            (_repair ??= new RepairState()).Avoid = value;
-            DropRepairIfEmpty();
-        }
+        set => UpdateRepair(value is null, repair => repair.Avoid = value);
     }
 
     /// <summary>
@@ -118,30 +102,14 @@ internal sealed class ChunkState(ulong id)
     public Dictionary<string, long>? Trimming
     {
         get => _repair?.Trimming;
-        set
-        {
-            if (value is null && _repair is null)
-            {
-                return;
-            }
-            (_repair ??= new RepairState()).Trimming = value;
-            DropRepairIfEmpty();
-        }
+        set => UpdateRepair(value is null, repair => repair.Trimming = value);
     }
 
     /// <summary>Copies of it in flight.</summary>
     public int Copies
     {
         get => _repair?.Copies ?? 0;
-        set
-        {
-            if (value == 0 && _repair is null)
-            {
-                return;
-            }
-            (_repair ??= new RepairState()).Copies = value;
-            DropRepairIfEmpty();
-        }
+        set => UpdateRepair(value == 0, repair => repair.Copies = value);
     }
 
     private int Find(int serverIndex)
@@ -157,8 +125,14 @@ internal sealed class ChunkState(ulong id)
         return -1;
     }
 
-    private void DropRepairIfEmpty()
+    /// <summary>Sets one part of the side object, making it first if needed and dropping it once every part is empty.</summary>
+    private void UpdateRepair(bool clearing, Action<RepairState> update)
     {
+        if (clearing && _repair is null)
+        {
+            return;
+        }
+        update(_repair ??= new RepairState());
         if (_repair is { Expected: null, Avoid: null, Trimming: null, Copies: 0 })
         {
             _repair = null;

@@ -20,12 +20,13 @@ public sealed partial class MetadataStore
     // A write that keeps losing races gives up with Conflict rather than spin.
     private const int MaxAttempts = 32;
 
-    // Inode ids are taken from the store's counter in blocks, so creates do not all compare one hot key; a block
-    // holds a whole path's depth, so one fresh block serves any mkdir -p.
     private readonly IMetadataKv _kv;
     private readonly MetadataOptions _options;
     private readonly TimeProvider _time;
-    private readonly IdState _ids;
+
+    // Inode ids come from the store's counter in blocks, so creates do not all compare one hot key; a block holds at
+    // least a whole path's depth, so one fresh block serves any mkdir -p.
+    private readonly IdBlocks _ids;
     private readonly MetadataWriteHook? _hook;
 
     /// <summary>A schema over <paramref name="kv"/>; <paramref name="time"/> (the leader's clock) stamps directories.</summary>
@@ -36,7 +37,7 @@ public sealed partial class MetadataStore
         _options = options ?? new MetadataOptions();
         _options.Validate();
         _time = time ?? TimeProvider.System;
-        _ids = new IdState();
+        _ids = new IdBlocks(kv, NextId, RootId + 1, _options.IdBlock, "inode ids");
     }
 
     // A view of the same schema whose writes pass through <paramref name="hook"/>; it shares the inode id block.
@@ -228,56 +229,7 @@ public sealed partial class MetadataStore
         }
     }
 
-    private ulong TakeId()
-    {
-        lock (_ids.Gate)
-        {
-            return _ids.Next < _ids.Limit ? _ids.Next++ : throw new IdsExhaustedException(_ids.Limit);
-        }
-    }
-
-    /// <summary>
-    /// Reserves the next block of inode ids in the counter key (compare-and-swap). One refill runs at a time: the plans that
-    /// ran out while it ran find the block replaced (the limit they saw has moved) and go on without a reservation of their own.
-    /// </summary>
-    private async Task RefillIdsAsync(ulong exhaustedLimit, CancellationToken cancellationToken)
-    {
-        await _ids.Refill.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            lock (_ids.Gate)
-            {
-                if (_ids.Limit != exhaustedLimit && _ids.Next < _ids.Limit)
-                {
-                    return;
-                }
-            }
-            for (var attempt = 0; attempt < MaxAttempts; attempt++)
-            {
-                var counter = await _kv.ReadAsync(view => view.Get(NextId), cancellationToken).ConfigureAwait(false);
-                var first = counter is null ? RootId + 1 : new MetadataReader(counter.Value.Span).VarUInt();
-                var limit = first + (ulong)_options.IdBlock;
-                var writer = new MetadataWriter();
-                writer.VarUInt(limit);
-                var b = new TxnBuilder();
-                b.Compare(MetaCompare.ModRevisionIs(NextId, counter?.ModRevision ?? 0));
-                b.Put(NextId, writer.ToArray());
-                if ((await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
-                {
-                    lock (_ids.Gate)
-                    {
-                        (_ids.Next, _ids.Limit) = (first, limit);
-                    }
-                    return;
-                }
-            }
-            throw new MetadataException(MetadataErrorCode.Conflict, "Could not reserve inode ids: the id counter kept changing.");
-        }
-        finally
-        {
-            _ids.Refill.Release();
-        }
-    }
+    private ulong TakeId() => _ids.TryTake(out var id, out var exhaustedLimit) ? id : throw new IdsExhaustedException(exhaustedLimit);
 
     /// <summary>Reads, decides and commits, again from a fresh read whenever a compare fails.</summary>
     /// <remarks>
@@ -302,7 +254,7 @@ public sealed partial class MetadataStore
             catch (IdsExhaustedException exhausted) when (refills++ < MaxAttempts)
             {
                 // A plan needs at most MetadataPath.MaxDepth ids, which one fresh block holds; running out is not a lost race.
-                await RefillIdsAsync(exhausted.Limit, cancellationToken).ConfigureAwait(false);
+                await _ids.RefillAsync(exhausted.Limit, cancellationToken).ConfigureAwait(false);
                 attempt--;
                 continue;
             }
@@ -363,14 +315,6 @@ public sealed partial class MetadataStore
 
         /// <summary>One of several transactions of an operation, not its last: the hook adds nothing to it.</summary>
         public bool Partial { get; init; }
-    }
-
-    private sealed class IdState
-    {
-        public readonly Lock Gate = new();
-        public readonly SemaphoreSlim Refill = new(1, 1);
-        public ulong Next;
-        public ulong Limit;
     }
 
     private readonly record struct Walk(ulong Id, EntryKind Kind, MetaKeyValue? Entry, List<MetaKeyValue> Chain);

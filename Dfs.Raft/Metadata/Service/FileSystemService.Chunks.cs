@@ -7,11 +7,6 @@ namespace Dfs.Raft.Metadata.Service;
 
 public sealed partial class FileSystemService
 {
-    private readonly Lock _chunkIdGate = new();
-    private readonly SemaphoreSlim _chunkIdRefill = new(1, 1);
-    private ulong _nextChunkId;
-    private ulong _chunkIdLimit;
-
     /// <summary>
     /// A fresh chunk id (from this leader's block of the counter), a placement, and an allocation record at chunk version 1,
     /// written through the log before the directory learns the version.
@@ -26,7 +21,7 @@ public sealed partial class FileSystemService
         await CheckReplayAsync(hook, cancellationToken, local: true).ConfigureAwait(false);
         _leadership.ThrowIfNotLeader();
         var pipeline = Place(excluded);
-        var id = await TakeChunkIdAsync(cancellationToken).ConfigureAwait(false);
+        var id = await _chunkIds.TakeAsync(cancellationToken).ConfigureAwait(false);
         var allocation = new ChunkAllocation(new ChunkId(id), 1, pipeline);
         var key = ServiceKeys.AllocationKey(id);
         var b = new TxnBuilder();
@@ -125,60 +120,5 @@ public sealed partial class FileSystemService
             set.Add(id);
         }
         return set;
-    }
-
-    private async Task<ulong> TakeChunkIdAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            lock (_chunkIdGate)
-            {
-                if (_nextChunkId < _chunkIdLimit)
-                {
-                    return _nextChunkId++;
-                }
-            }
-            await _chunkIdRefill.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                lock (_chunkIdGate)
-                {
-                    if (_nextChunkId < _chunkIdLimit)
-                    {
-                        continue;
-                    }
-                }
-                await RefillChunkIdsAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _chunkIdRefill.Release();
-            }
-        }
-    }
-
-    /// <summary>Reserves the next block of chunk ids in the counter key (compare-and-swap), like the schema's inode ids.</summary>
-    private async Task RefillChunkIdsAsync(CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var counter = await _kv.ReadAsync(view => view.Get(ServiceKeys.NextChunkId), cancellationToken).ConfigureAwait(false);
-            var first = counter is null ? 1 : new MetadataReader(counter.Value.Span).VarUInt();
-            var limit = first + (ulong)_options.ChunkIdBlock;
-            var writer = new MetadataWriter();
-            writer.VarUInt(limit);
-            var b = new TxnBuilder();
-            b.Compare(MetaCompare.ModRevisionIs(ServiceKeys.NextChunkId, counter?.ModRevision ?? 0));
-            b.Put(ServiceKeys.NextChunkId, writer.ToArray());
-            if ((await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
-            {
-                lock (_chunkIdGate)
-                {
-                    (_nextChunkId, _chunkIdLimit) = (first, limit);
-                }
-                return;
-            }
-        }
-        throw new MetadataException(MetadataErrorCode.Conflict, "Could not reserve chunk ids: the chunk id counter kept changing.");
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class FileSystemService : IMetadataService
     private const int MaxAttempts = 32;
 
     private readonly IMetadataKv _kv;
+    private readonly IdBlocks _chunkIds;
     private readonly IChunkServerDirectory _directory;
     private readonly IMetadataLeadership _leadership;
     private readonly FileSystemServiceOptions _options;
@@ -45,6 +46,7 @@ public sealed partial class FileSystemService : IMetadataService
         _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         Store = new MetadataStore(kv, new MetadataOptions { KeepVersions = options.VersionsKept }, _time);
+        _chunkIds = new IdBlocks(kv, ServiceKeys.NextChunkId, 1, options.ChunkIdBlock, "chunk ids");
     }
 
     /// <summary>The schema the service runs on.</summary>
