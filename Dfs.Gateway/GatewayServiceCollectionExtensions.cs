@@ -49,7 +49,13 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(sp => new ClusterStatusService(config, sp.GetRequiredService<MasterClient>(), sp.GetService<LocalCluster>(),
             sp.GetRequiredService<ILogger<ClusterStatusService>>(), () => sp.GetRequiredService<IMetadataService>()));
         services.AddSingleton(sp => options.Metadata?.Invoke(sp) ?? new MetadataClient(sp.GetRequiredService<MasterClient>()));
-        var transfer = new FileTransferOptions { ChunkSizeBytes = config.ChunkSizeBytes, InlineFileBytes = config.InlineFileBytes };
+        var transfer = new FileTransferOptions
+        {
+            ChunkSizeBytes = config.ChunkSizeBytes,
+            InlineFileBytes = config.InlineFileBytes,
+            // An allocation drawn ahead is used while the leader still counts its pipeline as the chunk's replicas.
+            AllocationMaxAge = TimeSpan.FromMilliseconds(Math.Min(1000, config.ChunkServerDeadMs / 5)),
+        };
         services.AddSingleton(sp => new ChunkWriteClient(new ChunkWriteOptions { Logger = sp.GetRequiredService<ILogger<ChunkWriteClient>>() }));
         services.AddSingleton(_ => new ChunkReadClient());
         services.AddSingleton(sp => new FileUploader(sp.GetRequiredService<IMetadataService>(), sp.GetRequiredService<ChunkWriteClient>(), transfer));

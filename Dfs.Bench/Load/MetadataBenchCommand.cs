@@ -61,7 +61,7 @@ public static class MetadataBenchCommand
             var p99 = Medians.Of(rounds.Select(r => r.Figures[kind].P99Ms));
             var perRound = string.Join(" / ", rounds.Select(r => r.Figures[kind].OpsPerSecond.ToString("F0", CultureInfo.InvariantCulture)));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {kind,-24} {perSecond,8:F0}/s  p50 {p50,6:F2} ms  p99 {p99,6:F2} ms  vs raw puts {ratio:F2}  (rounds: {perRound})"));
+                $"  {kind,-42} {perSecond,8:F0}/s  p50 {p50,6:F2} ms  p99 {p99,6:F2} ms  vs raw puts {ratio:F2}  (rounds: {perRound})"));
         }
     }
 

@@ -18,6 +18,7 @@ internal static class MetadataOpsLoad
 {
     public const string Puts = "raw KV put";
     public const string Create = "create+commit (1 chunk)";
+    public const string CreateAlone = "create+commit (1 chunk, allocation alone)";
     public const string Allocate = "allocate (alone)";
     public const string Lookup = "lookup";
     public const string List = "list 1,000 entries";
@@ -32,6 +33,8 @@ internal static class MetadataOpsLoad
         try
         {
             var services = connections.Select(c => new MetadataClient(c)).ToArray();
+            // Each client draws its chunks as a gateway's uploader does: in batches that follow its demand.
+            var pools = services.Select(s => new ChunkAllocationPool(s, ChunkAllocation.MaxPerRequest, TimeSpan.FromSeconds(1))).ToArray();
             await PrepareAsync(services, clients, rounds);
             // Whether each client's file is now at b: a rename that failed (an error counted) leaves it where it was.
             var renamed = new bool[clients];
@@ -41,7 +44,13 @@ internal static class MetadataOpsLoad
                     (await connections[worker].PutAsync(Encoding.ASCII.GetBytes($"bench/{round}/{worker}/{n}"), new byte[100])).Status == KvStatus.Ok),
                 (Create, async (worker, n, round) =>
                 {
-                    await CreateOneChunkFileAsync(services[worker], $"/ops/create/r{round}/w{worker}/f{n}");
+                    var path = $"/ops/create/r{round}/w{worker}/f{n}";
+                    await CommitOneChunkFileAsync(services[worker], path, await pools[worker].TakeAsync(path, CancellationToken.None));
+                    return true;
+                }),
+                (CreateAlone, async (worker, n, round) =>
+                {
+                    await CreateOneChunkFileAsync(services[worker], $"/ops/create/r{round}/w{worker}/s{n}");
                     return true;
                 }),
                 (Allocate, async (worker, n, round) =>
@@ -162,12 +171,12 @@ internal static class MetadataOpsLoad
     }
 
     /// <summary>What a writer asks of the masters for a one-chunk file: a chunk allocated by placement, then the version that lists it.</summary>
-    private static async Task CreateOneChunkFileAsync(MetadataClient service, string path)
-    {
-        var chunk = await service.AllocateChunkAsync(path);
+    private static async Task CreateOneChunkFileAsync(MetadataClient service, string path) =>
+        await CommitOneChunkFileAsync(service, path, await service.AllocateChunkAsync(path));
+
+    private static async Task CommitOneChunkFileAsync(MetadataClient service, string path, ChunkAllocation chunk) =>
         await service.CommitAsync(path, ExpectedVersion.None,
             new NewVersion(1 << 20, 0xC0FFEE, 1_700_000_000_000, "application/octet-stream", [new ChunkRef(chunk.Id.Value, 1 << 20, 0xC0FFEE, chunk.Version)]));
-    }
 
 
     /// <summary>A one-chunk file per lookup target (100 per client), a directory of 1,000 entries to list, a file per client to rename, a directory per client and round to create files in.</summary>

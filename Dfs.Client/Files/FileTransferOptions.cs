@@ -1,3 +1,5 @@
+using Dfs.Client.Metadata;
+
 namespace Dfs.Client.Files;
 
 /// <summary>How <see cref="FileUploader"/> and <see cref="FileDownloader"/> cut and retry. Every field has a documented default.</summary>
@@ -12,6 +14,15 @@ public sealed record FileTransferOptions
     /// content the masters refuse.
     /// </summary>
     public int InlineFileBytes { get; init; }
+
+    /// <summary>
+    /// The most chunk allocations one request to the masters draws ahead for the uploads to come, as many as were asked for in
+    /// the last moments (1: each chunk asks alone). Default <see cref="ChunkAllocation.MaxPerRequest"/>.
+    /// </summary>
+    public int AllocationBatch { get; init; } = ChunkAllocation.MaxPerRequest;
+
+    /// <summary>How long an allocation drawn ahead stays fit to use; keep it well below the masters' dead timeout. Default 1 s.</summary>
+    public TimeSpan AllocationMaxAge { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>New allocations a chunk may take when its pipeline fails before any of its bytes were read. Default 3.</summary>
     public int ChunkAttempts { get; init; } = 3;

@@ -23,6 +23,7 @@ public sealed class FileUploader
     private readonly IMetadataService _metadata;
     private readonly ChunkWriteClient _writer;
     private readonly FileTransferOptions _options;
+    private readonly ChunkAllocationPool _allocations;
 
     public FileUploader(IMetadataService metadata, ChunkWriteClient writer, FileTransferOptions? options = null)
     {
@@ -30,7 +31,11 @@ public sealed class FileUploader
         _writer = writer;
         _options = options ?? new FileTransferOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.ChunkSizeBytes, 1, nameof(options));
+        _allocations = new ChunkAllocationPool(metadata, _options.AllocationBatch, _options.AllocationMaxAge, _options.TimeProvider);
     }
+
+    /// <summary>Where this uploader's chunk allocations come from.</summary>
+    public ChunkAllocationPool Allocations => _allocations;
 
     /// <summary>How this uploader cuts content and which content it keeps inline.</summary>
     public FileTransferOptions Options => _options;
@@ -142,7 +147,10 @@ public sealed class FileUploader
     {
         try
         {
-            return await _metadata.AllocateChunkAsync(path, exclude, cancellationToken);
+            // A pipeline that avoids failed servers is placed for this chunk alone; any other comes from a batch.
+            return exclude is { Count: > 0 }
+                ? await _metadata.AllocateChunkAsync(path, exclude, cancellationToken)
+                : await _allocations.TakeAsync(path, cancellationToken);
         }
         catch (MetadataException e) when (e.Code == MetadataErrorCode.InvalidArgument)
         {

@@ -40,6 +40,13 @@ public interface IMetadataService
     Task<ChunkAllocation> AllocateChunkAsync(string path, IReadOnlyCollection<string>? exclude = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Allocates <paramref name="count"/> chunks at once, each as <see cref="AllocateChunkAsync"/> allocates one (its own id, version
+    /// 1 and pipeline), in one change: what a writer of many small files draws its chunks from (<see cref="ChunkAllocationPool"/>).
+    /// </summary>
+    /// <exception cref="MetadataException">InvalidArgument when <paramref name="count"/> lies outside 1..<see cref="ChunkAllocation.MaxPerRequest"/> or too few chunk servers are available.</exception>
+    Task<IReadOnlyList<ChunkAllocation>> AllocateChunksAsync(string path, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// For pipeline recovery: a bumped chunk version for <paramref name="chunk"/> (above <paramref name="currentVersion"/>), to be written by
     /// <paramref name="survivors"/> (kept in order); replicas still at the old version become stale.
     /// </summary>

@@ -49,6 +49,10 @@ public sealed class MetadataClient(MasterClient masters) : IMetadataService
         MetadataResultCodec.DecodeAllocation((await CallAsync(new MetadataRequest(MetadataOp.AllocateChunk) { Path = path, Exclude = [.. exclude ?? []] },
             cancellationToken)).Span);
 
+    public async Task<IReadOnlyList<ChunkAllocation>> AllocateChunksAsync(string path, int count, CancellationToken cancellationToken = default) =>
+        MetadataResultCodec.DecodeAllocations((await CallAsync(new MetadataRequest(MetadataOp.AllocateChunks) { Path = path, Count = count },
+            cancellationToken)).Span);
+
     public async Task<ChunkAllocation> BumpChunkVersionAsync(ChunkId chunk, long currentVersion, IReadOnlyList<ChunkServerAddress> survivors,
         CancellationToken cancellationToken = default)
     {

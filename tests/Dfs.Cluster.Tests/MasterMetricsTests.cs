@@ -25,33 +25,26 @@ public sealed partial class MasterMetricsTests
                 // Scraped after the status was read: the scrape can only have moved forward.
                 var text = await http.GetStringAsync(new Uri(master.ApiAddress, "/metrics"));
                 last = text;
-                Assert.True(Value(text, "dfs_raft_term") >= status.Term, text);
+                Assert.True(MetricsScrape.Value(text, "dfs_raft_term") >= status.Term, text);
                 Assert.Contains("process_cpu_seconds_total", text, StringComparison.Ordinal);
-                if (Value(text, "dfs_raft_commit_index") < 1)
+                if (MetricsScrape.Value(text, "dfs_raft_commit_index") < 1)
                 {
                     return false;
                 }
-                leaders += (int)Value(text, "dfs_raft_is_leader");
+                leaders += (int)MetricsScrape.Value(text, "dfs_raft_is_leader");
             }
-            return leaders == 1 && Value(await http.GetStringAsync(new Uri(first.ApiAddress, "/metrics")), "dfs_raft_is_leader") == 1;
+            return leaders == 1 && MetricsScrape.Value(await http.GetStringAsync(new Uri(first.ApiAddress, "/metrics")), "dfs_raft_is_leader") == 1;
         }, cluster.Timeout, () => last, "every master's scrape with a commit, and exactly one leader: the elected one");
         var survivor = cluster.Masters.First(m => m.Id != first.Id);
-        var changesBefore = Value(await http.GetStringAsync(new Uri(survivor.ApiAddress, "/metrics")), "dfs_raft_leader_changes_total");
+        var changesBefore = MetricsScrape.Value(await http.GetStringAsync(new Uri(survivor.ApiAddress, "/metrics")), "dfs_raft_leader_changes_total");
         var firstTerm = first.Raft.Status.Term;
         await cluster.KillMasterAsync(first.Id);
         var second = await cluster.WaitForLeaderAsync(m => m.Id != first.Id);
 
         var after = await http.GetStringAsync(new Uri(second.ApiAddress, "/metrics"));
-        Assert.Equal(1, Value(after, "dfs_raft_is_leader"));
-        Assert.True(Value(after, "dfs_raft_term") > firstTerm);
-        var survivorAfter = Value(await http.GetStringAsync(new Uri(survivor.ApiAddress, "/metrics")), "dfs_raft_leader_changes_total");
+        Assert.Equal(1, MetricsScrape.Value(after, "dfs_raft_is_leader"));
+        Assert.True(MetricsScrape.Value(after, "dfs_raft_term") > firstTerm);
+        var survivorAfter = MetricsScrape.Value(await http.GetStringAsync(new Uri(survivor.ApiAddress, "/metrics")), "dfs_raft_leader_changes_total");
         Assert.True(survivorAfter > changesBefore, $"leader changes seen by {survivor.Id}: {changesBefore} then {survivorAfter}");
-    }
-
-    private static double Value(string exposition, string name)
-    {
-        var match = Regex.Match(exposition, $"^{Regex.Escape(name)}(?:\\{{[^}}]*\\}})? (\\S+)$", RegexOptions.Multiline);
-        Assert.True(match.Success, $"{name} is missing from the scrape:\n{exposition}");
-        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 }

@@ -19,4 +19,5 @@ public enum MetadataOp : byte
     LockQueue = 14,
     ChunkServers = 15,
     Drain = 16,
+    AllocateChunks = 17,
 }

@@ -35,6 +35,9 @@ public sealed record MetadataRequest(MetadataOp Op)
     /// <summary>AllocateChunk: servers not to choose.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
+    /// <summary>AllocateChunks: how many chunks.</summary>
+    public int Count { get; init; }
+
     /// <summary>BumpChunkVersion: the chunk.</summary>
     public ulong ChunkId { get; init; }
 
@@ -64,5 +67,5 @@ public sealed record MetadataRequest(MetadataOp Op)
 
     /// <summary>True for operations that change state: they carry the client's sequence number and are applied once however often they are sent.</summary>
     public static bool IsMutating(MetadataOp op) => op is MetadataOp.Mkdir or MetadataOp.Rename or MetadataOp.Delete or MetadataOp.AllocateChunk
-        or MetadataOp.BumpChunkVersion or MetadataOp.Commit or MetadataOp.Lock or MetadataOp.RenewLock or MetadataOp.Unlock or MetadataOp.Drain;
+        or MetadataOp.AllocateChunks or MetadataOp.BumpChunkVersion or MetadataOp.Commit or MetadataOp.Lock or MetadataOp.RenewLock or MetadataOp.Unlock or MetadataOp.Drain;
 }

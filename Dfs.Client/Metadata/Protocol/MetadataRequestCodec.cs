@@ -71,6 +71,10 @@ public static class MetadataRequestCodec
                 MetadataWire.String(ref w, r.Path);
                 MetadataWire.Strings(ref w, r.Exclude);
                 break;
+            case MetadataOp.AllocateChunks:
+                MetadataWire.String(ref w, r.Path);
+                MetadataWire.Long(ref w, r.Count);
+                break;
             case MetadataOp.BumpChunkVersion:
                 w.WriteUInt64(r.ChunkId);
                 MetadataWire.Long(ref w, r.ChunkVersion);
@@ -147,6 +151,12 @@ public static class MetadataRequestCodec
                 };
             case MetadataOp.AllocateChunk:
                 return new MetadataRequest(op) { Path = MetadataWire.String(ref rd, "path"), Exclude = MetadataWire.Strings(ref rd, "excluded servers") };
+            case MetadataOp.AllocateChunks:
+                return new MetadataRequest(op)
+                {
+                    Path = MetadataWire.String(ref rd, "path"),
+                    Count = (int)Math.Clamp(MetadataWire.Long(ref rd, "count"), int.MinValue, int.MaxValue),
+                };
             case MetadataOp.BumpChunkVersion:
                 return new MetadataRequest(op)
                 {

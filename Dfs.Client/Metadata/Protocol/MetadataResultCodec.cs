@@ -76,15 +76,39 @@ public static class MetadataResultCodec
     public static DeleteResult DecodeDelete(ReadOnlySpan<byte> body) => Decode(body, "delete result", static (ref r) =>
         new DeleteResult((int)MetadataWire.Long(ref r, "entries deleted"), MetadataWire.ChunkIds(ref r, "dropped chunks")));
 
-    public static byte[] Encode(ChunkAllocation value) => MetadataWire.Encode(value, static (ref w, v) =>
+    public static byte[] Encode(ChunkAllocation value) => MetadataWire.Encode(value, WriteAllocation);
+
+    public static ChunkAllocation DecodeAllocation(ReadOnlySpan<byte> body) => Decode(body, "chunk allocation", ReadAllocation);
+
+    public static byte[] Encode(IReadOnlyList<ChunkAllocation> value) => MetadataWire.Encode(value, static (ref w, v) =>
+    {
+        w.WriteLength(WireLength.VarUInt, v.Count);
+        foreach (var allocation in v)
+        {
+            WriteAllocation(ref w, allocation);
+        }
+    });
+
+    public static IReadOnlyList<ChunkAllocation> DecodeAllocations(ReadOnlySpan<byte> body) =>
+        Decode<IReadOnlyList<ChunkAllocation>>(body, "chunk allocations", static (ref r) =>
+        {
+            var allocations = new ChunkAllocation[r.ReadCount(WireLength.VarUInt, 10, field: "allocation count")];
+            for (var i = 0; i < allocations.Length; i++)
+            {
+                allocations[i] = ReadAllocation(ref r);
+            }
+            return allocations;
+        });
+
+    private static void WriteAllocation(ref WireWriter w, ChunkAllocation v)
     {
         w.WriteUInt64(v.Id.Value);
         MetadataWire.Long(ref w, v.Version);
         MetadataWire.Addresses(ref w, v.Pipeline);
-    });
+    }
 
-    public static ChunkAllocation DecodeAllocation(ReadOnlySpan<byte> body) => Decode(body, "chunk allocation", static (ref r) =>
-        new ChunkAllocation(new ChunkId(r.ReadUInt64("chunk id")), MetadataWire.Long(ref r, "chunk version"), MetadataWire.Addresses(ref r, "pipeline")));
+    private static ChunkAllocation ReadAllocation(ref WireReader r) =>
+        new(new ChunkId(r.ReadUInt64("chunk id")), MetadataWire.Long(ref r, "chunk version"), MetadataWire.Addresses(ref r, "pipeline"));
 
     public static byte[] Encode(CommitResult value) => MetadataWire.Encode(value, static (ref w, v) =>
     {

@@ -8,35 +8,49 @@ namespace Dfs.Raft.Metadata.Service;
 public sealed partial class FileSystemService
 {
     /// <summary>
-    /// A fresh chunk id (from this leader's block of the counter), a placement, and an allocation record at chunk version 1,
-    /// written through the log before the directory learns the version.
+    /// <paramref name="count"/> fresh chunk ids (from this leader's block of the counter), a placement for each, and their
+    /// allocation records at chunk version 1, written in one transaction through the log before the directory learns them.
     /// </summary>
-    private async Task<ChunkAllocation> AllocateCoreAsync(string path, IReadOnlyCollection<string>? exclude, OutcomeFactory? outcome,
-        CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ChunkAllocation>> AllocateCoreAsync(string path, int count, IReadOnlyCollection<string>? exclude,
+        OutcomeFactory? outcome, CancellationToken cancellationToken)
     {
         MetadataPath.Parse(path);
+        if (count is < 1 or > ChunkAllocation.MaxPerRequest)
+        {
+            throw new MetadataException(MetadataErrorCode.InvalidArgument,
+                $"An allocation asks for 1..{ChunkAllocation.MaxPerRequest} chunks; {count} is not in that range.");
+        }
         var excluded = CheckServerIds(exclude ?? [], "An excluded server");
         var hook = outcome?.Invoke(null);
         // The transaction below compares the request's answer still missing, so the first look can be at the local state.
         await CheckReplayAsync(hook, cancellationToken, local: true).ConfigureAwait(false);
         _leadership.ThrowIfNotLeader();
-        var pipeline = Place(excluded);
-        var id = await _chunkIds.TakeAsync(cancellationToken).ConfigureAwait(false);
-        var allocation = new ChunkAllocation(new ChunkId(id), 1, pipeline);
-        var key = ServiceKeys.AllocationKey(id);
+        var allocations = new ChunkAllocation[count];
         var b = new TxnBuilder();
-        b.Missing(key);
-        b.Put(key, new AllocationRecord(NowMs, 1, false).Encode());
-        hook?.Extend(b, allocation);
+        var record = new AllocationRecord(NowMs, 1, false).Encode();
+        for (var i = 0; i < count; i++)
+        {
+            // Placed one by one: each placement counts as pending load on its servers, so a batch spreads like single requests.
+            var pipeline = Place(excluded);
+            var id = await _chunkIds.TakeAsync(cancellationToken).ConfigureAwait(false);
+            allocations[i] = new ChunkAllocation(new ChunkId(id), 1, pipeline);
+            var key = ServiceKeys.AllocationKey(id);
+            b.Missing(key);
+            b.Put(key, record);
+        }
+        hook?.Extend(b, allocations);
         if (!(await _kv.TxnAsync(b.Build(), cancellationToken).ConfigureAwait(false)).Succeeded)
         {
-            // The id is fresh, so only the outcome record can have appeared: a copy of this request was answered first.
+            // The ids are fresh, so only the outcome record can have appeared: a copy of this request was answered first.
             await CheckReplayAsync(hook, cancellationToken).ConfigureAwait(false);
-            throw new MetadataException(MetadataErrorCode.Conflict, $"Chunk id {id:x16} was taken concurrently; nothing was allocated.");
+            throw new MetadataException(MetadataErrorCode.Conflict, "A fresh chunk id was taken concurrently; nothing was allocated.");
         }
-        _directory.SetChunkVersion(id, 1);
-        _directory.ExpectReplicas(id, 1, allocation.Pipeline);
-        return allocation;
+        foreach (var allocation in allocations)
+        {
+            _directory.SetChunkVersion(allocation.Id.Value, 1);
+            _directory.ExpectReplicas(allocation.Id.Value, 1, allocation.Pipeline);
+        }
+        return allocations;
     }
 
     /// <summary>Moves an allocated chunk to the next chunk version (pipeline recovery), through the log, then tells the directory.</summary>

@@ -45,8 +45,12 @@ public sealed partial class FileSystemService
                 return await OnceAsync(origin, f => DeleteCoreAsync(StoreWith(f), r.Path, r.Flag, new ExpectedVersion(r.Expected), r.LockOwner, cancellationToken),
                     v => MetadataResultCodec.Encode((DeleteResult)v!)).ConfigureAwait(false);
             case MetadataOp.AllocateChunk:
-                return await OnceAsync(origin, f => AllocateCoreAsync(r.Path, r.Exclude, f, cancellationToken),
-                    v => MetadataResultCodec.Encode((ChunkAllocation)v!)).ConfigureAwait(false);
+                // One allocation answered alone: the single-chunk form pipeline recovery asks for, with the servers to avoid.
+                return await OnceAsync(origin, f => AllocateCoreAsync(r.Path, 1, r.Exclude, f, cancellationToken),
+                    v => MetadataResultCodec.Encode(((IReadOnlyList<ChunkAllocation>)v!)[0])).ConfigureAwait(false);
+            case MetadataOp.AllocateChunks:
+                return await OnceAsync(origin, f => AllocateCoreAsync(r.Path, r.Count, null, f, cancellationToken),
+                    v => MetadataResultCodec.Encode((IReadOnlyList<ChunkAllocation>)v!)).ConfigureAwait(false);
             case MetadataOp.BumpChunkVersion:
                 return await OnceAsync(origin, f => BumpCoreAsync(new ChunkId(r.ChunkId), r.ChunkVersion, r.Survivors, f, cancellationToken),
                     v => MetadataResultCodec.Encode((ChunkAllocation)v!)).ConfigureAwait(false);

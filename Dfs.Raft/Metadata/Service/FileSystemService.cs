@@ -84,8 +84,11 @@ public sealed partial class FileSystemService : IMetadataService
         CancellationToken cancellationToken = default) =>
         DeleteCoreAsync(Store, path, recursive, expected ?? ExpectedVersion.Any, lockOwner, cancellationToken);
 
-    public Task<ChunkAllocation> AllocateChunkAsync(string path, IReadOnlyCollection<string>? exclude = null, CancellationToken cancellationToken = default) =>
-        AllocateCoreAsync(path, exclude, null, cancellationToken);
+    public async Task<ChunkAllocation> AllocateChunkAsync(string path, IReadOnlyCollection<string>? exclude = null, CancellationToken cancellationToken = default) =>
+        (await AllocateCoreAsync(path, 1, exclude, null, cancellationToken).ConfigureAwait(false))[0];
+
+    public Task<IReadOnlyList<ChunkAllocation>> AllocateChunksAsync(string path, int count, CancellationToken cancellationToken = default) =>
+        AllocateCoreAsync(path, count, null, null, cancellationToken);
 
     public Task<ChunkAllocation> BumpChunkVersionAsync(ChunkId chunk, long currentVersion, IReadOnlyList<ChunkServerAddress> survivors,
         CancellationToken cancellationToken = default) =>

@@ -46,6 +46,43 @@ public sealed class GatewayProcessTests
     }
 
     [Fact]
+    public async Task SmallFilesOnChunkServers_WrittenBySixteenClients_DrawTheirChunksInBatches_AndEachReadsBackFromThreeReplicas()
+    {
+        await using var cluster = await DfsProcessCluster.StartAsync(
+            nameof(SmallFilesOnChunkServers_WrittenBySixteenClients_DrawTheirChunksInBatches_AndEachReadsBackFromThreeReplicas),
+            new DfsProcessClusterOptions { ChunkServers = 4 });
+        using var http = new HttpClient { BaseAddress = cluster.GatewayAddress, Timeout = Timeout };
+        await WaitUntilWritableAsync(http, cluster);
+        const int Files = 160;
+        // Past the inline threshold, so every file is one chunk on the chunk servers.
+        var size = cluster.Config.InlineFileBytes + 100;
+        var before = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < Files; i = Interlocked.Increment(ref next))
+            {
+                using var put = await http.PutAsync(new Uri($"/api/files/small/f{i}", UriKind.Relative), Binary(RandomBytes(size, seed: i)));
+                Assert.True(put.StatusCode == HttpStatusCode.Created, $"PUT f{i}: {put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+            }
+        })));
+
+        var after = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        double Grew(string name) => MetricsScrape.Value(after, name) - MetricsScrape.Value(before, name);
+        var requests = Grew("dfs_gateway_chunk_allocation_requests_total");
+        var drawn = Grew("dfs_gateway_chunk_allocations_drawn_total");
+        Assert.True(drawn >= Files, $"{drawn} allocations drawn for {Files} files");
+        Assert.True(requests <= Files / 4, $"{Files} files drew their chunks in {requests} requests to the masters");
+        for (var i = 0; i < Files; i++)
+        {
+            Assert.Equal(RandomBytes(size, seed: i), await http.GetByteArrayAsync(new Uri($"/api/files/small/f{i}", UriKind.Relative)));
+            var holders = Assert.Single(await ReplicaHoldersAsync(http, $"small/f{i}"));
+            Assert.Equal(3, holders.Distinct().Count());
+        }
+    }
+
+    [Fact]
     public async Task ChunkServer_KilledAfterAWrite_ItsChunksAreReReplicated_AndTheFileStillReads()
     {
         await using var cluster = await DfsProcessCluster.StartAsync(nameof(ChunkServer_KilledAfterAWrite_ItsChunksAreReReplicated_AndTheFileStillReads),

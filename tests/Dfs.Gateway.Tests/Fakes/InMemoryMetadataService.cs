@@ -28,6 +28,12 @@ internal sealed class InMemoryMetadataService(IReadOnlyList<ChunkServerAddress> 
 
     public int Allocations { get; private set; }
 
+    /// <summary>Requests for a batch of allocations, and the counts they asked for, in order.</summary>
+    public List<int> AllocationBatches { get; } = [];
+
+    /// <summary>Awaited before a batch is allocated (with its count): a test holds it back or makes it fail.</summary>
+    public Func<int, Task>? BeforeAllocationBatch { get; set; }
+
     public int Bumps { get; private set; }
 
     public Task<FileLocation> LookupAsync(string path, long? version = null, CancellationToken cancellationToken = default)
@@ -190,6 +196,28 @@ internal sealed class InMemoryMetadataService(IReadOnlyList<ChunkServerAddress> 
             Allocations++;
             return Task.FromResult(new ChunkAllocation(new ChunkId(id), 1, pipeline));
         }
+    }
+
+    public async Task<IReadOnlyList<ChunkAllocation>> AllocateChunksAsync(string path, int count, CancellationToken cancellationToken = default)
+    {
+        if (count is < 1 or > ChunkAllocation.MaxPerRequest)
+        {
+            throw new MetadataException(MetadataErrorCode.InvalidArgument, $"An allocation asks for 1..{ChunkAllocation.MaxPerRequest} chunks, not {count}.");
+        }
+        lock (_gate)
+        {
+            AllocationBatches.Add(count);
+        }
+        if (BeforeAllocationBatch is { } before)
+        {
+            await before(count);
+        }
+        var allocations = new ChunkAllocation[count];
+        for (var i = 0; i < count; i++)
+        {
+            allocations[i] = await AllocateChunkAsync(path, null, cancellationToken);
+        }
+        return allocations;
     }
 
     public Task<ChunkAllocation> BumpChunkVersionAsync(ChunkId chunk, long currentVersion, IReadOnlyList<ChunkServerAddress> survivors, CancellationToken cancellationToken = default)

@@ -20,6 +20,9 @@ internal sealed class GatewayApp : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The gateway's services, as the program composed them.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The gateway's address, such as <c>http://127.0.0.1:41234</c>.</summary>
     public Uri Address => Http.BaseAddress!;
 

@@ -50,6 +50,19 @@ public sealed class ExactlyOnceTests
     }
 
     [Fact]
+    public async Task ABatchOfAllocations_SentTwice_AllocatesOneBatch_AndAnswersItAgain()
+    {
+        var c = new ServiceTestContext();
+        var request = new MetadataRequest(MetadataOp.AllocateChunks) { Path = "/f", Count = 4 };
+
+        var first = MetadataResultCodec.DecodeAllocations(await c.SendAsync(request, 3));
+        var again = MetadataResultCodec.DecodeAllocations(await c.SendAsync(request, 3));
+
+        Assert.Equal(first.Select(a => a.Id), again.Select(a => a.Id));
+        Assert.Equal(4, await c.CountAsync('A'));
+    }
+
+    [Fact]
     public async Task Delete_AndRename_SentTwice_ApplyOnce()
     {
         var c = new ServiceTestContext();

@@ -90,6 +90,38 @@ public sealed class FileSystemServiceTests
     }
 
     [Fact]
+    public async Task AllocateChunks_GivesEachChunkItsOwnId_AndAFullPipeline_AndEachCanBeCommitted()
+    {
+        var c = new ServiceTestContext();
+
+        var batch = await c.Service.AllocateChunksAsync("/f", 5);
+
+        Assert.Equal(5, batch.Select(a => a.Id).Distinct().Count());
+        Assert.All(batch, a => Assert.Equal((1L, 3), (a.Version, a.Pipeline.Select(s => s.Id).Distinct().Count())));
+        Assert.All(batch, a => Assert.Equal(1, c.Directory.Versions[a.Id.Value]));
+        Assert.Equal(5, await c.CountAsync('A'));
+        for (var i = 0; i < batch.Count; i++)
+        {
+            await c.Service.CommitAsync($"/f{i}", ExpectedVersion.None,
+                new NewVersion(10, 7, 1_700_000_000_000, "", [new ChunkRef(batch[i].Id.Value, 10, 7, batch[i].Version)]));
+        }
+        Assert.Equal(0, await c.CountAsync('A'));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(ChunkAllocation.MaxPerRequest + 1)]
+    public async Task AllocateChunks_OfACountOutsideItsRange_IsInvalidArgument_NamingTheRange_AndChangesNothing(int count)
+    {
+        var c = new ServiceTestContext();
+
+        var message = await c.AssertRefusedUnchangedAsync(MetadataErrorCode.InvalidArgument, () => c.Service.AllocateChunksAsync("/f", count));
+
+        Assert.Contains($"1..{ChunkAllocation.MaxPerRequest} chunks", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Allocate_WithTooFewServers_IsInvalidArgument_SayingHowManyAreLive()
     {
         var c = new ServiceTestContext();

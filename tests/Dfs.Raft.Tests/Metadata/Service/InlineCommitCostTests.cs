@@ -43,6 +43,20 @@ public sealed class InlineCommitCostTests
     }
 
     [Fact]
+    public async Task ABatchOfAllocations_IsOneTransaction_WhateverItsSize()
+    {
+        var (kv, service) = Create();
+        await SendAsync(service, new MetadataRequest(MetadataOp.AllocateChunk) { Path = "/d/f", Exclude = [] }, sequence: 1);
+        kv.ResetCounts();
+
+        var batch = MetadataResultCodec.DecodeAllocations(
+            await SendAsync(service, new MetadataRequest(MetadataOp.AllocateChunks) { Path = "/d/f", Count = ChunkAllocation.MaxPerRequest }, sequence: 2));
+
+        Assert.Equal(ChunkAllocation.MaxPerRequest, batch.Select(a => a.Id).Distinct().Count());
+        Assert.Equal((0, 1, 0), (kv.LinearizableReads, kv.Transactions, kv.FailedTransactions));
+    }
+
+    [Fact]
     public async Task AnAllocationRetry_WhoseFirstCopyTheLeaderHasNotApplied_AnswersTheSameChunk()
     {
         var (kv, service) = Create();

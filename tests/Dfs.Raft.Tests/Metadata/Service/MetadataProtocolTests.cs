@@ -28,6 +28,7 @@ public sealed class MetadataProtocolTests
         ["delete"] = new(MetadataOp.Delete) { Path = "/x", Flag = true, Expected = 4, LockOwner = "me" },
         ["delete-any"] = new(MetadataOp.Delete) { Path = "/x", Expected = -1 },
         ["allocate"] = new(MetadataOp.AllocateChunk) { Path = "/f", Exclude = ["c1", "c3"] },
+        ["allocate-batch"] = new(MetadataOp.AllocateChunks) { Path = "/f", Count = 64 },
         ["bump"] = new(MetadataOp.BumpChunkVersion) { ChunkId = 0xFFEE, ChunkVersion = 2, Survivors = Servers },
         ["commit"] = new(MetadataOp.Commit)
         {
@@ -126,6 +127,10 @@ public sealed class MetadataProtocolTests
         Assert.Equal([1UL, 2UL], delete.DroppedChunkIds);
         var allocation = MetadataResultCodec.DecodeAllocation(MetadataResultCodec.Encode(new ChunkAllocation(new ChunkId(5), 2, Servers)));
         Assert.Equal((new ChunkId(5), 2L, Servers), (allocation.Id, allocation.Version, allocation.Pipeline.ToArray()), new TupleComparer());
+        var batch = MetadataResultCodec.DecodeAllocations(MetadataResultCodec.Encode(
+            [new ChunkAllocation(new ChunkId(5), 1, Servers), new ChunkAllocation(new ChunkId(6), 1, Servers[..1])]));
+        Assert.Equal(["5|1|" + string.Join(",", Servers.Select(s => s.Id)), "6|1|" + Servers[0].Id],
+            batch.Select(a => $"{a.Id.Value}|{a.Version}|{string.Join(",", a.Pipeline.Select(s => s.Id))}"));
         var commit = MetadataResultCodec.DecodeCommit(MetadataResultCodec.Encode(new CommitResult(4, [1, 2], [9])));
         Assert.Equal("4|1,2|9", $"{commit.Version}|{string.Join(",", commit.DroppedVersions)}|{string.Join(",", commit.DroppedChunkIds)}");
         Assert.Equal(grant, MetadataResultCodec.DecodeGrant(MetadataResultCodec.Encode(grant)));
