@@ -162,10 +162,9 @@ internal static class ChunkPipelineLoad
                 }
             }
             Print("median", Figures.Median(all));
-            static double MedianOf(IEnumerable<double> values) => values.Order().ElementAt(values.Count() / 2);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"median of the {all.Count} rounds' ratios: write {MedianOf(all.Select(f => f.PipelineWrite / f.ReferenceWrite)):P0}, " +
-                $"chunk read {MedianOf(all.Select(f => f.ChunkRead / f.ReferenceRead)):P0}, over TCP {MedianOf(all.Select(f => f.NetworkRead / f.ReferenceRead)):P0}"));
+                $"median of the {all.Count} rounds' ratios: write {Medians.Of(all.Select(f => f.PipelineWrite / f.ReferenceWrite)):P0}, " +
+                $"chunk read {Medians.Of(all.Select(f => f.ChunkRead / f.ReferenceRead)):P0}, over TCP {Medians.Of(all.Select(f => f.NetworkRead / f.ReferenceRead)):P0}"));
             return 0;
         }
         finally
@@ -244,10 +243,10 @@ internal static class ChunkPipelineLoad
     /// <summary>One round's rates in MiB/s.</summary>
     private readonly record struct Figures(double PipelineWrite, double ReferenceWrite, double ChunkRead, double NetworkRead, double ReferenceRead)
     {
-        /// <summary>Each field's median over the rounds (the upper middle one for an even count).</summary>
+        /// <summary>Each field's median over the rounds.</summary>
         public static Figures Median(IReadOnlyList<Figures> rounds)
         {
-            double Middle(Func<Figures, double> field) => rounds.Select(field).Order().ElementAt(rounds.Count / 2);
+            double Middle(Func<Figures, double> field) => Medians.Of(rounds.Select(field));
             return new Figures(Middle(f => f.PipelineWrite), Middle(f => f.ReferenceWrite), Middle(f => f.ChunkRead),
                 Middle(f => f.NetworkRead), Middle(f => f.ReferenceRead));
         }

@@ -50,6 +50,9 @@ internal static partial class Log
     [LoggerMessage(3155, LogLevel.Warning, "Reporting corrupt replica of chunk {ChunkId} to the masters: {Reason}")]
     public static partial void CorruptReported(ILogger logger, ChunkId chunkId, string reason);
 
+    [LoggerMessage(3158, LogLevel.Warning, "Copy of chunk {ChunkId} failed from all {Sources} of its sources; reporting it to the masters")]
+    public static partial void CopyFailedReported(ILogger logger, ChunkId chunkId, int sources);
+
     [LoggerMessage(3156, LogLevel.Warning,
         "Ignored a master leading term {Term}: a leader of term {HighestTerm} has been heard ({Deletes} deletion(s), {Copies} copy order(s) dropped)")]
     public static partial void StaleLeaderIgnored(ILogger logger, long term, long highestTerm, int deletes, int copies);

@@ -84,12 +84,7 @@ internal static class GatewayLoad
 
     private static void PrintMedians(List<RoundFigures> all)
     {
-        static double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToArray();
-            return sorted[sorted.Length / 2];
-        }
-        double M(Func<RoundFigures, double> f) => Median(all.Select(f));
+        double M(Func<RoundFigures, double> f) => Medians.Of(all.Select(f));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"medians: upload gateway {M(f => f.Upload):F0} MiB/s vs bare pipeline {M(f => f.BareWrite):F0} MiB/s = {M(f => f.Upload / f.BareWrite):P0} (goal ≥ 70%); " +
             $"download gateway {M(f => f.Download):F0} MiB/s vs bare chunk read {M(f => f.BareRead):F0} MiB/s (short-circuit) = {M(f => f.Download / f.BareRead):P0} (goal ≥ 70%), " +

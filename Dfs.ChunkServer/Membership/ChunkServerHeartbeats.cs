@@ -1,5 +1,6 @@
 using Dfs.ChunkServer.Server;
 using Dfs.ChunkServer.Storage;
+using Dfs.Client.Chunks;
 using Dfs.Client.ChunkServers;
 using Dfs.Client.Master;
 using Dfs.Client.Master.Protocol;
@@ -38,7 +39,7 @@ public sealed class ChunkServerHeartbeats : BackgroundService
         _time = time;
         _logger = logger;
         _journal = new ReplicaJournal(service.Store);
-        _commands = new ReplicaCommandRunner(service, copier, options, logger, copied: WakeLinks);
+        _commands = new ReplicaCommandRunner(service, copier, options, logger, copied: WakeLinks, failed: OnCopyFailed);
         _corruption = corruption ?? service.Store as IReplicaCorruptionSource;
         if (_corruption is not null)
         {
@@ -160,9 +161,16 @@ public sealed class ChunkServerHeartbeats : BackgroundService
             _service.Transfers + _commands.Copies, Environment.ProcessId, FullReport: false, ReportPage: 0, LastPage: false, [], [], []);
     }
 
+    private void OnCopyFailed(ReplicateCommand command)
+    {
+        _journal.FailedCopies.Add(new ReportedChunk(command.ChunkId, command.Version, 0));
+        Log.CopyFailedReported(_logger, new ChunkId(command.ChunkId), command.Sources.Count);
+        WakeLinks();
+    }
+
     private void OnCorrupt(object? sender, ReplicaCorruptedEventArgs e)
     {
-        _journal.AddCorrupt(e.Chunk);
+        _journal.Corrupt.Add(ReplicaJournal.Reported(e.Chunk));
         Log.CorruptReported(_logger, e.Chunk.Id, e.Reason);
     }
 }

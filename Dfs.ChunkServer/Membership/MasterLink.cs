@@ -16,6 +16,7 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
     private ulong _nextRequestId;
     private long _acked = -1;
     private long _corruptAcked;
+    private long _failedCopiesAcked;
     private (long Sequence, ReportedChunk[] Chunks, int Page)? _report;
     private bool _reachable = true;
     private TaskCompletionSource _wake = NewWake();
@@ -78,7 +79,7 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
     /// </summary>
     internal async Task BeatAsync(CancellationToken stopping, bool fresh = false)
     {
-        var (request, deltaUpTo, corruptUpTo) = Build(fresh);
+        var (request, deltaUpTo, corruptUpTo, failedCopiesUpTo) = Build(fresh);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(options.Timeout);
         HeartbeatReply reply;
@@ -105,6 +106,7 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
         }
         IsLeader = reply.IsLeader;
         _corruptAcked = corruptUpTo;
+        _failedCopiesAcked = failedCopiesUpTo;
         if (request.FullReport)
         {
             if (reply.SendFullReport)
@@ -132,10 +134,11 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
         }
     }
 
-    private (HeartbeatRequest Request, long DeltaUpTo, long CorruptUpTo) Build(bool fresh)
+    private (HeartbeatRequest Request, long DeltaUpTo, long CorruptUpTo, long FailedCopiesUpTo) Build(bool fresh)
     {
         var basics = describe();
-        var corrupt = journal.CorruptSince(_corruptAcked, out var corruptUpTo);
+        var corrupt = journal.Corrupt.Since(_corruptAcked, out var corruptUpTo);
+        var failedCopies = journal.FailedCopies.Since(_failedCopiesAcked, out var failedCopiesUpTo);
         List<ReportedChunk>? added = null;
         List<ulong>? removed = null;
         var deltaUpTo = _acked;
@@ -158,9 +161,10 @@ internal sealed class MasterLink(MasterAddress master, ChunkServerHeartbeatOptio
                 Added = page,
                 Removed = [],
                 Corrupt = corrupt,
-            }, deltaUpTo, corruptUpTo);
+                FailedCopies = failedCopies,
+            }, deltaUpTo, corruptUpTo, failedCopiesUpTo);
         }
-        return (basics with { Added = added!, Removed = removed!, Corrupt = corrupt }, deltaUpTo, corruptUpTo);
+        return (basics with { Added = added!, Removed = removed!, Corrupt = corrupt, FailedCopies = failedCopies }, deltaUpTo, corruptUpTo, failedCopiesUpTo);
     }
 
     private async Task<HeartbeatReply> ExchangeAsync(HeartbeatRequest request, CancellationToken cancellationToken)

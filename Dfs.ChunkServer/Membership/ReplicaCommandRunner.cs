@@ -13,8 +13,12 @@ namespace Dfs.ChunkServer.Membership;
 /// aware of it) is ignored, so its view cannot delete or copy anything.
 /// </summary>
 /// <param name="copied">Called after each copy that landed (the heartbeat loops report it at once).</param>
+/// <param name="failed">
+/// Called after a copy failed from every source it named (the heartbeat loops report it at once, so the leader orders it
+/// elsewhere instead of waiting out its copy timeout).
+/// </param>
 internal sealed class ReplicaCommandRunner(ChunkService service, ReplicaCopier copier, ChunkServerHeartbeatOptions options, ILogger logger,
-    Action? copied = null)
+    Action? copied = null, Action<ReplicateCommand>? failed = null)
 {
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentCopies, options.MaxConcurrentCopies);
     private readonly Lock _lock = new();
@@ -115,6 +119,7 @@ internal sealed class ReplicaCommandRunner(ChunkService service, ReplicaCopier c
                         Log.CopyFailed(logger, id, source.ToString(), e.Message);
                     }
                 }
+                failed?.Invoke(command);
             }
             finally
             {

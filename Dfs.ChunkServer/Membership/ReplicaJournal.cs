@@ -7,7 +7,7 @@ namespace Dfs.ChunkServer.Membership;
 /// <summary>
 /// The changes in a store's committed replicas, numbered, so each master's heartbeat loop sends what that master has not
 /// acknowledged: <see cref="Refresh()"/> compares the store's list with the last one and appends what was added or removed.
-/// Also the corrupt replicas the store reported. Bounded: a master further behind than the journal keeps gets a full report.
+/// Also the corrupt replicas the store reported and the copies that failed. Bounded: a master further behind than the journal keeps gets a full report.
 /// </summary>
 /// <remarks>Thread-safe. One listing of the store per refresh, shared by every master's loop.</remarks>
 internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1024)
@@ -16,10 +16,8 @@ internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1
     private readonly Lock _refreshLock = new();
     private long? _lastRefresh;
     private readonly Queue<Entry> _entries = new();
-    private readonly List<(long Seq, ReportedChunk Chunk)> _corrupt = [];
     private Dictionary<ChunkId, ChunkInfo> _known = [];
     private long _seq;
-    private long _corruptSeq;
 
     /// <summary>The number of the last change recorded.</summary>
     public long Sequence
@@ -138,37 +136,11 @@ internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1
         }
     }
 
-    /// <summary>Records a replica the store found corrupt.</summary>
-    public void AddCorrupt(ChunkInfo chunk)
-    {
-        lock (_lock)
-        {
-            _corrupt.Add((++_corruptSeq, Reported(chunk)));
-            if (_corrupt.Count > 4096)
-            {
-                _corrupt.RemoveRange(0, _corrupt.Count - 4096);
-            }
-        }
-    }
+    /// <summary>Replicas the store found corrupt, for every master to hear once.</summary>
+    public SequencedReports Corrupt { get; } = new();
 
-    /// <summary>The corrupt replicas recorded after <paramref name="since"/> (at most <see cref="HeartbeatProtocol.MaxChunksPerHeartbeat"/>).</summary>
-    public List<ReportedChunk> CorruptSince(long since, out long upTo)
-    {
-        lock (_lock)
-        {
-            upTo = since;
-            var found = new List<ReportedChunk>();
-            foreach (var (seq, chunk) in _corrupt)
-            {
-                if (seq > since && found.Count < HeartbeatProtocol.MaxChunksPerHeartbeat)
-                {
-                    found.Add(chunk);
-                    upTo = seq;
-                }
-            }
-            return found;
-        }
-    }
+    /// <summary>Copies the leader ordered that failed from every source, for every master to hear once.</summary>
+    public SequencedReports FailedCopies { get; } = new();
 
     private void Append(Entry entry)
     {
@@ -179,7 +151,7 @@ internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1
         }
     }
 
-    private static ReportedChunk Reported(ChunkInfo info) => new(info.Id.Value, info.Version, info.Length);
+    public static ReportedChunk Reported(ChunkInfo info) => new(info.Id.Value, info.Version, info.Length);
 
     private readonly record struct Entry(long Seq, ReportedChunk Chunk, bool Removed);
 }

@@ -32,6 +32,12 @@ public sealed record HeartbeatRequest(
     private const byte FullReportFlag = 1;
     private const byte LastPageFlag = 2;
 
+    /// <summary>
+    /// Copies the leader ordered that failed from every source they named (chunk id and the version ordered; length 0), so
+    /// the leader orders them elsewhere at once instead of after the copy timeout.
+    /// </summary>
+    public IReadOnlyList<ReportedChunk> FailedCopies { get; init; } = [];
+
     /// <summary>Longest server id or host name, in UTF-8 bytes.</summary>
     public const int MaxNameBytes = 255;
 
@@ -54,6 +60,7 @@ public sealed record HeartbeatRequest(
             writer.WriteUInt64(id);
         }
         WriteChunks(ref writer, Corrupt);
+        WriteChunks(ref writer, FailedCopies);
     }
 
     internal static HeartbeatRequest Read(ref WireReader reader)
@@ -88,6 +95,7 @@ public sealed record HeartbeatRequest(
             removed[i] = reader.ReadUInt64("removed chunk id");
         }
         var corrupt = ReadChunks(ref reader, "corrupt chunks");
+        var failedCopies = ReadChunks(ref reader, "failed copies");
         if (!full && (page != 0 || (flags & LastPageFlag) != 0))
         {
             throw new WireFormatException("A delta heartbeat carries a report page or ends a report.");
@@ -97,7 +105,10 @@ public sealed record HeartbeatRequest(
             throw new WireFormatException("A full report's page lists removed chunks.");
         }
         return new HeartbeatRequest(serverId, host, port, capacity, used, free, (int)load, (int)pid, full, page, (flags & LastPageFlag) != 0,
-            added, removed, corrupt);
+            added, removed, corrupt)
+        {
+            FailedCopies = failedCopies,
+        };
     }
 
     private static void WriteChunks(ref WireWriter writer, IReadOnlyList<ReportedChunk> chunks)

@@ -36,7 +36,11 @@ public sealed partial class ChunkServerDirectory
             {
                 TakeCorrupt(server, corrupt, now);
             }
-            // A copy this heartbeat reported done frees a slot on its source and target: order the next ones now, so this
+            foreach (var failed in request.FailedCopies)
+            {
+                TakeFailedCopy(server, failed, now);
+            }
+            // A copy this heartbeat reported done (or failed) frees a slot on its source and target: order the next ones now, so this
             // reply carries them instead of the next heartbeat a whole interval later (a dead server's chunks are copied at
             // the speed of the copies, not of the heartbeats).
             if (leader && _copies.Count < copiesBefore)
@@ -135,6 +139,25 @@ public sealed partial class ChunkServerDirectory
         }
         server.DeleteOrders.Add(corrupt.Id);
         LogCorrupt(_logger, server.Id, corrupt.Id, corrupt.Version);
+    }
+
+    /// <summary>
+    /// The server could not copy the chunk from any source it was given: the copy ends now rather than at its timeout, and
+    /// the next order goes to another target. A report of an order that was since replaced (another version) is ignored.
+    /// </summary>
+    private void TakeFailedCopy(ServerState server, ReportedChunk failed, long now)
+    {
+        if (!_copies.TryGetValue((failed.Id, server.Id), out var copy) || copy.Version != failed.Version)
+        {
+            return;
+        }
+        _copies.Remove((failed.Id, server.Id));
+        EndCopy(copy);
+        if (_chunks.TryGetValue(failed.Id, out var chunk))
+        {
+            (chunk.Avoid ??= [])[server.Id] = now + Ticks(_options.CopyTimeout);
+        }
+        LogCopyFailed(_logger, failed.Id, server.Id, string.Join(", ", copy.Sources));
     }
 
     private void AddReplica(ServerState server, ReportedChunk reported)

@@ -36,6 +36,9 @@ public sealed partial class ChunkServerDirectory
     [LoggerMessage(EventId = 1263, Level = LogLevel.Warning, Message = "Copy of chunk {ChunkId:x16} to {Target} from {Sources} abandoned: the target or every source is dead; ordering it again")]
     private static partial void LogCopyCannotLand(ILogger logger, ulong chunkId, string target, string sources);
 
+    [LoggerMessage(EventId = 1265, Level = LogLevel.Warning, Message = "Copy of chunk {ChunkId:x16} to {Target} failed from every source ({Sources}); ordering it elsewhere")]
+    private static partial void LogCopyFailed(ILogger logger, ulong chunkId, string target, string sources);
+
     [LoggerMessage(EventId = 1264, Level = LogLevel.Warning, Message = "Chunk server {ServerId} reported chunk {ChunkId:x16} at version {Version}, outside 0..2^48-1; ignored")]
     private static partial void LogVersionOutOfRange(ILogger logger, string serverId, ulong chunkId, long version);
 

@@ -53,6 +53,39 @@ public sealed class MasterLinkTests
         await Task.WhenAny(serving); // the fake master ends with the connection, however it ended
     }
 
+    [Fact]
+    public async Task AFailedCopy_IsReportedToTheMasterOnce_InTheNextHeartbeat()
+    {
+        var store = new InMemoryChunkStore();
+        var service = new ChunkService(store, new ChunkServerOptions(), NullLogger<ChunkService>.Instance);
+        var options = new ChunkServerHeartbeatOptions { ServerId = "c1", Masters = [], Interval = TimeSpan.FromHours(1), Timeout = TimeSpan.FromSeconds(30) };
+        var runner = new ReplicaCommandRunner(service, new ReplicaCopier(service), options, NullLogger.Instance);
+        var journal = new ReplicaJournal(store);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var link = new MasterLink(new MasterAddress("m1", "127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), options, journal,
+            () => new HeartbeatRequest("c1", "127.0.0.1", 7201, 1000, 0, 1000, 0, 1, false, 0, false, [], [], []),
+            runner, TimeProvider.System, NullLogger.Instance);
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var heartbeats = Channel.CreateUnbounded<HeartbeatRequest>();
+        var running = link.RunAsync(stop.Token);
+        using var socket = await listener.AcceptSocketAsync(stop.Token);
+        var serving = ServeAsync(socket, heartbeats.Writer, stop.Token);
+        Assert.Empty((await heartbeats.Reader.ReadAsync(stop.Token)).FailedCopies);
+
+        journal.FailedCopies.Add(new ReportedChunk(77, 4, 0));
+        link.Wake();
+        var reporting = await heartbeats.Reader.ReadAsync(stop.Token);
+        link.Wake();
+        var after = await heartbeats.Reader.ReadAsync(stop.Token);
+
+        Assert.Equal([new ReportedChunk(77, 4, 0)], reporting.FailedCopies);
+        Assert.Empty(after.FailedCopies);
+        await stop.CancelAsync();
+        await running;
+        await Task.WhenAny(serving);
+    }
+
     // A master that answers every heartbeat as the leader of term 1 with no orders, and hands each request to the test.
     private static async Task ServeAsync(Socket socket, ChannelWriter<HeartbeatRequest> heartbeats, CancellationToken cancellationToken)
     {

@@ -71,11 +71,30 @@ public sealed class ReplicaJournalTests
     public void CorruptReplicas_AreReportedOncePerAcknowledgement()
     {
         var journal = new ReplicaJournal(new InMemoryChunkStore());
-        journal.AddCorrupt(new ChunkInfo(new ChunkId(7), 2, 10, 0));
+        journal.Corrupt.Add(ReplicaJournal.Reported(new ChunkInfo(new ChunkId(7), 2, 10, 0)));
 
-        var first = journal.CorruptSince(0, out var upTo);
+        var first = journal.Corrupt.Since(0, out var upTo);
         Assert.Equal([new ReportedChunk(7, 2, 10)], first);
-        Assert.Empty(journal.CorruptSince(upTo, out _));
+        Assert.Empty(journal.Corrupt.Since(upTo, out _));
+    }
+
+    [Fact]
+    public void FailedCopies_AreReportedOncePerAcknowledgement_ApartFromCorruptReplicas_AndOnlyTheNewestAreKept()
+    {
+        var journal = new ReplicaJournal(new InMemoryChunkStore());
+        for (var id = 1UL; id <= SequencedReports.Capacity + 10; id++)
+        {
+            journal.FailedCopies.Add(new ReportedChunk(id, 3, 0));
+        }
+
+        var first = journal.FailedCopies.Since(0, out var upTo);
+
+        Assert.Empty(journal.Corrupt.Since(0, out _));
+        Assert.Equal(11UL, first[0].Id);
+        Assert.Equal(Math.Min(SequencedReports.Capacity, HeartbeatProtocol.MaxChunksPerHeartbeat), first.Count);
+        var rest = journal.FailedCopies.Since(upTo, out var restUpTo);
+        Assert.Equal(SequencedReports.Capacity - first.Count, rest.Count);
+        Assert.Empty(journal.FailedCopies.Since(restUpTo, out _));
     }
 
     private static async Task WriteAsync(InMemoryChunkStore store, ulong id)

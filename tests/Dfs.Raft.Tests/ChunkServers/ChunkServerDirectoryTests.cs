@@ -259,6 +259,46 @@ public sealed class ChunkServerDirectoryTests
     }
 
     [Fact]
+    public void Copy_ReportedFailedByItsTarget_IsOrderedToAnotherTargetInTheReply_LongBeforeTheCopyTimeout()
+    {
+        using var f = new DirectoryFixture(DefaultOptions with { CopyTimeout = TimeSpan.FromSeconds(30) });
+        f.Full("c1", Chunk(1));
+        f.Full("c2", Chunk(1));
+        f.Full("c3");
+        f.Full("c4");
+        f.Settle("c1", "c2", "c3", "c4");
+        f.Directory.RunDuties();
+        var (target, order) = f.BeatAll("c3", "c4").Select(r => (r.Key, Orders: r.Value.Replicate)).Where(r => r.Orders.Count > 0)
+            .Select(r => (r.Key, Assert.Single(r.Orders))).Single();
+        var other = target == "c3" ? "c4" : "c3";
+
+        // The target could copy from none of the sources: it says so in its next heartbeat, a second later.
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        var reply = f.Beat(target, failedCopies: [new ReportedChunk(order.ChunkId, order.Version, 0)]);
+        var reordered = f.Beat(other).Replicate;
+
+        Assert.Empty(reply.Replicate);
+        Assert.Equal(1UL, Assert.Single(reordered).ChunkId);
+        Assert.Equal(1, f.Directory.View().ReplicationsInFlight);
+    }
+
+    [Fact]
+    public void AFailedCopyReport_OfAnotherVersionThanTheOrder_EndsNothing()
+    {
+        using var f = new DirectoryFixture(DefaultOptions with { CopyTimeout = TimeSpan.FromSeconds(30) });
+        f.Full("c1", Chunk(1, version: 2));
+        f.Full("c2", Chunk(1, version: 2));
+        f.Full("c3");
+        f.Settle("c1", "c2", "c3");
+        f.Directory.RunDuties();
+        var order = Assert.Single(f.Beat("c3").Replicate);
+
+        f.Beat("c3", failedCopies: [new ReportedChunk(order.ChunkId, order.Version - 1, 0)]);
+
+        Assert.Equal(1, f.Directory.View().ReplicationsInFlight);
+    }
+
+    [Fact]
     public void StaleReplica_IsDeleted_ButNeverTheLastReplica()
     {
         using var f = new DirectoryFixture();

@@ -39,9 +39,10 @@ internal sealed class DirectoryFixture : IDisposable
 
     /// <summary>A delta heartbeat from <paramref name="id"/>.</summary>
     public HeartbeatReply Beat(string id, bool full = false, ReportedChunk[]? added = null, ulong[]? removed = null, ReportedChunk[]? corrupt = null,
-        long free = 1_000_000, int load = 0) =>
+        long free = 1_000_000, int load = 0, ReportedChunk[]? failedCopies = null) =>
         Directory.OnHeartbeat(new HeartbeatRequest(id, "127.0.0.1", Port(id), free + 100, 100, free, load, 1, full, 0, full,
-            added ?? [], removed ?? [], corrupt ?? []));
+            added ?? [], removed ?? [], corrupt ?? [])
+        { FailedCopies = failedCopies ?? [] });
 
     /// <summary>Empty deltas from every named server.</summary>
     public Dictionary<string, HeartbeatReply> BeatAll(params string[] ids) => ids.ToDictionary(id => id, id => Beat(id));

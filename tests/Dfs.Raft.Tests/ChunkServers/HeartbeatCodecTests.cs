@@ -8,14 +8,17 @@ namespace Dfs.Raft.Tests.ChunkServers;
 public sealed class HeartbeatCodecTests
 {
     private static readonly HeartbeatRequest Request = new("c1", "127.0.0.1", 7201, 1000, 300, 700, 2, 42, false, 0, false,
-        [new ReportedChunk(0x0102030405060708, 3, 65536)], [9], [new ReportedChunk(5, 1, 10)]);
+        [new ReportedChunk(0x0102030405060708, 3, 65536)], [9], [new ReportedChunk(5, 1, 10)])
+    {
+        FailedCopies = [new ReportedChunk(6, 2, 0)],
+    };
 
     private static readonly HeartbeatReply Reply = new(true, "m2", 5, true, [7],
         [new ReplicateCommand(11, 2, [new ChunkEndpoint("127.0.0.1", 7202), new ChunkEndpoint("h", 1)])]);
 
     private const string RequestHex =
         "020063310900313237" +
-        "2e302e302e31211cd00fd804f80a0454000001080706050403020106808008010900000000000000010500000000000000" + "0214";
+        "2e302e302e31211cd00fd804f80a0454000001080706050403020106808008010900000000000000010500000000000000" + "0214" + "010600000000000000" + "0400";
 
     private const string ReplyHex = "0302006d320a010700000000000000010b0000000000000004020900313237" +
         "2e302e302e31221c0100680100";
@@ -26,10 +29,11 @@ public sealed class HeartbeatCodecTests
         var bytes = Encode(w => HeartbeatProtocol.Write(w, Request));
         Assert.Equal(RequestHex, Convert.ToHexStringLower(bytes));
         var back = HeartbeatProtocol.ReadRequest(new ReadOnlySequence<byte>(bytes));
-        Assert.Equal(Request with { Added = [], Removed = [], Corrupt = [] }, back with { Added = [], Removed = [], Corrupt = [] });
+        Assert.Equal(Request with { Added = [], Removed = [], Corrupt = [], FailedCopies = [] }, back with { Added = [], Removed = [], Corrupt = [], FailedCopies = [] });
         Assert.Equal(Request.Added, back.Added);
         Assert.Equal(Request.Removed, back.Removed);
         Assert.Equal(Request.Corrupt, back.Corrupt);
+        Assert.Equal(Request.FailedCopies, back.FailedCopies);
     }
 
     [Fact]
@@ -106,9 +110,9 @@ public sealed class HeartbeatCodecTests
     public void ForgedCounts_AreRejectedBeforeAllocating()
     {
         // A count of 2^31-1 added chunks in a request with nothing behind it.
-        var forged = Encode(w => HeartbeatProtocol.Write(w, Request with { Added = [], Removed = [], Corrupt = [] }));
-        var addedAt = forged.Length - 3;
-        byte[] bytes = [.. forged[..addedAt], 0xff, 0xff, 0xff, 0xff, 0x07, 0, 0];
+        var forged = Encode(w => HeartbeatProtocol.Write(w, Request with { Added = [], Removed = [], Corrupt = [], FailedCopies = [] }));
+        var addedAt = forged.Length - 4;
+        byte[] bytes = [.. forged[..addedAt], 0xff, 0xff, 0xff, 0xff, 0x07, 0, 0, 0];
         var e = Assert.ThrowsAny<WireFormatException>(() => HeartbeatProtocol.ReadRequest(new ReadOnlySequence<byte>(bytes)));
         Assert.Contains("added chunks", e.Message);
     }
