@@ -6,17 +6,22 @@ namespace Dfs.ChunkServer.Membership;
 
 /// <summary>
 /// The changes in a store's committed replicas, numbered, so each master's heartbeat loop sends what that master has not
-/// acknowledged: <see cref="Refresh()"/> compares the store's list with the last one and appends what was added or removed.
-/// Also the corrupt replicas the store reported and the copies that failed. Bounded: a master further behind than the journal keeps gets a full report.
+/// acknowledged: <see cref="Refresh()"/> appends what the store committed, replaced or removed since the last refresh. Also
+/// the corrupt replicas the store reported and the copies that failed. Bounded: a master further behind than the journal
+/// keeps gets a full report.
 /// </summary>
-/// <remarks>Thread-safe. One listing of the store per refresh, shared by every master's loop.</remarks>
+/// <remarks>
+/// Thread-safe. A refresh asks the store for what changed since the last one, or lists it when the store cannot say; either
+/// is shared by every master's loop.
+/// </remarks>
 internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1024)
 {
     private readonly Lock _lock = new();
     private readonly Lock _refreshLock = new();
     private long? _lastRefresh;
     private readonly Queue<Entry> _entries = new();
-    private Dictionary<ChunkId, ChunkInfo> _known = [];
+    private readonly Dictionary<ChunkId, ChunkInfo> _known = [];
+    private long? _storeSequence;
     private long _seq;
 
     /// <summary>The number of the last change recorded.</summary>
@@ -55,9 +60,25 @@ internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1
         }
     }
 
-    // Refreshes are serialized whole (listing included), so an older listing never overwrites a newer one.
+    // Refreshes are serialized whole (listing included), so an older listing never overwrites a newer one. A store that
+    // numbers its changes is asked only for what changed since the last refresh; otherwise (or when it no longer remembers
+    // that far back) the whole list is compared with the last one.
     private void RefreshLocked()
     {
+        if (_storeSequence is { } since && store.ChangesSince(since) is { } changes)
+        {
+            lock (_lock)
+            {
+                foreach (var (id, current) in changes.Chunks)
+                {
+                    Record(id, current);
+                }
+            }
+            _storeSequence = changes.Sequence;
+            return;
+        }
+        // Read before the listing, so the listing holds every change up to it (and perhaps some after, met again next time).
+        var sequence = store.ChangeSequence;
         var listed = store.List();
         lock (_lock)
         {
@@ -65,19 +86,36 @@ internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1
             foreach (var info in listed)
             {
                 current[info.Id] = info;
-                if (!_known.TryGetValue(info.Id, out var before) || before.Version != info.Version || before.Length != info.Length)
-                {
-                    Append(new Entry(++_seq, Reported(info), Removed: false));
-                }
             }
-            foreach (var id in _known.Keys)
+            foreach (var id in _known.Keys.Where(id => !current.ContainsKey(id)).ToList())
             {
-                if (!current.ContainsKey(id))
-                {
-                    Append(new Entry(++_seq, new ReportedChunk(id.Value, 0, 0), Removed: true));
-                }
+                Record(id, null);
             }
-            _known = current;
+            foreach (var info in listed)
+            {
+                Record(info.Id, info);
+            }
+        }
+        _storeSequence = sequence;
+    }
+
+    // Appends the change if the replica differs from what was last recorded of it.
+    private void Record(ChunkId id, ChunkInfo? current)
+    {
+        var known = _known.TryGetValue(id, out var before);
+        if (current is null)
+        {
+            if (known)
+            {
+                _known.Remove(id);
+                Append(new Entry(++_seq, new ReportedChunk(id.Value, 0, 0), Removed: true));
+            }
+            return;
+        }
+        if (!known || before!.Version != current.Version || before.Length != current.Length)
+        {
+            _known[id] = current;
+            Append(new Entry(++_seq, Reported(current), Removed: false));
         }
     }
 

@@ -125,6 +125,10 @@ public sealed class FaultInjectingChunkStore : IChunkStore, IReplicaCorruptionSo
 
     public IReadOnlyList<ChunkInfo> List() => _inner.List();
 
+    public long ChangeSequence => _inner.ChangeSequence;
+
+    public ReplicaChanges? ChangesSince(long since) => _inner.ChangesSince(since);
+
     public IChunkReader OpenRead(ChunkId id, long minimumVersion, long offset, long length)
     {
         MaybeFail(nameof(OpenRead));

@@ -212,6 +212,7 @@ public sealed partial class FileChunkStore
                     lock (store._gate)
                     {
                         store._replicas[Id] = new Replica(meta, dataPath, metaPath);
+                        store._changes.Note(Id);
                         store._pending.Remove(Id);
                     }
                     pending.Owner = null;

@@ -33,6 +33,7 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly Dictionary<ChunkId, Replica> _replicas = [];
+    private readonly ReplicaChangeLog _changes = new();
     private readonly Dictionary<ChunkId, PendingFile> _pending = [];
     private readonly object[] _stripes = Enumerable.Range(0, 64).Select(_ => new object()).ToArray();
     private const long DiskRecheckBytes = 8L << 20;
@@ -190,6 +191,27 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
         }
     }
 
+    public long ChangeSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changes.Sequence;
+            }
+        }
+    }
+
+    public ReplicaChanges? ChangesSince(long since)
+    {
+        lock (_gate)
+        {
+            return _changes.Since(since) is { } ids
+                ? new ReplicaChanges(_changes.Sequence, [.. ids.Select(id => (id, _replicas.TryGetValue(id, out var r) ? r.Meta.Info : null))])
+                : null;
+        }
+    }
+
     public IChunkReader OpenRead(ChunkId id, long minimumVersion, long offset, long length)
     {
         // A replace or delete may remove the data file between the lookup and the open: look up again.
@@ -247,6 +269,7 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
             {
                 if (_replicas.Remove(id, out replica))
                 {
+                    _changes.Note(id);
                     Interlocked.Add(ref _usedBytes, -replica.Meta.Length);
                 }
                 _pending.TryGetValue(id, out pending);
@@ -406,6 +429,7 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
                     return;
                 }
                 _replicas.Remove(id);
+                _changes.Note(id);
             }
             Interlocked.Add(ref _usedBytes, -replica.Meta.Length);
             MoveAside(replica.MetaPath, replica.DataPath, reason, id, replica.Meta.Version);

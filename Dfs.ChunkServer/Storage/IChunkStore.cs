@@ -32,6 +32,18 @@ public interface IChunkStore
     IReadOnlyList<ChunkInfo> List();
 
     /// <summary>
+    /// The number of the store's last change to its committed replicas (a commit, a replacement, a removal). Read it before
+    /// <see cref="List"/> and the listing includes every change up to it. 0 from a store that keeps no numbers.
+    /// </summary>
+    long ChangeSequence => 0;
+
+    /// <summary>
+    /// The replicas changed after change <paramref name="since"/>, each as it is now; null when the store does not remember
+    /// that far back (or keeps no numbers), and the caller lists everything instead.
+    /// </summary>
+    ReplicaChanges? ChangesSince(long since) => null;
+
+    /// <summary>
     /// Opens bytes [<paramref name="offset"/>, offset + <paramref name="length"/>) of a committed replica for
     /// reading; every block the range touches is verified before its bytes are returned.
     /// </summary>

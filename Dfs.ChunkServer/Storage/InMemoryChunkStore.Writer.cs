@@ -81,6 +81,7 @@ public sealed partial class InMemoryChunkStore
                     store._usedBytes -= existing.Info.Length;
                 }
                 store._replicas[Id] = new Replica(info, data, ChunkLayout.BlockChecksums(data));
+                store._changes.Note(Id);
                 store._pending.Remove(Id);
                 pending.Owner = null;
                 _done = true;

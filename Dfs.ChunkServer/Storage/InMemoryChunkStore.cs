@@ -12,6 +12,7 @@ public sealed partial class InMemoryChunkStore : IChunkStore, IReplicaCorruption
 {
     private readonly object _gate = new();
     private readonly Dictionary<ChunkId, Replica> _replicas = [];
+    private readonly ReplicaChangeLog _changes = new();
     private readonly Dictionary<ChunkId, PendingWrite> _pending = [];
     private readonly long _capacityBytes;
     private long _usedBytes;
@@ -147,12 +148,34 @@ public sealed partial class InMemoryChunkStore : IChunkStore, IReplicaCorruption
         {
             if (_replicas.Remove(id, out var replica))
             {
+                _changes.Note(id);
                 _usedBytes -= replica.Info.Length;
             }
             if (_pending.TryGetValue(id, out var pending))
             {
                 DiscardPendingLocked(pending);
             }
+        }
+    }
+
+    public long ChangeSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changes.Sequence;
+            }
+        }
+    }
+
+    public ReplicaChanges? ChangesSince(long since)
+    {
+        lock (_gate)
+        {
+            return _changes.Since(since) is { } ids
+                ? new ReplicaChanges(_changes.Sequence, [.. ids.Select(id => (id, _replicas.TryGetValue(id, out var r) ? r.Info : null))])
+                : null;
         }
     }
 
@@ -187,6 +210,7 @@ public sealed partial class InMemoryChunkStore : IChunkStore, IReplicaCorruption
                 return;
             }
             _replicas.Remove(replica.Info.Id);
+            _changes.Note(replica.Info.Id);
             _usedBytes -= replica.Info.Length;
         }
         ReplicaCorrupted?.Invoke(this, new ReplicaCorruptedEventArgs(replica.Info, reason));

@@ -28,6 +28,10 @@ internal sealed class ObservedChunkStore(IChunkStore inner) : IChunkStore
 
     public IReadOnlyList<ChunkInfo> List() => inner.List();
 
+    public long ChangeSequence => inner.ChangeSequence;
+
+    public ReplicaChanges? ChangesSince(long since) => inner.ChangesSince(since);
+
     public IChunkReader OpenRead(ChunkId id, long minimumVersion, long offset, long length) => inner.OpenRead(id, minimumVersion, offset, length);
 
     public ValueTask<bool> VerifyAsync(ChunkId id, CancellationToken cancellationToken) => inner.VerifyAsync(id, cancellationToken);
