@@ -191,24 +191,13 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
         }
     }
 
-    public long ChangeSequence
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _changes.Sequence;
-            }
-        }
-    }
+    public long ChangeSequence => _changes.Sequence;
 
     public ReplicaChanges? ChangesSince(long since)
     {
         lock (_gate)
         {
-            return _changes.Since(since) is { } ids
-                ? new ReplicaChanges(_changes.Sequence, [.. ids.Select(id => (id, _replicas.TryGetValue(id, out var r) ? r.Meta.Info : null))])
-                : null;
+            return _changes.ChangesSince(since, id => _replicas.TryGetValue(id, out var r) ? r.Meta.Info : null);
         }
     }
 

@@ -158,24 +158,13 @@ public sealed partial class InMemoryChunkStore : IChunkStore, IReplicaCorruption
         }
     }
 
-    public long ChangeSequence
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _changes.Sequence;
-            }
-        }
-    }
+    public long ChangeSequence => _changes.Sequence;
 
     public ReplicaChanges? ChangesSince(long since)
     {
         lock (_gate)
         {
-            return _changes.Since(since) is { } ids
-                ? new ReplicaChanges(_changes.Sequence, [.. ids.Select(id => (id, _replicas.TryGetValue(id, out var r) ? r.Info : null))])
-                : null;
+            return _changes.ChangesSince(since, id => _replicas.TryGetValue(id, out var r) ? r.Info : null);
         }
     }
 

@@ -18,72 +18,76 @@ public sealed class MasterLinkTests
     public async Task Wake_SendsAHeartbeatAtOnce_ThatReportsTheReplicaJustWritten()
     {
         var store = new InMemoryChunkStore();
-        var service = new ChunkService(store, new ChunkServerOptions(), NullLogger<ChunkService>.Instance);
-        // An hour between ticks: any second heartbeat within the test can only come from the wake.
-        var options = new ChunkServerHeartbeatOptions { ServerId = "c1", Masters = [], Interval = TimeSpan.FromHours(1), Timeout = TimeSpan.FromSeconds(30) };
-        var runner = new ReplicaCommandRunner(service, new ReplicaCopier(service), options, NullLogger.Instance);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var link = new MasterLink(new MasterAddress("m1", "127.0.0.1", port), options, new ReplicaJournal(store),
-            () => new HeartbeatRequest("c1", "127.0.0.1", 7201, 1000, 0, 1000, 0, 1, false, 0, false, [], [], []),
-            runner, TimeProvider.System, NullLogger.Instance);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var heartbeats = Channel.CreateUnbounded<HeartbeatRequest>();
-        var running = link.RunAsync(stop.Token);
-        using var socket = await listener.AcceptSocketAsync(stop.Token);
-        var serving = ServeAsync(socket, heartbeats.Writer, stop.Token);
+        await using var link = await LinkedAsync(store, new ReplicaJournal(store));
 
-        var first = await heartbeats.Reader.ReadAsync(stop.Token);
+        var first = await link.NextAsync();
         Assert.True(first.FullReport);
         await using (var writer = store.BeginWrite(new ChunkId(42), 3))
         {
-            await writer.WriteAsync(new byte[10], stop.Token);
-            await writer.CommitAsync(stop.Token);
+            await writer.WriteAsync(new byte[10], link.Stopping);
+            await writer.CommitAsync(link.Stopping);
         }
-        link.Wake();
+        link.Link.Wake();
 
-        var second = await heartbeats.Reader.ReadAsync(stop.Token);
+        var second = await link.NextAsync();
         Assert.False(second.FullReport);
         var added = Assert.Single(second.Added);
         Assert.Equal((42UL, 3L), (added.Id, added.Version));
-
-        await stop.CancelAsync();
-        await running;
-        await Task.WhenAny(serving); // the fake master ends with the connection, however it ended
     }
 
     [Fact]
     public async Task AFailedCopy_IsReportedToTheMasterOnce_InTheNextHeartbeat()
     {
         var store = new InMemoryChunkStore();
+        var journal = new ReplicaJournal(store);
+        await using var link = await LinkedAsync(store, journal);
+        Assert.Empty((await link.NextAsync()).FailedCopies);
+
+        journal.FailedCopies.Add(new ReportedChunk(77, 4, 0));
+        link.Link.Wake();
+        var reporting = await link.NextAsync();
+        link.Link.Wake();
+        var after = await link.NextAsync();
+
+        Assert.Equal([new ReportedChunk(77, 4, 0)], reporting.FailedCopies);
+        Assert.Empty(after.FailedCopies);
+    }
+
+    /// <summary>A link of chunk server c1 heartbeating to a fake master on loopback, running until disposed.</summary>
+    private static async Task<RunningLink> LinkedAsync(InMemoryChunkStore store, ReplicaJournal journal)
+    {
         var service = new ChunkService(store, new ChunkServerOptions(), NullLogger<ChunkService>.Instance);
+        // An hour between ticks: any second heartbeat within a test can only come from a wake.
         var options = new ChunkServerHeartbeatOptions { ServerId = "c1", Masters = [], Interval = TimeSpan.FromHours(1), Timeout = TimeSpan.FromSeconds(30) };
         var runner = new ReplicaCommandRunner(service, new ReplicaCopier(service), options, NullLogger.Instance);
-        var journal = new ReplicaJournal(store);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var link = new MasterLink(new MasterAddress("m1", "127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port), options, journal,
             () => new HeartbeatRequest("c1", "127.0.0.1", 7201, 1000, 0, 1000, 0, 1, false, 0, false, [], [], []),
             runner, TimeProvider.System, NullLogger.Instance);
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         var heartbeats = Channel.CreateUnbounded<HeartbeatRequest>();
         var running = link.RunAsync(stop.Token);
-        using var socket = await listener.AcceptSocketAsync(stop.Token);
-        var serving = ServeAsync(socket, heartbeats.Writer, stop.Token);
-        Assert.Empty((await heartbeats.Reader.ReadAsync(stop.Token)).FailedCopies);
+        var socket = await listener.AcceptSocketAsync(stop.Token);
+        listener.Stop();
+        return new RunningLink(link, heartbeats.Reader, running, ServeAsync(socket, heartbeats.Writer, stop.Token), socket, stop);
+    }
 
-        journal.FailedCopies.Add(new ReportedChunk(77, 4, 0));
-        link.Wake();
-        var reporting = await heartbeats.Reader.ReadAsync(stop.Token);
-        link.Wake();
-        var after = await heartbeats.Reader.ReadAsync(stop.Token);
+    private sealed record RunningLink(MasterLink Link, ChannelReader<HeartbeatRequest> Heartbeats, Task Running, Task Serving, Socket Socket,
+        CancellationTokenSource Stop) : IAsyncDisposable
+    {
+        public CancellationToken Stopping => Stop.Token;
 
-        Assert.Equal([new ReportedChunk(77, 4, 0)], reporting.FailedCopies);
-        Assert.Empty(after.FailedCopies);
-        await stop.CancelAsync();
-        await running;
-        await Task.WhenAny(serving);
+        public ValueTask<HeartbeatRequest> NextAsync() => Heartbeats.ReadAsync(Stop.Token);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Stop.CancelAsync();
+            await Running;
+            await Task.WhenAny(Serving); // the fake master ends with the connection, however it ended
+            Socket.Dispose();
+            Stop.Dispose();
+        }
     }
 
     // A master that answers every heartbeat as the leader of term 1 with no orders, and hands each request to the test.
