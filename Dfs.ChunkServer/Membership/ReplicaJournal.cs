@@ -82,12 +82,8 @@ internal sealed class ReplicaJournal(IChunkStore store, int maxEntries = 256 * 1
         var listed = store.List();
         lock (_lock)
         {
-            var current = new Dictionary<ChunkId, ChunkInfo>(listed.Count);
-            foreach (var info in listed)
-            {
-                current[info.Id] = info;
-            }
-            foreach (var id in _known.Keys.Where(id => !current.ContainsKey(id)).ToList())
+            var held = listed.Select(info => info.Id).ToHashSet();
+            foreach (var id in _known.Keys.Where(id => !held.Contains(id)).ToList())
             {
                 Record(id, null);
             }

@@ -33,7 +33,6 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
     private readonly TimeProvider _time;
     private readonly object _gate = new();
     private readonly Dictionary<ChunkId, Replica> _replicas = [];
-    private readonly ReplicaChangeLog _changes = new();
     private readonly Dictionary<ChunkId, PendingFile> _pending = [];
     private readonly object[] _stripes = Enumerable.Range(0, 64).Select(_ => new object()).ToArray();
     private const long DiskRecheckBytes = 8L << 20;
@@ -188,16 +187,6 @@ public sealed partial class FileChunkStore : IChunkStore, IReplicaCorruptionSour
         lock (_gate)
         {
             return _replicas.Values.Select(r => r.Meta.Info).OrderBy(i => i.Id).ToArray();
-        }
-    }
-
-    public long ChangeSequence => _changes.Sequence;
-
-    public ReplicaChanges? ChangesSince(long since)
-    {
-        lock (_gate)
-        {
-            return _changes.ChangesSince(since, id => _replicas.TryGetValue(id, out var r) ? r.Meta.Info : null);
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class ChunkAllocationPool
     /// <summary>How long an allocation stays fit to hand out.</summary>
     public TimeSpan MaxAge => TimeSpan.FromSeconds((double)_maxAgeTicks / _time.TimestampFrequency);
 
-    /// <summary>Requests sent to the masters.</summary>
+    /// <summary>Batches the masters answered.</summary>
     public long Requests { get; private set; }
 
     /// <summary>Allocations the masters answered, over all requests.</summary>
@@ -90,8 +90,8 @@ public sealed class ChunkAllocationPool
                 {
                     _refill = null;
                 }
-                // One batch in flight at a time: callers that find the pool empty meanwhile wait for it and share it.
-                // Started off the lock (the request may run synchronously up to its first wait).
+                // One batch in flight at a time: callers that find the pool empty meanwhile wait for it and share it. It runs on
+                // the thread pool, not under this lock (the request may run synchronously up to its first wait).
                 var count = Math.Clamp(Math.Max(_demandThisWindow, _demandLastWindow), 1, _maxBatch);
                 refill = _refill ??= Task.Run(() => DrawAsync(path, count), CancellationToken.None);
             }

@@ -17,7 +17,7 @@ public sealed class GatewayMetrics
         BytesIn = metrics.Factory.CreateCounter("dfs_gateway_bytes_in_total", "File bytes received from clients in uploads.");
         BytesOut = metrics.Factory.CreateCounter("dfs_gateway_bytes_out_total", "File bytes sent to clients in downloads.");
         var requests = metrics.Factory.CreateCounter("dfs_gateway_chunk_allocation_requests_total",
-            "Requests for a batch of chunk allocations sent to the masters.");
+            "Batches of chunk allocations the masters answered.");
         var drawn = metrics.Factory.CreateCounter("dfs_gateway_chunk_allocations_drawn_total", "Chunk allocations the masters answered in batches.");
         var expired = metrics.Factory.CreateCounter("dfs_gateway_chunk_allocations_expired_total",
             "Chunk allocations drawn ahead and dropped unused because they grew too old (the masters collect them as orphans).");
