@@ -26,7 +26,10 @@ namespace Dfs.Bench.Load;
 /// bench reads the replica's file itself, so its bytes cross no socket, while a download's bytes always cross one (the
 /// gateway's response) after the same short-circuit read and check in the gateway. The read over the chunk server's
 /// connection crosses one socket as the download does, the position of a client on another machine; it checks each
-/// packet again on arrival, one checksum pass more than the download's path.
+/// packet again on arrival, one checksum pass more than the download's path. Beside them, the socket floor (see
+/// <see cref="LoopbackSocket"/>): the short-circuit read's verified pieces sent through one loopback socket with no HTTP,
+/// and that socket alone carrying the same number of bytes from memory, so a round shows how much of the gap to the
+/// short-circuit read is the socket every download crosses.
 /// </para>
 /// </remarks>
 internal static class GatewayLoad
@@ -89,6 +92,8 @@ internal static class GatewayLoad
             $"medians: upload gateway {M(f => f.Upload):F0} MiB/s vs bare pipeline {M(f => f.BareWrite):F0} MiB/s = {M(f => f.Upload / f.BareWrite):P0} (goal ≥ 70%); " +
             $"download gateway {M(f => f.Download):F0} MiB/s vs bare chunk read {M(f => f.BareRead):F0} MiB/s (short-circuit) = {M(f => f.Download / f.BareRead):P0} (goal ≥ 70%), " +
             $"vs bare chunk read over the connection {M(f => f.BareRemoteRead):F0} MiB/s = {M(f => f.Download / f.BareRemoteRead):P0}; " +
+            $"socket floor: the short-circuit read into one loopback socket {M(f => f.SocketRead):F0} MiB/s = {M(f => f.SocketRead / f.BareRead):P0} of the short-circuit read (the download reaches {M(f => f.Download / f.SocketRead):P0} of it), " +
+            $"the socket alone {M(f => f.BareSocket):F0} MiB/s = {M(f => f.BareSocket / f.BareRead):P0} of the short-circuit read; " +
             $"4 KiB files {M(f => f.Files):F0} files/s (p50 {M(f => f.FilesP50):F1} ms, p99 {M(f => f.FilesP99):F1} ms) vs raw kv puts {M(f => f.Puts):F0} puts/s (p50 {M(f => f.PutsP50):F1} ms, p99 {M(f => f.PutsP99):F1} ms) = {M(f => f.Files / f.Puts):F2} (goal ≥ 0.33); " +
             $"4 KiB reads {M(f => f.Reads):F0} reads/s (p50 {M(f => f.ReadsP50):F1} ms, p99 {M(f => f.ReadsP99):F1} ms)"));
     }
@@ -100,6 +105,7 @@ internal static class GatewayLoad
 
     /// <summary>One round's figures: rates in MiB/s or operations/s, latencies in ms.</summary>
     internal sealed record RoundFigures(double Upload, double BareWrite, double Download, double BareRead, double BareRemoteRead,
+        double SocketRead, double BareSocket,
         double Files, double FilesP50, double FilesP99, double Puts, double PutsP50, double PutsP99,
         double Reads, double ReadsP50, double ReadsP99);
 
@@ -130,6 +136,8 @@ internal static class GatewayLoad
             var ids = await BareWriteAsync(bytes);
             await BareReadAsync(ids);
             await BareReadAsync(ids, _remoteReader);
+            await BareReadIntoSocketAsync(ids, bytes);
+            await BareSocketAsync(bytes);
             await DeleteChunksAsync(ids);
             var warm = TimeSpan.FromSeconds(Math.Min(2, options.SmallSeconds));
             var (_, written) = await SmallFilesAsync("warm", warm, options.Clients);
@@ -155,15 +163,23 @@ internal static class GatewayLoad
             var download = new Measured(cluster);
             var bareRead = new Measured(cluster);
             var bareRemoteRead = new Measured(cluster);
+            // Then the socket floor: the short-circuit read sent through one loopback socket (no HTTP), and that socket alone.
+            var socketRead = new Measured(cluster);
+            var bareSocket = new Measured(cluster);
             await InOrder(gatewayFirst,
                 () => download.RunAsync(() => DownloadAsync(path, fileBytes)),
-                () => Sequence(() => bareRead.RunAsync(() => BareReadAsync(ids)), () => bareRemoteRead.RunAsync(() => BareReadAsync(ids, _remoteReader))));
+                () => Sequence(
+                    () => bareRead.RunAsync(() => BareReadAsync(ids)),
+                    () => bareRemoteRead.RunAsync(() => BareReadAsync(ids, _remoteReader)),
+                    () => socketRead.RunAsync(() => BareReadIntoSocketAsync(ids, fileBytes)),
+                    () => bareSocket.RunAsync(() => BareSocketAsync(fileBytes))));
             await DeleteFileAsync(path);
             await DeleteChunksAsync(ids);
 
             var gib = fileBytes / (1024.0 * MiB);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: CPU-s per GiB — upload: {upload.Cpu(gib)}; bare pipeline: {bareWrite.Cpu(gib)}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: CPU-s per GiB — download: {download.Cpu(gib)}; bare chunk read: {bareRead.Cpu(gib)}; over the connection: {bareRemoteRead.Cpu(gib)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: CPU-s per GiB — download: {download.Cpu(gib)}; bare chunk read: {bareRead.Cpu(gib)}; over the connection: {bareRemoteRead.Cpu(gib)}; " +
+                $"into one loopback socket: {socketRead.Cpu(gib)}; the socket alone: {bareSocket.Cpu(gib)}"));
 
             // 3. Small files beside raw key-value puts, then reads of the files just written.
             var duration = TimeSpan.FromSeconds(options.SmallSeconds);
@@ -192,12 +208,15 @@ internal static class GatewayLoad
 
             var figures = new RoundFigures(
                 Rate(fileBytes, upload.Elapsed), Rate(fileBytes, bareWrite.Elapsed), Rate(fileBytes, download.Elapsed), Rate(fileBytes, bareRead.Elapsed), Rate(fileBytes, bareRemoteRead.Elapsed),
+                Rate(fileBytes, socketRead.Elapsed), Rate(fileBytes, bareSocket.Elapsed),
                 files.OpsPerSecond, files.P50Ms, files.P99Ms, puts.OpsPerSecond, puts.P50Ms, puts.P99Ms, reads.OpsPerSecond, reads.P50Ms, reads.P99Ms);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {round} ({(gatewayFirst ? "gateway" : "reference")} first): " +
                 $"upload gateway {figures.Upload:F0} MiB/s vs bare pipeline {figures.BareWrite:F0} MiB/s = {figures.Upload / figures.BareWrite:P0}; " +
                 $"download gateway {figures.Download:F0} MiB/s vs bare chunk read {figures.BareRead:F0} MiB/s (short-circuit) = {figures.Download / figures.BareRead:P0}, " +
                 $"vs over the connection {figures.BareRemoteRead:F0} MiB/s = {figures.Download / figures.BareRemoteRead:P0}; " +
+                $"socket floor: the short-circuit read into one loopback socket {figures.SocketRead:F0} MiB/s = {figures.SocketRead / figures.BareRead:P0} of the short-circuit read (the download reaches {figures.Download / figures.SocketRead:P0} of it), " +
+                $"the socket alone {figures.BareSocket:F0} MiB/s = {figures.BareSocket / figures.BareRead:P0} of the short-circuit read; " +
                 $"4 KiB files {files.OpsPerSecond:F0} files/s (p50 {files.P50Ms:F1} ms, p99 {files.P99Ms:F1} ms, errors {files.Errors}) vs raw kv puts {puts.OpsPerSecond:F0} puts/s (p50 {puts.P50Ms:F1} ms, p99 {puts.P99Ms:F1} ms, errors {puts.Errors}) = {files.OpsPerSecond / puts.OpsPerSecond:F2}; " +
                 $"4 KiB reads {reads.OpsPerSecond:F0} reads/s (p50 {reads.P50Ms:F1} ms, p99 {reads.P99Ms:F1} ms, errors {reads.Errors}); machine load average {LoadAverage()}"));
             return figures;
@@ -285,6 +304,41 @@ internal static class GatewayLoad
             foreach (var id in ids)
             {
                 await reader.ReadAsync(id, 1, 0, -1, _chain, static (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+            }
+        }
+
+        /// <summary>
+        /// The chunks read as <see cref="BareReadAsync"/> does (short-circuit, every byte checked), each verified piece sent
+        /// through one loopback socket to a receiver that drops it: a download's work without HTTP, the gateway or its client.
+        /// </summary>
+        public async Task BareReadIntoSocketAsync(IReadOnlyList<ChunkId> ids, long bytes)
+        {
+            await using var socket = await LoopbackSocket.OpenAsync();
+            foreach (var id in ids)
+            {
+                await _reader.ReadAsync(id, 1, 0, -1, _chain, socket.SendAsync, CancellationToken.None);
+            }
+            Expect(bytes, await socket.FinishAsync(), "the short-circuit read into a socket");
+        }
+
+        /// <summary>The same number of bytes sent 1 MiB at a time from memory through one loopback socket: no file, no check.</summary>
+        public async Task BareSocketAsync(long bytes)
+        {
+            await using var socket = await LoopbackSocket.OpenAsync();
+            for (long sent = 0; sent < bytes;)
+            {
+                var piece = _content.At(sent, (int)Math.Min(MiB, bytes - sent));
+                await socket.SendAsync(piece, CancellationToken.None);
+                sent += piece.Length;
+            }
+            Expect(bytes, await socket.FinishAsync(), "the socket alone");
+        }
+
+        private static void Expect(long bytes, long received, string what)
+        {
+            if (received != bytes)
+            {
+                throw new InvalidOperationException($"{what} delivered {received} bytes, not {bytes}.");
             }
         }
 
@@ -395,10 +449,12 @@ internal static class GatewayLoad
         private static Task InOrder(bool firstFirst, Func<Task> first, Func<Task> second) =>
             firstFirst ? Sequence(first, second) : Sequence(second, first);
 
-        private static async Task Sequence(Func<Task> a, Func<Task> b)
+        private static async Task Sequence(params Func<Task>[] steps)
         {
-            await a();
-            await b();
+            foreach (var step in steps)
+            {
+                await step();
+            }
         }
 
         private static double Rate(long bytes, TimeSpan elapsed) => bytes / (double)MiB / elapsed.TotalSeconds;
