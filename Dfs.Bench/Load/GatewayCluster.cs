@@ -100,6 +100,14 @@ internal sealed class GatewayCluster : IAsyncDisposable
         process.Exited += (_, _) => cluster._ready.TrySetException(new InvalidOperationException($"The gateway exited with code {process.ExitCode} before it was ready."));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        // A bench ended by SIGTERM skips its disposals: the gateway is told to stop (it stops its children) on the way out.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (!process.HasExited)
+            {
+                ProcessSignals.Terminate(process.Id);
+            }
+        };
         return cluster;
     }
 

@@ -237,6 +237,7 @@ public sealed partial class ChunkServerDirectory
         target.Copies++;
         source.Copies++;
         target.ReplicateOrders.Add(new ReplicateCommand(chunk.Id, chunk.Version, [.. ordered.Select(s => new ChunkEndpoint(s.Host, s.Port))]));
+        Interlocked.Increment(ref _copiesOrdered);
         LogCopyOrdered(_logger, chunk.Id, chunk.Version, source.Id, target.Id);
         return true;
     }

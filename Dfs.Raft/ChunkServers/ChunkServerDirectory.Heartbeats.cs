@@ -172,14 +172,43 @@ public sealed partial class ChunkServerDirectory
         {
             server.ChunkCount++;
         }
-        if (chunk.Expected?.Remove(server.Id) == true && chunk.Expected.Count == 0)
+        if (chunk.Expected?.Remove(server.Id) == true)
         {
-            chunk.Expected = null;
+            if (chunk.Expected.Count == 0)
+            {
+                chunk.Expected = null;
+            }
+            else
+            {
+                ExpectPartners(chunk, reported.Version);
+            }
         }
         chunk.Version = Math.Max(chunk.Version, reported.Version);
         if (_copies.Remove((reported.Id, server.Id), out var copy))
         {
             EndCopy(copy);
+        }
+    }
+
+    /// <summary>
+    /// A writer reported the chunk it was expected to write: the pipeline's other writers of that version finish the chunk
+    /// with it, so their reports are a heartbeat away and they count as replicas for another dead timeout from now.
+    /// </summary>
+    /// <remarks>
+    /// The window set at allocation runs from the chunk's first byte. A write slower than the dead timeout (a client
+    /// sending 64 MiB at under 13 MB/s) would otherwise leave the first report alone, and the chunk would look one replica
+    /// strong: the leader would copy it twice and then trim the surplus.
+    /// </remarks>
+    private void ExpectPartners(ChunkState chunk, long version)
+    {
+        var writers = chunk.Expected!;
+        var until = _time.GetTimestamp() + Ticks(_options.DeadAfter);
+        foreach (var (writer, (expected, _)) in writers.ToList())
+        {
+            if (expected == version)
+            {
+                writers[writer] = (expected, until);
+            }
         }
     }
 

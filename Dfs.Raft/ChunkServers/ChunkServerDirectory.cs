@@ -28,6 +28,7 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
     private readonly HashSet<ulong> _deleting = [];
     private readonly Dictionary<(ulong Chunk, string Target), CopyInFlight> _copies = [];
     private int _underReplicated;
+    private long _copiesOrdered;
 
     public ChunkServerDirectory(ChunkServerDirectoryOptions options, IMasterKv kv, TimeProvider time, ILogger<ChunkServerDirectory> logger, Random? random = null)
     {
@@ -143,6 +144,9 @@ public sealed partial class ChunkServerDirectory : IChunkServerDirectory
             return chunkIds.All(id => !_chunks.TryGetValue(id, out var chunk) || chunk.HolderCount == 0);
         }
     }
+
+    /// <summary>Copies this master has ordered as leader since it started (re-replication, repair, drains).</summary>
+    public long CopiesOrdered => Interlocked.Read(ref _copiesOrdered);
 
     public ChunkServersView View()
     {

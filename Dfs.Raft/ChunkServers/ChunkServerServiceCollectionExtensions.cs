@@ -5,7 +5,7 @@ namespace Dfs.Raft.ChunkServers;
 /// <summary>Composes a master's chunk-server directory and the leader's duties over chunks.</summary>
 public static class ChunkServerServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="ChunkServerDirectory"/> (also as <see cref="IChunkServerDirectory"/>) and its hosted <see cref="ChunkServerDuties"/> loop.</summary>
+    /// <summary>Registers <see cref="ChunkServerDirectory"/> (also as <see cref="IChunkServerDirectory"/>), its hosted <see cref="ChunkServerDuties"/> loop and its <see cref="ChunkServerDirectoryMetrics"/>.</summary>
     public static IServiceCollection AddChunkServerDirectory(this IServiceCollection services, ClusterConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -14,6 +14,7 @@ public static class ChunkServerServiceCollectionExtensions
             sp.GetRequiredService<ILogger<ChunkServerDirectory>>()));
         services.AddSingleton<IChunkServerDirectory>(sp => sp.GetRequiredService<ChunkServerDirectory>());
         services.AddHostedService<ChunkServerDuties>();
+        services.AddSingleton<ChunkServerDirectoryMetrics>();
         return services;
     }
 }

@@ -85,6 +85,7 @@ public static class MasterServiceCollectionExtensions
         app.MapMembershipApi();
         // Created here so its scrape callback and leader-change counter are in place before the first scrape.
         app.Services.GetRequiredService<MasterMetrics>();
+        app.Services.GetRequiredService<ChunkServerDirectoryMetrics>();
         app.MapNodeMetrics();
         app.MapChunkServerApi();
         return app;

@@ -110,6 +110,13 @@ public sealed class GatewayProcessTests
             TimeSpan.FromMilliseconds(200));
         using var get = await http.GetAsync(new Uri("/api/files/keep/me.bin", UriKind.Relative));
         Assert.Equal(data, await get.Content.ReadAsByteArrayAsync());
+        // The leader's /metrics counted a copy for every chunk the victim held.
+        var leaderId = await cluster.WaitForLeaderAsync(Timeout);
+        var leader = cluster.Config.Masters.Single(m => m.Id == leaderId);
+        var metrics = await http.GetStringAsync(new Uri($"http://{leader.Host}:{leader.ApiPort}/metrics"));
+        var lost = holders.Count(h => h.Contains(victim));
+        Assert.True(MetricsScrape.Value(metrics, "dfs_chunk_copies_ordered_total") >= lost, metrics);
+        Assert.Equal(0, MetricsScrape.Value(metrics, "dfs_chunk_copies_in_flight"));
     }
 
     [Fact]
@@ -242,6 +249,90 @@ public sealed class GatewayProcessTests
             .SelectMany(Directory.EnumerateFiles)
             .Where(f => ids.Any(id => Path.GetFileName(f).StartsWith(id + ".", StringComparison.Ordinal)))
             .ToList();
+
+    [Fact]
+    public async Task SlowUpload_EachChunkSlowerThanTheDeadTimeout_IsNotCopiedOrTrimmed_AndHoldsThreeReplicas()
+    {
+        // The leader counts a chunk's pipeline as its replicas until they report, for a dead timeout; each chunk of this
+        // upload takes longer than that to arrive, so the first writer's report comes when the window set at allocation is over.
+        await using var cluster = await DfsProcessCluster.StartAsync(nameof(SlowUpload_EachChunkSlowerThanTheDeadTimeout_IsNotCopiedOrTrimmed_AndHoldsThreeReplicas),
+            new DfsProcessClusterOptions { ChunkServers = 4, ChunkServerHeartbeatMs = 300, ChunkServerDeadMs = 1000 });
+        using var http = new HttpClient { BaseAddress = cluster.GatewayAddress, Timeout = Timeout };
+        await WaitUntilWritableAsync(http, cluster);
+        var leaderId = await cluster.WaitForLeaderAsync(Timeout);
+        var leader = cluster.Config.Masters.Single(m => m.Id == leaderId);
+        var leaderApi = new Uri($"http://{leader.Host}:{leader.ApiPort}/");
+        var chunk = (int)cluster.Config.ChunkSizeBytes;
+        var data = RandomBytes(2 * chunk, seed: 17);
+
+        // 64 KiB every 100 ms: a chunk of 16 pieces takes 1.6 s, past the 1 s dead timeout.
+        var sending = System.Diagnostics.Stopwatch.StartNew();
+        using (var put = await http.PutAsync(new Uri("/api/files/slow/upload.bin", UriKind.Relative), new PacedContent(data, 64 * 1024, TimeSpan.FromMilliseconds(100))))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        Assert.True(sending.Elapsed > 2 * TimeSpan.FromMilliseconds(cluster.Config.ChunkServerDeadMs), $"the upload took {sending.Elapsed}");
+        var ids = await ChunkIdsAsync(http, "slow/upload.bin");
+
+        // Once the leader has a report of every replica on the servers' disks (this file's six among them), each chunk
+        // counts three: a copy could only have been ordered before that.
+        var state = "";
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            var onDisk = ReplicasOnDisk(cluster);
+            var reported = await ReportedReplicasAsync(http, leaderApi);
+            var ours = onDisk.Count(r => ids.Contains(r.Chunk));
+            state = $"{reported} replicas reported to the leader, {onDisk.Count} on disk, {ours} of them this file's";
+            return ours == 6 && reported == onDisk.Count;
+        }, Timeout, () => state + Environment.NewLine + cluster.Logs(), "the leader has a report of every replica on disk", TimeSpan.FromMilliseconds(100));
+        var metrics = await http.GetStringAsync(new Uri(leaderApi, "/metrics"));
+        Assert.Equal(0, MetricsScrape.Value(metrics, "dfs_chunk_copies_ordered_total"));
+        Assert.Equal(0, MetricsScrape.Value(metrics, "dfs_chunks_under_replicated"));
+        Assert.Equal(6, ReplicasOnDisk(cluster).Count(r => ids.Contains(r.Chunk)));
+        Assert.All(await ReplicaHoldersAsync(http, "slow/upload.bin"), holders => Assert.Equal(3, holders.Distinct().Count()));
+        using var get = await http.GetAsync(new Uri("/api/files/slow/upload.bin", UriKind.Relative));
+        Assert.Equal(data, await get.Content.ReadAsByteArrayAsync());
+    }
+
+    /// <summary>Every committed replica in the chunk servers' chunk folders, as (server, chunk id) from its data file.</summary>
+    private static List<(string Server, string Chunk)> ReplicasOnDisk(DfsProcessCluster cluster) =>
+        cluster.ChunkServerIds
+            .SelectMany(c =>
+            {
+                var folder = Path.Combine(cluster.DataDirectory(c), "chunks");
+                return Directory.Exists(folder)
+                    ? Directory.EnumerateFiles(folder, "*.data").Select(f => (Server: c, Chunk: Path.GetFileName(f).Split('.')[0]))
+                    : [];
+            })
+            .Distinct()
+            .ToList();
+
+    /// <summary>Replicas the master's directory holds reports of, summed over the chunk servers.</summary>
+    private static async Task<int> ReportedReplicasAsync(HttpClient http, Uri masterApi)
+    {
+        using var view = JsonDocument.Parse(await http.GetStringAsync(new Uri(masterApi, "/chunkservers")));
+        return view.RootElement.GetProperty("servers").EnumerateArray().Sum(s => s.GetProperty("chunkCount").GetInt32());
+    }
+
+    /// <summary>A body sent a piece at a time with a pause before each piece: a client on a slow link.</summary>
+    private sealed class PacedContent(byte[] data, int piece, TimeSpan pause) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (var offset = 0; offset < data.Length; offset += piece)
+            {
+                await Task.Delay(pause);
+                await stream.WriteAsync(data.AsMemory(offset, Math.Min(piece, data.Length - offset)));
+                await stream.FlushAsync();
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = data.Length;
+            return true;
+        }
+    }
 
     private static async Task<List<List<string>>> ReplicaHoldersAsync(HttpClient http, string path)
     {

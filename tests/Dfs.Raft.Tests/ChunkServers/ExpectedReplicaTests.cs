@@ -33,13 +33,17 @@ public sealed class ExpectedReplicaTests
         }
         f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
 
-        // c1 reports the chunk; c2 stays silent past the dead timeout; c3 keeps beating but never reports the chunk.
+        // c1 reports the chunk; c2 stays silent past the dead timeout; c3 keeps beating but never reports the chunk, for
+        // longer than the dead timeout after c1's report.
         f.Time.Advance(TimeSpan.FromSeconds(3));
         f.Beat("c1", added: [Chunk(7)]);
         f.Beat("c3");
-        f.Time.Advance(TimeSpan.FromSeconds(3));
-        f.Beat("c1");
-        f.Beat("c3");
+        for (var i = 0; i < 3; i++)
+        {
+            f.Time.Advance(TimeSpan.FromSeconds(2));
+            f.Beat("c1");
+            f.Beat("c3");
+        }
 
         Assert.Equal(["c1"], f.Directory.Replicas(7, 1).Select(r => r.Id));
     }
@@ -62,6 +66,65 @@ public sealed class ExpectedReplicaTests
 
         Assert.Empty(orders);
         Assert.Equal(0, f.Directory.View().UnderReplicatedChunks);
+    }
+
+    [Fact]
+    public void ChunkWrittenSlowerThanTheDeadTimeout_IsNotCopied_WhenItsWritersReportOneAfterAnother()
+    {
+        using var f = new DirectoryFixture();
+        string[] all = ["c1", "c2", "c3", "c4"];
+        foreach (var id in all)
+        {
+            f.Full(id);
+        }
+        f.Settle(all);
+        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+
+        // A slow client: the chunk's last byte arrives 12 s after its allocation, every server beating meanwhile.
+        for (var i = 0; i < 6; i++)
+        {
+            f.Time.Advance(TimeSpan.FromSeconds(2));
+            f.BeatAll(all);
+        }
+        // The writers finish together; c1's report arrives first and a duty pass runs before the others' reports.
+        f.Beat("c1", added: [Chunk(7)]);
+        f.Directory.RunDuties();
+        var beforeTheirReports = f.BeatAll(all).SelectMany(r => r.Value.Replicate).ToList();
+        Assert.Equal(0, f.Directory.View().UnderReplicatedChunks);
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        f.Beat("c2", added: [Chunk(7)]);
+        f.Beat("c3", added: [Chunk(7)]);
+        f.Directory.RunDuties();
+        var afterTheirReports = f.BeatAll(all).SelectMany(r => r.Value.Replicate).ToList();
+
+        Assert.Empty(beforeTheirReports);
+        Assert.Empty(afterTheirReports);
+        Assert.Equal(["c1", "c2", "c3"], f.Directory.Replicas(7, 1).Select(r => r.Id).Order());
+    }
+
+    [Fact]
+    public void ChunkWhoseOtherWritersNeverReport_IsCopied_ADeadTimeoutAfterTheFirstReport()
+    {
+        using var f = new DirectoryFixture();
+        string[] all = ["c1", "c2", "c3", "c4"];
+        foreach (var id in all)
+        {
+            f.Full(id);
+        }
+        f.Settle(all);
+        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+        f.Beat("c1", added: [Chunk(7)]);
+
+        // c2 and c3 stay alive but never report the chunk (their writes failed): waiting for them ends with the window.
+        var orders = new List<ReplicateCommand>();
+        for (var i = 0; i < 3; i++)
+        {
+            f.Time.Advance(TimeSpan.FromSeconds(2));
+            f.Directory.RunDuties();
+            orders.AddRange(f.BeatAll(all).SelectMany(r => r.Value.Replicate));
+        }
+
+        Assert.Equal(2, orders.Count);
     }
 
     private static ChunkServerAddress Address(string id) => new(id, "127.0.0.1", Port(id));
