@@ -100,15 +100,17 @@ internal sealed class GatewayCluster : IAsyncDisposable
         process.Exited += (_, _) => cluster._ready.TrySetException(new InvalidOperationException($"The gateway exited with code {process.ExitCode} before it was ready."));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        // A bench ended by SIGTERM skips its disposals: the gateway is told to stop (it stops its children) on the way out.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (!process.HasExited)
-            {
-                ProcessSignals.Terminate(process.Id);
-            }
-        };
+        AppDomain.CurrentDomain.ProcessExit += cluster.OnBenchExit;
         return cluster;
+    }
+
+    /// <summary>A bench ended by SIGTERM skips its disposals: the gateway is told to stop (it stops its children) on the way out.</summary>
+    private void OnBenchExit(object? sender, EventArgs e)
+    {
+        if (!_gateway.HasExited)
+        {
+            ProcessSignals.Terminate(_gateway.Id);
+        }
     }
 
     private void OnLine(string? line)
@@ -246,6 +248,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
     /// <summary>SIGTERM to the gateway (it stops every child), SIGKILL of its tree if it lingers, then the scratch folder goes.</summary>
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= OnBenchExit;
         if (!_gateway.HasExited)
         {
             ProcessSignals.Terminate(_gateway.Id);

@@ -173,6 +173,7 @@ internal static class GatewayLoad
                     () => bareRemoteRead.RunAsync(() => BareReadAsync(ids, _remoteReader)),
                     () => socketRead.RunAsync(() => BareReadIntoSocketAsync(ids, fileBytes)),
                     () => bareSocket.RunAsync(() => BareSocketAsync(fileBytes))));
+            var fileChunks = await FileChunkIdsAsync(path);
             await DeleteFileAsync(path);
             await DeleteChunksAsync(ids);
 
@@ -181,7 +182,9 @@ internal static class GatewayLoad
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round}: CPU-s per GiB — download: {download.Cpu(gib)}; bare chunk read: {bareRead.Cpu(gib)}; over the connection: {bareRemoteRead.Cpu(gib)}; " +
                 $"into one loopback socket: {socketRead.Cpu(gib)}; the socket alone: {bareSocket.Cpu(gib)}"));
 
-            // 3. Small files beside raw key-value puts, then reads of the files just written.
+            // 3. Small files beside raw key-value puts, then reads of the files just written. First the two gigabytes
+            // just deleted leave the disks: unlinked while a side runs, they stall its fsyncs, whichever side goes first.
+            await WaitUntilDeletedAsync([.. fileChunks, .. ids]);
             var duration = TimeSpan.FromSeconds(options.SmallSeconds);
             LatencySummary files = null!;
             LatencySummary puts = null!;
@@ -344,6 +347,41 @@ internal static class GatewayLoad
 
         /// <summary>The chunks read as <see cref="BareReadAsync"/> does, but over the chunk server's connection (no short-circuit).</summary>
         public Task BareRemoteReadAsync(IReadOnlyList<ChunkId> ids) => BareReadAsync(ids, _remoteReader);
+
+        /// <summary>The chunk ids a file's current version lists (from <c>/api/meta</c>).</summary>
+        private async Task<IReadOnlyList<ChunkId>> FileChunkIdsAsync(string path)
+        {
+            using var meta = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("api/meta/" + path, UriKind.Relative)));
+            return [.. meta.RootElement.GetProperty("chunks").EnumerateArray()
+                .Select(c => new ChunkId(ulong.Parse(c.GetProperty("id").GetString()!, NumberStyles.HexNumber, CultureInfo.InvariantCulture)))];
+        }
+
+        /// <summary>
+        /// Waits until no chunk server's folder holds a file of <paramref name="ids"/> (a deleted file's chunks go in the
+        /// servers' next heartbeats), then writes every dirty page back (<c>sync</c>), and says how long it took.
+        /// </summary>
+        private async Task WaitUntilDeletedAsync(IReadOnlyCollection<ChunkId> ids)
+        {
+            var started = Stopwatch.StartNew();
+            var names = ids.Select(id => id + ".").ToArray();
+            var folders = cluster.Config.ChunkServers.Select(c => Path.Combine(cluster.Config.DataDirectoryFor(c.Id), "chunks")).ToArray();
+            bool Remaining() => folders.Where(Directory.Exists).SelectMany(Directory.EnumerateFiles)
+                .Any(f => names.Any(n => Path.GetFileName(f).StartsWith(n, StringComparison.Ordinal)));
+            while (Remaining())
+            {
+                if (started.Elapsed > TimeSpan.FromMinutes(2))
+                {
+                    throw new InvalidOperationException("The deleted chunks were still on the chunk servers' disks after 2 minutes.");
+                }
+                await Task.Delay(100);
+            }
+            var deleted = started.Elapsed;
+            using var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false })
+                ?? throw new InvalidOperationException("sync did not start.");
+            await sync.WaitForExitAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  the transfers' chunks left the disks in {deleted.TotalSeconds:F1} s, then sync took {(started.Elapsed - deleted).TotalSeconds:F1} s"));
+        }
 
         public async Task DeleteChunksAsync(IReadOnlyList<ChunkId> ids)
         {
