@@ -51,18 +51,12 @@ public sealed class ExpectedReplicaTests
     [Fact]
     public void ChunkJustWritten_WhoseWritersHaveNotAllReported_IsNotCopied()
     {
-        using var f = new DirectoryFixture();
-        foreach (var id in new[] { "c1", "c2", "c3", "c4" })
-        {
-            f.Full(id);
-        }
-        f.Settle("c1", "c2", "c3", "c4");
-        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+        using var f = PipelineOfThreeAmongFour();
 
         // Only c1's report has arrived: the other two writers hold the chunk all the same.
         f.Beat("c1", added: [Chunk(7)]);
         f.Directory.RunDuties();
-        var orders = f.BeatAll("c1", "c2", "c3", "c4").SelectMany(r => r.Value.Replicate).ToList();
+        var orders = f.BeatAll(FourServers).SelectMany(r => r.Value.Replicate).ToList();
 
         Assert.Empty(orders);
         Assert.Equal(0, f.Directory.View().UnderReplicatedChunks);
@@ -71,31 +65,24 @@ public sealed class ExpectedReplicaTests
     [Fact]
     public void ChunkWrittenSlowerThanTheDeadTimeout_IsNotCopied_WhenItsWritersReportOneAfterAnother()
     {
-        using var f = new DirectoryFixture();
-        string[] all = ["c1", "c2", "c3", "c4"];
-        foreach (var id in all)
-        {
-            f.Full(id);
-        }
-        f.Settle(all);
-        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+        using var f = PipelineOfThreeAmongFour();
 
         // A slow client: the chunk's last byte arrives 12 s after its allocation, every server beating meanwhile.
         for (var i = 0; i < 6; i++)
         {
             f.Time.Advance(TimeSpan.FromSeconds(2));
-            f.BeatAll(all);
+            f.BeatAll(FourServers);
         }
         // The writers finish together; c1's report arrives first and a duty pass runs before the others' reports.
         f.Beat("c1", added: [Chunk(7)]);
         f.Directory.RunDuties();
-        var beforeTheirReports = f.BeatAll(all).SelectMany(r => r.Value.Replicate).ToList();
+        var beforeTheirReports = f.BeatAll(FourServers).SelectMany(r => r.Value.Replicate).ToList();
         Assert.Equal(0, f.Directory.View().UnderReplicatedChunks);
         f.Time.Advance(TimeSpan.FromSeconds(1));
         f.Beat("c2", added: [Chunk(7)]);
         f.Beat("c3", added: [Chunk(7)]);
         f.Directory.RunDuties();
-        var afterTheirReports = f.BeatAll(all).SelectMany(r => r.Value.Replicate).ToList();
+        var afterTheirReports = f.BeatAll(FourServers).SelectMany(r => r.Value.Replicate).ToList();
 
         Assert.Empty(beforeTheirReports);
         Assert.Empty(afterTheirReports);
@@ -105,14 +92,7 @@ public sealed class ExpectedReplicaTests
     [Fact]
     public void ChunkWhoseOtherWritersNeverReport_IsCopied_ADeadTimeoutAfterTheFirstReport()
     {
-        using var f = new DirectoryFixture();
-        string[] all = ["c1", "c2", "c3", "c4"];
-        foreach (var id in all)
-        {
-            f.Full(id);
-        }
-        f.Settle(all);
-        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+        using var f = PipelineOfThreeAmongFour();
         f.Beat("c1", added: [Chunk(7)]);
 
         // c2 and c3 stay alive but never report the chunk (their writes failed): waiting for them ends with the window.
@@ -121,10 +101,25 @@ public sealed class ExpectedReplicaTests
         {
             f.Time.Advance(TimeSpan.FromSeconds(2));
             f.Directory.RunDuties();
-            orders.AddRange(f.BeatAll(all).SelectMany(r => r.Value.Replicate));
+            orders.AddRange(f.BeatAll(FourServers).SelectMany(r => r.Value.Replicate));
         }
 
         Assert.Equal(2, orders.Count);
+    }
+
+    private static readonly string[] FourServers = ["c1", "c2", "c3", "c4"];
+
+    /// <summary>Four live servers past the start-up wait, and chunk 7 just allocated to a pipeline of c1, c2 and c3.</summary>
+    private static DirectoryFixture PipelineOfThreeAmongFour()
+    {
+        var f = new DirectoryFixture();
+        foreach (var id in FourServers)
+        {
+            f.Full(id);
+        }
+        f.Settle(FourServers);
+        f.Directory.ExpectReplicas(7, 1, [Address("c1"), Address("c2"), Address("c3")]);
+        return f;
     }
 
     private static ChunkServerAddress Address(string id) => new(id, "127.0.0.1", Port(id));
