@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Dfs.Client.Chunks.Protocol;
 using Dfs.Common.Configuration;
@@ -24,6 +25,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly object _logGate = new();
     private Process[] _nodes = [];
+    private PosixSignalRegistration? _sigterm;
 
     private GatewayCluster(string folder, ClusterConfig config, Process gateway, StreamWriter log, string logPath)
     {
@@ -101,10 +103,12 @@ internal sealed class GatewayCluster : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += cluster.OnBenchExit;
+        // SIGTERM ends the bench without ProcessExit: its handler stops the gateway, then the signal takes its course.
+        cluster._sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => cluster.OnBenchExit(null, EventArgs.Empty));
         return cluster;
     }
 
-    /// <summary>A bench ended by SIGTERM skips its disposals: the gateway is told to stop (it stops its children) on the way out.</summary>
+    /// <summary>A bench ended early (SIGTERM, a crash) skips its disposals: the gateway is told to stop (it stops its children) on the way out.</summary>
     private void OnBenchExit(object? sender, EventArgs e)
     {
         if (!_gateway.HasExited)
@@ -249,6 +253,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnBenchExit;
+        _sigterm?.Dispose();
         if (!_gateway.HasExited)
         {
             ProcessSignals.Terminate(_gateway.Id);
