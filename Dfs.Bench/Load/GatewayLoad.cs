@@ -353,7 +353,7 @@ internal static class GatewayLoad
         {
             using var meta = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("api/meta/" + path, UriKind.Relative)));
             return [.. meta.RootElement.GetProperty("chunks").EnumerateArray()
-                .Select(c => new ChunkId(ulong.Parse(c.GetProperty("id").GetString()!, NumberStyles.HexNumber, CultureInfo.InvariantCulture)))];
+                .Select(c => ChunkId.TryParse(c.GetProperty("id").GetString()!, out var id) ? id : throw new InvalidOperationException($"{path} lists a chunk id that is not 16 hex digits."))];
         }
 
         /// <summary>
@@ -369,22 +369,20 @@ internal static class GatewayLoad
         {
             var started = Stopwatch.StartNew();
             var folders = cluster.Config.ChunkServers.Select(c => Path.Combine(cluster.Config.DataDirectoryFor(c.Id), "chunks")).ToArray();
-            List<string> Remaining(IEnumerable<ChunkId> ids)
-            {
-                var names = ids.Select(id => id + ".").ToArray();
-                return [.. folders.Where(Directory.Exists).SelectMany(Directory.EnumerateFiles)
-                    .Where(f => names.Any(n => Path.GetFileName(f).StartsWith(n, StringComparison.Ordinal)))];
-            }
+            // One listing of every server's folder per look: the chunk ids named by its files (data and checksums).
+            HashSet<ChunkId> OnDisk() => [.. folders.Where(Directory.Exists).SelectMany(Directory.EnumerateFiles)
+                .Select(f => ChunkId.TryParse(Path.GetFileName(f).Split('.')[0], out var id) ? id : (ChunkId?)null)
+                .OfType<ChunkId>()];
             var deletedAgain = 0;
             var lastDelete = Stopwatch.StartNew();
-            while (Remaining([.. fileChunks, .. ownChunks]) is { Count: > 0 } remaining)
+            while (OnDisk() is var onDisk && fileChunks.Concat(ownChunks).Where(onDisk.Contains).ToList() is { Count: > 0 } remaining)
             {
                 if (started.Elapsed > TimeSpan.FromMinutes(1))
                 {
-                    Console.WriteLine($"  deleted chunks still on the chunk servers' disks after a minute (the round goes on): {string.Join(", ", remaining.Select(Path.GetFileName))}");
+                    Console.WriteLine($"  deleted chunks still on the chunk servers' disks after a minute (the round goes on): {string.Join(", ", remaining)}");
                     break;
                 }
-                if (lastDelete.Elapsed > TimeSpan.FromSeconds(3) && ownChunks.Where(id => Remaining([id]).Count > 0).ToList() is { Count: > 0 } copiedBack)
+                if (lastDelete.Elapsed > TimeSpan.FromSeconds(3) && ownChunks.Where(onDisk.Contains).ToList() is { Count: > 0 } copiedBack)
                 {
                     await DeleteChunksAsync(copiedBack);
                     deletedAgain += copiedBack.Count;
